@@ -1,0 +1,100 @@
+"""What every channel renderer is, and the helpers they share (atomic writes, checksums, errors)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import ClassVar
+
+from shared.messages import Envelope
+
+
+class RenderError(Exception):
+    """A render that failed; ``str()`` says why in Indonesian."""
+
+
+class TransientRenderError(RenderError):
+    """Worth retrying later (a full disk, a busy printer, a missing mount)."""
+
+
+class PermanentRenderError(RenderError):
+    """Retrying cannot help (the content itself cannot be rendered); the message is parked."""
+
+
+class ChannelRenderer(ABC):
+    """A channel's renderer. ``render`` is called once per verified envelope, off the broker thread.
+
+    Implementations keep whatever aggregate state they need (feeds, playlists) under their own
+    folder inside ``out_dir`` and rebuild aggregate outputs from it; they never read the database.
+    """
+
+    name: ClassVar[str]
+    """The channel name (``videotron``, ``radio``, ``web``, ``print``)."""
+
+    irreversible: ClassVar[bool] = False
+    """True when an output cannot be taken back once made (paper): a redelivery that may already
+    have been rendered is parked for a person instead of rendered again."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.root = self.out_dir / self.name
+
+    @abstractmethod
+    def render(self, envelope: Envelope) -> list[Path]:
+        """Render ``envelope`` (publish, update or revoke) and return the files it produced for this
+        message (absolute paths under ``self.root``), which the receipt carries as proof."""
+
+    def health(self) -> list[str]:
+        """Warnings for the start-up log and ``warta doctor`` (e.g. "audio off: no espeak-ng")."""
+        return []
+
+
+class NoopRenderer(ChannelRenderer):
+    """Writes one tiny proof file; for benchmarks and backbone tests."""
+
+    name = "noop"
+
+    def render(self, envelope: Envelope) -> list[Path]:
+        """Write ``<message_id>.txt`` with the number and title."""
+        path = self.root / f"{envelope.message_id}.txt"
+        atomic_write(path, f"{envelope.announcement.number}\n{envelope.announcement.title}\n".encode())
+        return [path]
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temp file and rename, so no reader sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_slug(text: str, limit: int = 60) -> str:
+    """A file-name-safe slug (ASCII letters, digits, dashes); never empty, never a path trick."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:limit].strip("-")
+    return slug or "pengumuman"

@@ -1,0 +1,201 @@
+"""Configuration: process settings from the environment (prefix ``WARTA_``) and the agency profile
+from a TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_PROFILE = Path(__file__).with_name("data") / "demo_profile.toml"
+
+
+class Settings(BaseSettings):
+    """Process settings, read from ``WARTA_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="WARTA_", extra="ignore", secrets_dir=None)
+
+    home: Path = Path("./var")
+    """Folder for everything Warta writes (database, outputs, archive, keys)."""
+
+    database_url: str | None = None
+    """SQLAlchemy URL; default SQLite at ``$WARTA_HOME/warta.db`` in WAL mode."""
+
+    broker: str = "embedded"
+    """``embedded`` (messages kept in the SQL database) or an ``amqp://`` URL of RabbitMQ."""
+
+    amqp_prefix: str = "warta"
+    """Prefix of every exchange and queue name, so tests and demos can share one broker."""
+
+    output_dir: Path | None = None
+    """Where channels write their artifacts; default ``$WARTA_HOME/out``."""
+
+    archive_dir: Path | None = None
+    """Where proofs of publication are filed; default ``$WARTA_HOME/archive``."""
+
+    timezone: str = "Asia/Jakarta"
+    """The agency's zone: every shown time is in it (Asia/Jakarta WIB, Asia/Makassar WITA, Asia/Jayapura WIT)."""
+
+    lang: Literal["id", "en"] = "id"
+    """Language of what users see: ``id`` (Bahasa Indonesia, default) or ``en``."""
+
+    profile: Path | None = None
+    """Agency profile TOML; default ``$WARTA_HOME/profile.toml`` if present, else the demo profile."""
+
+    signing_key_file: Path | None = None
+    """Ed25519 private key (approval side only); default ``$WARTA_HOME/keys/signing.key``."""
+
+    verify_key_file: Path | None = None
+    """Ed25519 public key the workers verify with; default ``$WARTA_HOME/keys/signing.pub``."""
+
+    password: str | None = None
+    """Password of the acting user for CLI commands; prompted for when unset."""
+
+    public_url: str | None = None
+    """Public base URL of the web output (for QR codes and feed links), e.g. ``https://ppid.example.go.id``."""
+
+    idle_lock_seconds: int = 300
+    """The kiosk locks back to the login screen after this many idle seconds."""
+
+    message_ttl_hours: int = 72
+    """A dispatch message is refused (parked) once it is older than this."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(value)  # raises on an unknown zone
+        return value
+
+    @property
+    def db_url(self) -> str:
+        """The effective database URL."""
+        return self.database_url or f"sqlite:///{(self.home / 'warta.db').resolve()}"
+
+    @property
+    def out(self) -> Path:
+        """The effective output folder."""
+        return (self.output_dir or self.home / "out").resolve()
+
+    @property
+    def archive(self) -> Path:
+        """The effective archive folder."""
+        return (self.archive_dir or self.home / "archive").resolve()
+
+    @property
+    def signing_key_path(self) -> Path:
+        """The effective private-key path."""
+        return self.signing_key_file or self.home / "keys" / "signing.key"
+
+    @property
+    def verify_key_path(self) -> Path:
+        """The effective public-key path."""
+        return self.verify_key_file or self.home / "keys" / "signing.pub"
+
+    @property
+    def profile_path(self) -> Path:
+        """The effective agency profile path."""
+        if self.profile:
+            return self.profile
+        local = self.home / "profile.toml"
+        return local if local.exists() else DEMO_PROFILE
+
+    @property
+    def embedded(self) -> bool:
+        """True when messages travel through the SQL database rather than RabbitMQ."""
+        return self.broker == "embedded"
+
+    def agency(self) -> "AgencyProfile":
+        """Load the agency profile this process uses."""
+        return load_profile(self.profile_path)
+
+
+class SlaTargets(BaseModel):
+    """Due times of the SOP steps, in minutes (Kalbar SOP defaults)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    disposition: int = 15
+    """Kabid/Kasubag assigns the drafting."""
+    drafting: int = 24 * 60
+    """The Pelaksana drafts the announcement."""
+    review_kabid: int = 60
+    """Kabid/Kasubag checks the draft."""
+    review_sekretaris: int = 60
+    """Sekretaris checks the draft."""
+    review_kadis: int = 10
+    """Kepala Dinas checks and approves."""
+    dissemination: int = 15
+    """The announcement reaches every channel."""
+
+    def due(self, step: str) -> timedelta:
+        """The allowed duration of ``step``."""
+        return timedelta(minutes=getattr(self, step))
+
+
+class AgencyProfile(BaseModel):
+    """The office that announces: its letterhead, signatory and numbering."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instansi: str
+    """Top-level government, e.g. ``PEMERINTAH PROVINSI KALIMANTAN BARAT``."""
+    unit: str
+    """The office, e.g. ``DINAS KOMUNIKASI DAN INFORMATIKA``."""
+    short_name: str = "DISKOMINFO"
+    """Short name used in numbers and headers."""
+    address: str
+    """Street address for the letterhead."""
+    phone: str = ""
+    """Telephone for the letterhead."""
+    email: str = ""
+    """E-mail for the letterhead."""
+    website: str = ""
+    """Website for the letterhead."""
+    city: str
+    """City written before the date on printouts (``Pontianak, 21 November 2026``)."""
+    area_desc: str = ""
+    """Area the agency serves (CAP ``areaDesc``)."""
+    logo: str = ""
+    """Logo file (PNG), relative to the profile file; empty for the bundled emblem."""
+    signatory_name: str
+    """Name of the Kepala Dinas who signs."""
+    signatory_nip: str
+    """NIP of the Kepala Dinas."""
+    signatory_title: str = "KEPALA DINAS"
+    """Title above the signature."""
+    numbering_format: str = "{seq:03d}/PENG/{short_name}/{month_roman}/{year}"
+    """Format of official numbers; fields: seq, short_name, month, month_roman, year."""
+    sla: SlaTargets = Field(default_factory=SlaTargets)
+    """Due times per SOP step."""
+    source: str = ""
+    """Where this profile was read from (set by the loader)."""
+
+    @cached_property
+    def logo_path(self) -> Path | None:
+        """Absolute path of the logo, or None for the bundled one."""
+        if not self.logo:
+            return None
+        path = Path(self.logo)
+        return path if path.is_absolute() else Path(self.source).parent / path
+
+
+def load_profile(path: Path) -> AgencyProfile:
+    """Read an agency profile TOML (section ``[agency]`` and optional ``[sla]``)."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    agency = dict(data.get("agency", {}))
+    if "sla" in data:
+        agency["sla"] = data["sla"]
+    agency["source"] = str(Path(path).resolve())
+    return AgencyProfile.model_validate(agency)
+
+
+def get_settings() -> Settings:
+    """Fresh settings from the environment (cheap; not cached so tests can change the env)."""
+    return Settings()

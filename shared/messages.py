@@ -1,0 +1,252 @@
+"""The message envelope that travels from the approval side to the channel workers, the announcement
+snapshot inside it, and the receipt that comes back.
+
+The envelope is versioned and strict (unknown fields are rejected) and signed with Ed25519 by the
+approval side; workers verify it with the public key. The signature covers the canonical JSON of
+every field but ``attempt`` (which the retry path changes) and ``sig`` itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
+from shared.timefmt import aware, utcnow
+
+ENVELOPE_VERSION = 1
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kind(StrEnum):
+    """What a dispatch message asks of a channel."""
+
+    PUBLISH = "publish"
+    UPDATE = "update"  # a correction (ralat) of something the channel published
+    REVOKE = "revoke"  # a revocation (pencabutan)
+
+
+class Outcome(StrEnum):
+    """The result a worker reports in a receipt."""
+
+    CONFIRMED = "confirmed"
+    FAILED = "failed"
+    PARKED = "parked"
+    REVOKED = "revoked"
+
+
+class DailyWindow(BaseModel):
+    """A daily time window in the agency's zone during which the announcement is shown."""
+
+    model_config = _STRICT
+    start: time
+    """Start of the window (local time)."""
+    end: time
+    """End of the window (local time); before ``start`` means it runs past midnight."""
+
+
+class AgencySnapshot(BaseModel):
+    """What a channel needs of the agency profile, so that it never reads the database."""
+
+    model_config = _STRICT
+    instansi: str
+    unit: str
+    short_name: str
+    address: str
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    city: str
+    area_desc: str = ""
+    signatory_title: str = "KEPALA DINAS"
+    timezone: str = "Asia/Jakarta"
+    logo_png_b64: str = ""
+    """The logo as base64 PNG; empty for the bundled emblem."""
+
+
+class AnnouncementSnapshot(BaseModel):
+    """Everything a channel needs to render an announcement without the database."""
+
+    model_config = _STRICT
+    key: str
+    """Stable identity across corrections (feeds use it as GUID)."""
+    id: int
+    revision: int
+    number: str
+    title: str
+    summary: str = ""
+    body: str
+    klasifikasi: Klasifikasi
+    sasaran: Sasaran
+    priority: int = Field(ge=0, le=9)
+    start: datetime | None = None
+    end: datetime | None = None
+    daily_windows: list[DailyWindow] = Field(default_factory=list)
+    approved_at: datetime
+    approver_name: str
+    approver_nip: str
+    legal_basis: str
+    corrects_number: str | None = None
+    """For a correction (ralat): the number of the announcement it corrects."""
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+    public_url: str | None = None
+    """The announcement's web page, for QR codes and links; None when no public URL is set."""
+    agency: AgencySnapshot
+
+    @field_validator("start", "end", "approved_at", "revoked_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return aware(value) if value else value
+
+
+class Envelope(BaseModel):
+    """A dispatch message for one channel."""
+
+    model_config = _STRICT
+    v: Literal[1] = ENVELOPE_VERSION
+    message_id: str
+    kind: Kind
+    channel: Channel
+    created_at: datetime
+    valid_until: datetime
+    attempt: int = 0
+    announcement: AnnouncementSnapshot
+    sig: str = ""
+
+    def signed_bytes(self) -> bytes:
+        """The canonical bytes the signature covers."""
+        data = self.model_dump(mode="json", exclude={"attempt", "sig"})
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def to_wire(self) -> bytes:
+        """The JSON bytes sent over the transport."""
+        return self.model_dump_json().encode()
+
+
+class Artifact(BaseModel):
+    """One file a channel produced, carried in a receipt."""
+
+    model_config = _STRICT
+    name: str
+    """Path relative to the channel's output folder."""
+    size: int
+    sha256: str
+    data_b64: str | None = None
+    """The bytes (base64) when small enough to travel; else None and ``ref`` names the file."""
+    ref: str | None = None
+
+
+class Receipt(BaseModel):
+    """A worker's report of one message's outcome; archived as proof of publication."""
+
+    model_config = _STRICT
+    v: Literal[1] = ENVELOPE_VERSION
+    message_id: str
+    announcement_id: int
+    announcement_key: str
+    number: str
+    channel: Channel
+    kind: Kind
+    outcome: Outcome
+    reason: str = ""
+    attempt: int = 0
+    artifacts: list[Artifact] = Field(default_factory=list)
+    at: datetime
+    host: str
+
+    def to_wire(self) -> bytes:
+        """The JSON bytes sent over the transport."""
+        return self.model_dump_json().encode()
+
+
+class EnvelopeRejected(Exception):
+    """A message that must be parked, never rendered; ``reason`` says why in Indonesian."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+# -- keys --------------------------------------------------------------------------------------
+
+
+def generate_keypair(private_path: Path, public_path: Path) -> None:
+    """Write a new Ed25519 pair (PEM); the private file is readable by its owner only."""
+    key = Ed25519PrivateKey.generate()
+    private_path.parent.mkdir(parents=True, exist_ok=True)
+    public_path.parent.mkdir(parents=True, exist_ok=True)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    private_path.touch(mode=0o600, exist_ok=True)
+    private_path.chmod(0o600)
+    private_path.write_bytes(pem)
+    public_path.write_bytes(key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def load_private_key(path: Path) -> Ed25519PrivateKey:
+    """Load the approval side's signing key."""
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 private key")
+    return key
+
+
+def load_public_key(path: Path) -> Ed25519PublicKey:
+    """Load the workers' verification key."""
+    key = serialization.load_pem_public_key(Path(path).read_bytes())
+    if not isinstance(key, Ed25519PublicKey):
+        raise ValueError(f"{path} is not an Ed25519 public key")
+    return key
+
+
+def sign(envelope: Envelope, key: Ed25519PrivateKey) -> Envelope:
+    """The envelope with its signature set."""
+    signature = key.sign(envelope.signed_bytes())
+    return envelope.model_copy(update={"sig": base64.b64encode(signature).decode()})
+
+
+def new_envelope(kind: Kind, channel: Channel, snapshot: AnnouncementSnapshot, message_id: str,
+                 ttl: timedelta, key: Ed25519PrivateKey) -> Envelope:
+    """A signed envelope for one channel."""
+    now = utcnow()
+    env = Envelope(message_id=message_id, kind=kind, channel=channel, created_at=now,
+                   valid_until=now + ttl, announcement=snapshot)
+    return sign(env, key)
+
+
+def open_envelope(wire: bytes, key: Ed25519PublicKey, channel: str | None = None,
+                  now: datetime | None = None) -> Envelope:
+    """Decode and verify a dispatch message; raise :class:`EnvelopeRejected` with the reason to park it."""
+    try:
+        env = Envelope.model_validate_json(wire)
+    except (ValidationError, ValueError, UnicodeDecodeError) as exc:
+        first = str(exc).splitlines()[0][:200]
+        raise EnvelopeRejected("undecodable", f"Pesan tidak dapat dibaca: {first}") from None
+    if not env.sig:
+        raise EnvelopeRejected("unsigned", "Pesan tidak bertanda tangan")
+    try:
+        key.verify(base64.b64decode(env.sig, validate=True), env.signed_bytes())
+    except (InvalidSignature, ValueError):
+        raise EnvelopeRejected("bad_signature", "Tanda tangan pesan tidak sah") from None
+    if aware(env.valid_until) < (now or utcnow()):
+        raise EnvelopeRejected("expired", "Pesan sudah kedaluwarsa")
+    if channel is not None and env.channel != channel:
+        raise EnvelopeRejected("wrong_channel",
+                               f"Pesan untuk kanal '{env.channel}' tiba di kanal '{channel}'")
+    snap = env.announcement
+    refusal = channel_refusal(snap.klasifikasi, snap.sasaran, env.channel)
+    if refusal and env.kind != Kind.REVOKE:
+        raise EnvelopeRejected("forbidden", str(refusal))
+    return env
