@@ -1,0 +1,111 @@
+"""Static HTML: one page per announcement under ``items/`` and ``index.html`` with the latest ones.
+Every piece of user text passes through :func:`channels.web.text.esc`; pages are readable on a phone
+(viewport meta, fluid width, no scripts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from channels.base import safe_slug
+from channels.web.text import esc, one_line, paragraphs_html
+from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
+from shared.timefmt import date_id, datetime_id
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;
+line-height:1.55;color:#1a1a1a;background:#fafafa}
+main{max-width:42rem;margin:0 auto;background:#fff;padding:1rem 1.25rem;border-radius:.5rem;
+box-shadow:0 1px 3px rgba(0,0,0,.12)}
+h1{font-size:1.35rem;line-height:1.3;margin:.25rem 0 1rem;overflow-wrap:anywhere}
+p{overflow-wrap:anywhere}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem .75rem;font-size:.95rem}
+dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+.agency{font-size:.85rem;text-transform:uppercase;color:#555;margin:0}
+.badge{display:inline-block;background:#b00020;color:#fff;padding:.1rem .5rem;border-radius:.25rem}
+.revoked{border:2px solid #b00020;background:#fff0f0;padding:.75rem;border-radius:.5rem}
+.notice{border-left:4px solid #0b57d0;padding-left:.75rem}
+ul.list{list-style:none;padding:0}ul.list li{border-bottom:1px solid #ddd;padding:.6rem 0}
+a{color:#0b57d0}footer{font-size:.8rem;color:#666;margin-top:1.5rem}
+"""
+
+
+def item_filename(number: str, title: str) -> str:
+    """The page file name of an announcement under ``items/``: a slug of number and title, never a
+    path trick (no slashes, dots or non-ASCII)."""
+    return f"{safe_slug(f'{number} {title}', 90)}.html"
+
+
+def item_url(base_url: str, number: str, title: str) -> str:
+    """The absolute URL of an announcement's page (for QR codes and feed links)."""
+    return f"{base_url.rstrip('/')}/items/{item_filename(number, title)}"
+
+
+def _document(title: str, body: str, head_extra: str = "") -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"id\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        f"<title>{title}</title>\n{head_extra}<style>{_CSS}</style>\n</head>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+
+
+def _feed_links(base_url: str) -> str:
+    return (f'<link rel="alternate" type="application/rss+xml" title="RSS" href="{esc(base_url)}/rss.xml">\n'
+            f'<link rel="alternate" type="application/atom+xml" title="Atom" href="{esc(base_url)}/atom.xml">\n'
+            f'<link rel="alternate" type="application/feed+json" title="JSON Feed" href="{esc(base_url)}/feed.json">\n')
+
+
+def item_page(rec: dict, base_url: str) -> str:
+    """The HTML page of one announcement record (see :mod:`channels.web.renderer`)."""
+    snap = rec["snap"]
+    agency = snap["agency"]
+    tz = agency["timezone"]
+    approved = datetime.fromisoformat(snap["approved_at"])
+    klas = KLASIFIKASI_LABEL[Klasifikasi(snap["klasifikasi"])]
+    rows = [("Nomor", esc(snap["number"])), ("Tanggal", esc(date_id(approved, tz))),
+            ("Klasifikasi", esc(klas)), ("Dasar hukum", esc(snap["legal_basis"]))]
+    if snap.get("start"):
+        rows.append(("Berlaku mulai", esc(datetime_id(datetime.fromisoformat(snap["start"]), tz))))
+    if snap.get("end"):
+        rows.append(("Berlaku sampai", esc(datetime_id(datetime.fromisoformat(snap["end"]), tz))))
+    if rec.get("updated") != rec.get("published"):
+        rows.append(("Diperbarui", esc(datetime_id(datetime.fromisoformat(rec["updated"]), tz))))
+    meta = "\n".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    parts = [f'<p class="agency">{esc(agency["instansi"])}<br>{esc(agency["unit"])}</p>']
+    if snap["klasifikasi"] == Klasifikasi.SERTA_MERTA:
+        parts.append('<p><span class="badge">SERTA MERTA</span></p>')
+    parts.append(f"<h1>{esc(one_line(snap['title']))}</h1>")
+    if rec.get("revoked"):
+        when = datetime.fromisoformat(rec["revoked_at"])
+        reason = esc(one_line(rec.get("revoked_reason") or "")) or "tidak disebutkan"
+        parts.append(f'<section class="revoked" role="alert"><strong>Pengumuman ini telah dicabut'
+                     f"</strong> pada {esc(datetime_id(when, tz))}.<br>Alasan: {reason}</section>")
+    if snap.get("corrects_number"):
+        parts.append(f'<p class="notice">Pengumuman ini merupakan ralat atas pengumuman nomor '
+                     f"{esc(snap['corrects_number'])}.</p>")
+    parts.append(f"<dl>\n{meta}\n</dl>")
+    if snap.get("summary"):
+        parts.append(f"<p><strong>{esc(one_line(snap['summary']))}</strong></p>")
+    parts.append(f"<article>\n{paragraphs_html(snap['body'])}\n</article>")
+    parts.append(f"<p>Ditetapkan oleh {esc(snap['approver_name'])}<br>NIP {esc(snap['approver_nip'])}</p>")
+    parts.append(f'<footer><a href="{esc(base_url)}/index.html">Semua pengumuman</a> · '
+                 f"{esc(agency['address'])}</footer>")
+    return _document(esc(one_line(snap["title"])), "\n".join(parts), _feed_links(base_url))
+
+
+def index_page(records: list[dict], base_url: str, site_title: str) -> str:
+    """``index.html``: the latest live announcements, newest first."""
+    items = []
+    for rec in records:
+        snap = rec["snap"]
+        when = date_id(datetime.fromisoformat(rec["updated"]), snap["agency"]["timezone"])
+        badge = (' <span class="badge">SERTA MERTA</span>'
+                 if snap["klasifikasi"] == Klasifikasi.SERTA_MERTA else "")
+        items.append(f'<li><a href="items/{esc(rec["page"])}">{esc(one_line(snap["title"]))}</a>'
+                     f"{badge}<br><small>{esc(snap['number'])} · {esc(when)}</small></li>")
+    body = (f"<h1>{esc(site_title)}</h1>\n"
+            + (f'<ul class="list">\n' + "\n".join(items) + "\n</ul>" if items
+               else "<p>Belum ada pengumuman.</p>")
+            + f'\n<footer>Langganan: <a href="rss.xml">RSS</a> · <a href="atom.xml">Atom</a> · '
+              f'<a href="feed.json">JSON Feed</a> · <a href="cap/index.xml">Peringatan dini (CAP)</a>'
+              f"</footer>")
+    return _document(esc(site_title), body, _feed_links(base_url))

@@ -1,0 +1,35 @@
+"""Settings of the web channel (environment prefix ``WARTA_WEB_``)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
+"""Base URL used when none is configured: what ``python -m http.server`` serves from the web folder,
+so links stay absolute and a local preview works."""
+
+
+class WebSettings(BaseSettings):
+    """How the website feeds, pages and CAP alerts are produced."""
+
+    model_config = SettingsConfigDict(env_prefix="WARTA_WEB_", extra="ignore")
+
+    feed_items: int = Field(default=50, ge=1, le=1000)
+    """How many of the latest announcements the feeds, index.html and the CAP index carry."""
+
+    public_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("WARTA_WEB_PUBLIC_URL", "WARTA_PUBLIC_URL"))
+    """Public base URL at which the ``web/`` output folder is served (``WARTA_WEB_PUBLIC_URL``, else
+    ``WARTA_PUBLIC_URL``); unset means ``http://localhost:8000`` and a warning in health()."""
+
+    site_title: str = ""
+    """Title of the site and its feeds; empty means "Pengumuman <unit of the agency>"."""
+
+    cap_status: str = Field(default="Actual", pattern="^(Actual|Exercise|System|Test|Draft)$")
+    """CAP ``status`` of produced alerts: ``Actual`` in production, ``Exercise`` or ``Test`` in drills."""
+
+    @property
+    def base_url(self) -> str:
+        """The effective base URL, without a trailing slash."""
+        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
