@@ -1,0 +1,245 @@
+"""SQLAlchemy 2.x typed models. Every stored time is timezone-aware UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from shared.timefmt import aware, utcnow
+
+
+class UTCDateTime(TypeDecorator):
+    """A DateTime that always comes back timezone-aware UTC (SQLite stores it naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return aware(value) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return aware(value) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    """Declarative base with UTC datetimes."""
+
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class User(Base):
+    """An account: one role each (pelaksana, kabid, sekretaris, kadis, ppid, admin)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    nip: Mapped[str] = mapped_column(String(40), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Announcement(Base):
+    """A pengumuman. Texts live in revisions; ``title`` is copied here for lists and search."""
+
+    __tablename__ = "announcements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(36), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    klasifikasi: Mapped[str] = mapped_column(String(20), index=True)
+    sasaran: Mapped[str] = mapped_column(String(20))
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    number: Mapped[str | None] = mapped_column(String(100), unique=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"))
+    disposition_id: Mapped[int | None] = mapped_column(ForeignKey("dispositions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+    revisions: Mapped[list[Revision]] = relationship(back_populates="announcement",
+                                                     order_by="Revision.number")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
+class Revision(Base):
+    """One version of an announcement's content; every edit adds one."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("announcement_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    klasifikasi: Mapped[str] = mapped_column(String(20))
+    sasaran: Mapped[str] = mapped_column(String(20))
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    start_at: Mapped[datetime | None] = mapped_column()
+    end_at: Mapped[datetime | None] = mapped_column()
+    daily_windows: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    announcement: Mapped[Announcement] = relationship(back_populates="revisions")
+    author: Mapped[User] = relationship()
+
+
+class ReviewSeen(Base):
+    """The revision a reviewer last saw, for the diff since then."""
+
+    __tablename__ = "review_seen"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+
+
+class WorkflowStep(Base):
+    """One SOP step of an announcement: opened on entry, closed with the decision and SLA result."""
+
+    __tablename__ = "workflow_steps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
+    step: Mapped[str] = mapped_column(String(30))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime] = mapped_column()
+    decided_at: Mapped[datetime | None] = mapped_column()
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    sla_met: Mapped[bool | None] = mapped_column(Boolean)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Disposition(Base):
+    """Kabid/Kasubag assigns drafting to a Pelaksana with instructions."""
+
+    __tablename__ = "dispositions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    instructions: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_at: Mapped[datetime] = mapped_column()
+    done_at: Mapped[datetime | None] = mapped_column()
+
+    assigned_by: Mapped[User] = relationship(foreign_keys=[assigned_by_id])
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+
+
+class InboxEntry(Base):
+    """A notice for one user (returned with a note, assigned, revoked...)."""
+
+    __tablename__ = "inbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column()
+
+
+class Delivery(Base):
+    """One announcement on one channel (states after Superdesk's publish queue)."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "channel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[str] = mapped_column(String(20), index=True, default="pending")
+    kind: Mapped[str] = mapped_column(String(10), default="publish")
+    message_id: Mapped[str | None] = mapped_column(String(36))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    artifacts: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OutboxRow(Base):
+    """A signed dispatch message written in the approval's transaction; the relay publishes it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "published_at", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Append-only audit trail; each event carries the hash of the previous one."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    announcement_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's head (one row); locking it serialises appends and exposes a cut-off tail."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class NumberSequence(Base):
+    """The last official number given in a year."""
+
+    __tablename__ = "number_sequences"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QueueMessage(Base):
+    """A message of the embedded transport (leases with a visibility timeout)."""
+
+    __tablename__ = "queue_messages"
+    __table_args__ = (Index("ix_queue_ready", "queue", "state", "priority", "available_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue: Mapped[str] = mapped_column(String(60))
+    message_id: Mapped[str] = mapped_column(String(36), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(10), default="ready")
+    available_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column()
+    deliveries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

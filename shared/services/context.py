@@ -1,0 +1,87 @@
+"""What every use-case needs: settings, agency profile, sessions, the signing key."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import cached_property
+from typing import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.config import AgencyProfile, Settings, get_settings
+from shared.db import session_factory
+from shared.errors import AuthError, NotFound, Refused
+from shared.models import Announcement, User
+from shared.workflow import Role
+
+
+class Context:
+    """Settings, profile and sessions shared by the use-case mixins."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.url = self.settings.db_url
+        self.tz = self.settings.timezone
+        self._sessions = session_factory(self.url)
+
+    @cached_property
+    def profile(self) -> AgencyProfile:
+        """The agency profile."""
+        return self.settings.agency()
+
+    @cached_property
+    def signing_key(self):  # noqa: ANN201 - Ed25519PrivateKey
+        """The approval side's Ed25519 key (loaded once)."""
+        from shared.messages import load_private_key
+
+        path = self.settings.signing_key_path
+        if not path.exists():
+            raise Refused("Kunci penandatangan pesan belum ada di {path}; jalankan 'warta init' "
+                          "atau 'warta keys generate'", path=str(path))
+        return load_private_key(path)
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        """A transaction: commits at the end of the block, rolls back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session (rolled back at the end)."""
+        with self._sessions() as session:
+            yield session
+
+    # -- lookups used by every mixin -----------------------------------------------------------
+
+    @staticmethod
+    def _actor(session: Session, actor_id: int) -> User:
+        user = session.get(User, actor_id)
+        if user is None or not user.active:
+            raise AuthError("Akun tidak dikenal atau tidak aktif")
+        return user
+
+    @staticmethod
+    def _user_by_name(session: Session, username: str) -> User:
+        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise NotFound("Pengguna '{username}' tidak ditemukan", username=username)
+        return user
+
+    @staticmethod
+    def _item(session: Session, item_id: int, lock: bool = False) -> Announcement:
+        stmt = select(Announcement).where(Announcement.id == item_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        item = session.execute(stmt).scalar_one_or_none()
+        if item is None:
+            raise NotFound("Pengumuman #{id} tidak ditemukan", id=item_id)
+        return item
+
+    @staticmethod
+    def may_read_exempt(user: User | None, item: Announcement) -> bool:
+        """Dikecualikan information is readable only by Kepala Dinas, PPID and its own author."""
+        if item.klasifikasi != "dikecualikan":
+            return True
+        return user is not None and (user.role in (Role.KADIS, Role.PPID) or user.id == item.author_id)

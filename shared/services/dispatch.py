@@ -1,0 +1,81 @@
+"""Turning an approved announcement into dispatch messages: the snapshot, one delivery and one signed
+outbox row per channel, all in the approval's transaction (the transactional outbox)."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.classification import LEGAL_BASIS, Klasifikasi, channel_refusal
+from shared.config import AgencyProfile, Settings
+from shared.messages import AgencySnapshot, AnnouncementSnapshot, DailyWindow, Kind, new_envelope
+from shared.models import Announcement, Delivery, OutboxRow, Revision, User
+
+
+def agency_snapshot(profile: AgencyProfile, tz: str) -> AgencySnapshot:
+    """The agency as channels see it (logo inlined, so workers need no files of the server)."""
+    logo = ""
+    if profile.logo_path and profile.logo_path.exists():
+        logo = base64.b64encode(profile.logo_path.read_bytes()).decode()
+    return AgencySnapshot(instansi=profile.instansi, unit=profile.unit, short_name=profile.short_name,
+                          address=profile.address, phone=profile.phone, email=profile.email,
+                          website=profile.website, city=profile.city, area_desc=profile.area_desc,
+                          signatory_title=profile.signatory_title, timezone=tz, logo_png_b64=logo)
+
+
+def public_url(settings: Settings, item: Announcement) -> str | None:
+    """The announcement's web page when a public URL is configured."""
+    if not settings.public_url:
+        return None
+    return f"{settings.public_url.rstrip('/')}/items/{item.key}.html"
+
+
+def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
+                   item: Announcement) -> AnnouncementSnapshot:
+    """Everything a channel needs about ``item``, without the database."""
+    rev = session.execute(select(Revision).where(Revision.announcement_id == item.id,
+                                                 Revision.number == item.revision)).scalar_one()
+    approver = session.get(User, item.approved_by_id) if item.approved_by_id else None
+    corrects = session.get(Announcement, item.corrects_id) if item.corrects_id else None
+    return AnnouncementSnapshot(
+        key=item.key, id=item.id, revision=item.revision, number=item.number or "",
+        title=rev.title, summary=rev.summary, body=rev.body, klasifikasi=rev.klasifikasi,
+        sasaran=rev.sasaran, priority=item.priority, start=rev.start_at, end=rev.end_at,
+        daily_windows=[DailyWindow(**w) for w in rev.daily_windows or []],
+        approved_at=item.approved_at, approver_name=approver.name if approver else profile.signatory_name,
+        approver_nip=approver.nip if approver and approver.nip else profile.signatory_nip,
+        legal_basis=LEGAL_BASIS[Klasifikasi(rev.klasifikasi)],
+        corrects_number=corrects.number if corrects else None, revoked_at=item.revoked_at,
+        revoked_reason=item.revoked_reason, public_url=public_url(settings, item),
+        agency=agency_snapshot(profile, settings.timezone))
+
+
+def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signing_key,  # noqa: ANN001
+            item: Announcement, kind: Kind, channels: list[str]) -> list[OutboxRow]:
+    """One delivery (created or reset) and one signed outbox row per channel, in the caller's
+    transaction. The rules are checked again here: a forbidden channel is never queued."""
+    snapshot = build_snapshot(session, settings, profile, item)
+    ttl = timedelta(hours=settings.message_ttl_hours)
+    rows = []
+    for channel in channels:
+        if kind != Kind.REVOKE and channel_refusal(item.klasifikasi, item.sasaran, channel):
+            continue
+        message_id = str(uuid.uuid4())
+        env = new_envelope(kind, channel, snapshot, message_id, ttl, signing_key)
+        delivery = session.execute(select(Delivery).where(
+            Delivery.announcement_id == item.id, Delivery.channel == channel)).scalar_one_or_none()
+        if delivery is None:
+            delivery = Delivery(announcement_id=item.id, channel=channel)
+            session.add(delivery)
+        delivery.state, delivery.kind, delivery.message_id = "pending", str(kind), message_id
+        delivery.attempts, delivery.last_error, delivery.next_attempt_at = 0, None, None
+        row = OutboxRow(message_id=message_id, announcement_id=item.id, channel=channel,
+                        kind=str(kind), priority=item.priority, payload=env.to_wire().decode())
+        session.add(row)
+        rows.append(row)
+    session.flush()
+    return rows

@@ -1,0 +1,299 @@
+"""Commands on announcements: draft, submit, approve, return, revise, revoke, correct, assign."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared import audit, numbering
+from shared.classification import (Klasifikasi, Sasaran, check_channels, parse_channels,
+                                   parse_klasifikasi, parse_sasaran, priority_for)
+from shared.errors import InvalidInput, Refused
+from shared.messages import Kind
+from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
+                           User, WorkflowStep)
+from shared.services.dispatch import enqueue
+from shared.timefmt import utcnow
+from shared.workflow import (REVIEW_ROLE, ROLE_LABEL, STEP_OF_STATE, Action, Role, State, check)
+
+TITLE_MAX = 300
+BODY_MAX = 20000
+CONTENT_FIELDS = ("title", "summary", "body", "klasifikasi", "sasaran", "channels", "start_at",
+                  "end_at", "daily_windows")
+
+
+def _clean(text: str | None) -> str:
+    # control characters other than newline and tab never belong in an announcement
+    return "".join(c for c in (text or "") if c in "\n\t" or ord(c) >= 32).strip()
+
+
+def validate_content(fields: dict) -> dict:
+    """Normalise and check an announcement's content; refuse with the reason."""
+    out = dict(fields)
+    out["title"] = _clean(out.get("title"))
+    out["summary"] = _clean(out.get("summary"))
+    out["body"] = _clean(out.get("body"))
+    if not out["title"]:
+        raise InvalidInput("Judul wajib diisi")
+    if len(out["title"]) > TITLE_MAX:
+        raise InvalidInput("Judul terlalu panjang ({n} karakter; paling banyak {max})",
+                           n=len(out["title"]), max=TITLE_MAX)
+    if not out["body"]:
+        raise InvalidInput("Isi pengumuman wajib diisi")
+    if len(out["body"]) > BODY_MAX:
+        raise InvalidInput("Isi terlalu panjang ({n} karakter; paling banyak {max})",
+                           n=len(out["body"]), max=BODY_MAX)
+    out["klasifikasi"] = parse_klasifikasi(str(out["klasifikasi"]))
+    out["sasaran"] = parse_sasaran(str(out["sasaran"]))
+    out["channels"] = [str(c) for c in parse_channels(out.get("channels") or [])]
+    check_channels(out["klasifikasi"], out["sasaran"], out["channels"])
+    start, end = out.get("start_at"), out.get("end_at")
+    for name in ("start_at", "end_at"):
+        if out.get(name) is not None and out[name].tzinfo is None:
+            raise InvalidInput("Waktu '{name}' harus menyertakan zona waktu", name=name)
+    if start and end and end <= start:
+        raise InvalidInput("Waktu selesai harus sesudah waktu mulai")
+    windows = []
+    for w in out.get("daily_windows") or []:
+        try:
+            windows.append({"start": time.fromisoformat(str(w["start"])).isoformat(),
+                            "end": time.fromisoformat(str(w["end"])).isoformat()})
+        except (KeyError, ValueError):
+            raise InvalidInput("Jendela waktu harian tidak sah: {w}; contoh 06:00-22:00", w=w) from None
+    out["daily_windows"] = windows
+    return out
+
+
+class ItemCommands:
+    """Announcement commands (mixed into :class:`shared.services.Warta`)."""
+
+    # -- steps, SLA and notices ------------------------------------------------------------------
+
+    def _open_step(self, s: Session, item: Announcement, step: str, start: datetime | None = None) -> None:
+        start = start or utcnow()
+        s.add(WorkflowStep(announcement_id=item.id, step=step, revision=item.revision,
+                           started_at=start, due_at=start + self.profile.sla.due(step)))
+
+    def _close_step(self, s: Session, item: Announcement, actor: User | None, decision: str,
+                    note: str | None = None) -> None:
+        step = s.execute(select(WorkflowStep).where(
+            WorkflowStep.announcement_id == item.id, WorkflowStep.decided_at.is_(None))
+            .order_by(WorkflowStep.id.desc())).scalars().first()
+        if step is None:
+            return
+        now = utcnow()
+        step.decided_at, step.decision, step.note = now, decision, note
+        step.actor_id = actor.id if actor else None
+        step.sla_met = now <= step.due_at
+
+    def _notify(self, s: Session, user_ids: set[int], item: Announcement, kind: str, message: str) -> None:
+        for uid in user_ids:
+            s.add(InboxEntry(user_id=uid, announcement_id=item.id, kind=kind, message=message))
+
+    def _current_rev(self, s: Session, item: Announcement) -> Revision:
+        return s.execute(select(Revision).where(Revision.announcement_id == item.id,
+                                                Revision.number == item.revision)).scalar_one()
+
+    # -- commands --------------------------------------------------------------------------------
+
+    def create_item(self, actor_id: int, *, title: str, body: str, klasifikasi: str, sasaran: str,
+                    channels: list[str] | str, summary: str = "", start_at: datetime | None = None,
+                    end_at: datetime | None = None, daily_windows: list | None = None,
+                    disposition_id: int | None = None) -> int:
+        """Draft a new announcement (Pelaksana); returns its id."""
+        content = validate_content(dict(title=title, summary=summary, body=body,
+                                        klasifikasi=klasifikasi, sasaran=sasaran, channels=channels,
+                                        start_at=start_at, end_at=end_at,
+                                        daily_windows=daily_windows))
+        with self.tx() as s:
+            actor = self._actor(s, actor_id)
+            if actor.role != Role.PELAKSANA:
+                raise Refused("{role} tidak berwenang menyusun draf pengumuman; draf disusun oleh "
+                              "Pelaksana", role=ROLE_LABEL[Role(actor.role)])
+            started = None
+            if disposition_id is not None:
+                disp = s.get(Disposition, disposition_id)
+                if disp is None or disp.assignee_id != actor.id:
+                    raise Refused("Disposisi #{id} bukan untuk Anda", id=disposition_id)
+                disp.done_at, started = utcnow(), disp.created_at
+            item = Announcement(key=str(uuid.uuid4()), state=State.DRAFT, title=content["title"],
+                                klasifikasi=content["klasifikasi"], sasaran=content["sasaran"],
+                                channels=content["channels"],
+                                priority=priority_for(content["klasifikasi"]), revision=1,
+                                author_id=actor.id, disposition_id=disposition_id)
+            s.add(item)
+            s.flush()
+            s.add(Revision(announcement_id=item.id, number=1, author_id=actor.id,
+                           **{k: content[k] for k in CONTENT_FIELDS}))
+            self._open_step(s, item, "drafting", started)
+            audit.record(s, actor.username, "create", item.id, title=content["title"])
+            return item.id
+
+    def submit(self, actor_id: int, item_id: int) -> None:
+        """Hand a draft (or a returned one) in for review by Kabid/Kasubag."""
+        with self.tx() as s:
+            actor, item = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            t = check(Action.SUBMIT, item.state, actor.role)
+            if item.klasifikasi == Klasifikasi.DIKECUALIKAN:
+                raise Refused("Informasi dikecualikan tidak diumumkan; PPID mencatatnya dalam "
+                              "register informasi dikecualikan")
+            if not item.channels:
+                raise Refused("Pengumuman tanpa kanal penyebarluasan tidak dapat diajukan "
+                              "(sasaran '{sasaran}')", sasaran=item.sasaran)
+            self._close_step(s, item, actor, "submitted")
+            item.state = t.target
+            self._open_step(s, item, "review_kabid")
+            audit.record(s, actor.username, "submit", item.id, revision=item.revision)
+
+    def approve(self, actor_id: int, item_id: int) -> str | None:
+        """Approve at the current level; at Kepala Dinas's, give the number and queue the
+        dissemination in the same transaction. Returns the number when one was given."""
+        with self.tx() as s:
+            actor, item = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            rev = self._current_rev(s, item)
+            t = check(Action.APPROVE, item.state, actor.role,
+                      is_author_of_revision=rev.author_id == actor.id)
+            self._close_step(s, item, actor, "approved")
+            self._mark_seen(s, actor, item)
+            item.state = t.target
+            if t.target != State.APPROVED:
+                self._open_step(s, item, STEP_OF_STATE[t.target])
+                audit.record(s, actor.username, "approve", item.id, level=str(t.source))
+                return None
+            now = utcnow()
+            item.number = numbering.take(s, self.profile, now, self.tz)
+            item.approved_at, item.approved_by_id = now, actor.id
+            channels = item.channels
+            kind = Kind.PUBLISH
+            if item.corrects_id:  # a ralat goes only where the original arrived
+                kind = Kind.UPDATE
+                received = set(s.execute(select(Delivery.channel).where(
+                    Delivery.announcement_id == item.corrects_id,
+                    Delivery.state == "confirmed")).scalars())
+                channels = [c for c in channels if c in received]
+            self._open_step(s, item, "dissemination")
+            rows = enqueue(s, self.settings, self.profile, self.signing_key, item, kind, channels)
+            audit.record(s, actor.username, "approve_final", item.id, number=item.number,
+                         channels=[r.channel for r in rows])
+            if not rows:  # nothing to send (a ralat whose original reached no channel)
+                self._close_step(s, item, None, "nothing_to_send")
+                item.state = State.DISSEMINATED
+            return item.number
+
+    def return_item(self, actor_id: int, item_id: int, note: str) -> None:
+        """Return for revision with a note; the original author is always told."""
+        with self.tx() as s:
+            actor, item = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            t = check(Action.RETURN, item.state, actor.role, note=note)
+            self._close_step(s, item, actor, "returned", note.strip())
+            self._mark_seen(s, actor, item)
+            item.state = t.target
+            self._open_step(s, item, STEP_OF_STATE[t.target])
+            rev = self._current_rev(s, item)
+            told = {item.author_id, rev.author_id}
+            if t.target == State.REVIEW_KABID:
+                told |= set(s.execute(select(User.id).where(User.role == Role.KABID,
+                                                           User.active.is_(True))).scalars())
+            message = f"Dikembalikan oleh {actor.name}: {note.strip()}"
+            self._notify(s, told - {actor.id}, item, "returned", message)
+            audit.record(s, actor.username, "return", item.id, level=str(t.source), note=note.strip())
+
+    def revise(self, actor_id: int, item_id: int, **changes: object) -> int:
+        """Edit as a new revision. On an approved announcement this starts a correction (ralat)
+        instead, and returns the id of the new announcement; otherwise returns ``item_id``."""
+        with self.read() as s:
+            state = self._item(s, item_id).state
+        if state in (State.APPROVED, State.DISSEMINATING, State.DISSEMINATED):
+            return self.correct(actor_id, item_id, **changes)
+        with self.tx() as s:
+            actor, item = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            check(Action.REVISE, item.state, actor.role)
+            rev = self._current_rev(s, item)
+            content = {k: getattr(rev, k) for k in CONTENT_FIELDS}
+            content.update({k: v for k, v in changes.items() if v is not None})
+            content = validate_content(content)
+            if all(content[k] == getattr(rev, k) for k in CONTENT_FIELDS):
+                raise InvalidInput("Tidak ada perubahan")
+            item.revision += 1
+            s.add(Revision(announcement_id=item.id, number=item.revision, author_id=actor.id,
+                           **{k: content[k] for k in CONTENT_FIELDS}))
+            item.title, item.klasifikasi = content["title"], content["klasifikasi"]
+            item.sasaran, item.channels = content["sasaran"], content["channels"]
+            item.priority = priority_for(content["klasifikasi"])
+            audit.record(s, actor.username, "revise", item.id, revision=item.revision)
+            return item.id
+
+    def correct(self, actor_id: int, item_id: int, **changes: object) -> int:
+        """Start a correction (ralat) of an approved announcement: a new draft that keeps the
+        original's key and goes through the chain again; returns its id."""
+        with self.tx() as s:
+            actor, orig = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            check(Action.CORRECT, orig.state, actor.role)
+            rev = self._current_rev(s, orig)
+            content = {k: getattr(rev, k) for k in CONTENT_FIELDS}
+            content.update({k: v for k, v in changes.items() if v is not None})
+            content = validate_content(content)
+            item = Announcement(key=orig.key, state=State.DRAFT, title=content["title"],
+                                klasifikasi=content["klasifikasi"], sasaran=content["sasaran"],
+                                channels=content["channels"],
+                                priority=priority_for(content["klasifikasi"]), revision=1,
+                                author_id=actor.id, corrects_id=orig.id)
+            s.add(item)
+            s.flush()
+            s.add(Revision(announcement_id=item.id, number=1, author_id=actor.id,
+                           **{k: content[k] for k in CONTENT_FIELDS}))
+            self._open_step(s, item, "drafting")
+            audit.record(s, actor.username, "correct", item.id, corrects=orig.id)
+            return item.id
+
+    def revoke(self, actor_id: int, item_id: int, reason: str) -> None:
+        """Revoke (Kepala Dinas only, with a reason); the revocation reaches every channel the
+        announcement was sent to."""
+        with self.tx() as s:
+            actor, item = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            t = check(Action.REVOKE, item.state, actor.role, note=reason)
+            item.state, item.revoked_at, item.revoked_reason = t.target, utcnow(), reason.strip()
+            sent = list(s.execute(select(Delivery.channel).where(
+                Delivery.announcement_id == item.id)).scalars())
+            rows = enqueue(s, self.settings, self.profile, self.signing_key, item, Kind.REVOKE, sent)
+            self._notify(s, {item.author_id} - {actor.id}, item, "revoked",
+                         f"Dicabut oleh {actor.name}: {reason.strip()}")
+            audit.record(s, actor.username, "revoke", item.id, reason=reason.strip(),
+                         channels=[r.channel for r in rows])
+
+    def assign(self, actor_id: int, assignee: str, instructions: str) -> int:
+        """Disposisi: Kabid/Kasubag assigns drafting to a Pelaksana with instructions."""
+        if not instructions.strip():
+            raise InvalidInput("Instruksi disposisi wajib diisi")
+        with self.tx() as s:
+            actor = self._actor(s, actor_id)
+            if actor.role != Role.KABID:
+                raise Refused("{role} tidak berwenang memberi disposisi; disposisi diberikan oleh "
+                              "Kabid/Kasubag", role=ROLE_LABEL[Role(actor.role)])
+            target = self._user_by_name(s, assignee)
+            if target.role != Role.PELAKSANA or not target.active:
+                raise Refused("Disposisi hanya kepada Pelaksana yang aktif; '{u}' berperan {r}",
+                              u=assignee, r=target.role)
+            now = utcnow()
+            disp = Disposition(assigned_by_id=actor.id, assignee_id=target.id,
+                               instructions=instructions.strip(), created_at=now,
+                               due_at=now + self.profile.sla.due("drafting"))
+            s.add(disp)
+            s.flush()
+            s.add(InboxEntry(user_id=target.id, kind="assigned",
+                             message=f"Disposisi dari {actor.name}: {instructions.strip()}"))
+            audit.record(s, actor.username, "assign", None, disposition=disp.id, assignee=assignee)
+            return disp.id
+
+    def _mark_seen(self, s: Session, actor: User, item: Announcement) -> None:
+        seen = s.get(ReviewSeen, (actor.id, item.id))
+        if seen is None:
+            s.add(ReviewSeen(user_id=actor.id, announcement_id=item.id, revision=item.revision))
+        else:
+            seen.revision = item.revision
+
+
+__all__ = ["ItemCommands", "validate_content", "REVIEW_ROLE", "Sasaran"]

@@ -1,0 +1,208 @@
+"""Read-side use-cases: one item with its timeline and deliveries, paged lists, counts, what waits
+for a user, the inbox, and the diff since a reviewer last looked."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import datetime
+
+from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy.orm import Session
+
+from shared.errors import Refused
+from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
+                           User, WorkflowStep)
+from shared.timefmt import utcnow
+from shared.workflow import REVIEW_ROLE, Role, State
+
+EXEMPT_READERS = (Role.KADIS, Role.PPID)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def delivery_dict(d: Delivery) -> dict:
+    """A delivery as the CLI and kiosk show it."""
+    return {"channel": d.channel, "state": d.state, "kind": d.kind, "attempts": d.attempts,
+            "next_attempt_at": _iso(d.next_attempt_at), "last_error": d.last_error,
+            "artifacts": d.artifacts or [], "sha256": d.sha256, "message_id": d.message_id,
+            "confirmed_at": _iso(d.confirmed_at)}
+
+
+class Queries:
+    """Read-side use-cases (mixed into :class:`shared.services.Warta`)."""
+
+    def _visible(self, s: Session, actor_id: int | None):  # noqa: ANN202 - SQL expression
+        """The filter that hides dikecualikan items from those who may not read them."""
+        user = s.get(User, actor_id) if actor_id else None
+        if user is not None and user.role in EXEMPT_READERS:
+            return None
+        hidden = Announcement.klasifikasi == "dikecualikan"
+        if user is None:
+            return ~hidden
+        return or_(~hidden, Announcement.author_id == user.id)
+
+    def get_item(self, item_id: int, actor_id: int | None = None) -> dict:
+        """One announcement with its current texts, timeline and deliveries."""
+        with self.read() as s:
+            item = self._item(s, item_id)
+            user = s.get(User, actor_id) if actor_id else None
+            if not self.may_read_exempt(user, item):
+                raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
+            rev = s.execute(select(Revision).where(Revision.announcement_id == item.id,
+                                                   Revision.number == item.revision)).scalar_one()
+            steps = s.execute(select(WorkflowStep).where(WorkflowStep.announcement_id == item.id)
+                              .order_by(WorkflowStep.id)).scalars().all()
+            deliveries = s.execute(select(Delivery).where(Delivery.announcement_id == item.id)
+                                   .order_by(Delivery.channel)).scalars().all()
+            return {
+                "id": item.id, "key": item.key, "state": item.state, "number": item.number,
+                "title": rev.title, "summary": rev.summary, "body": rev.body,
+                "klasifikasi": item.klasifikasi, "sasaran": item.sasaran,
+                "channels": list(item.channels or []), "priority": item.priority,
+                "revision": item.revision, "author": item.author.username,
+                "author_name": item.author.name, "corrects_id": item.corrects_id,
+                "start_at": _iso(rev.start_at), "end_at": _iso(rev.end_at),
+                "daily_windows": rev.daily_windows or [],
+                "created_at": _iso(item.created_at), "approved_at": _iso(item.approved_at),
+                "approved_by": item.approved_by.username if item.approved_by else None,
+                "revoked_at": _iso(item.revoked_at), "revoked_reason": item.revoked_reason,
+                "steps": [{"step": st.step, "revision": st.revision, "started_at": _iso(st.started_at),
+                           "due_at": _iso(st.due_at), "decided_at": _iso(st.decided_at),
+                           "actor": st.actor.username if st.actor else None,
+                           "actor_name": st.actor.name if st.actor else None,
+                           "decision": st.decision, "note": st.note, "sla_met": st.sla_met}
+                          for st in steps],
+                "deliveries": [delivery_dict(d) for d in deliveries],
+            }
+
+    def list_items(self, actor_id: int | None = None, *, state: str | None = None,
+                   klasifikasi: str | None = None, month: str | None = None,
+                   text: str | None = None, offset: int = 0, limit: int = 50) -> list[dict]:
+        """A page of announcements, newest first, filtered by state, class, month (YYYY-MM) and text."""
+        with self.read() as s:
+            stmt = select(Announcement.id, Announcement.state, Announcement.number,
+                          Announcement.title, Announcement.klasifikasi, Announcement.sasaran,
+                          Announcement.channels, Announcement.created_at, Announcement.priority)
+            for cond in self._filters(s, actor_id, state, klasifikasi, month, text):
+                stmt = stmt.where(cond)
+            stmt = stmt.order_by(Announcement.id.desc()).offset(offset).limit(limit)
+            return [{"id": r.id, "state": r.state, "number": r.number, "title": r.title,
+                     "klasifikasi": r.klasifikasi, "sasaran": r.sasaran,
+                     "channels": list(r.channels or []), "created_at": _iso(r.created_at),
+                     "priority": r.priority} for r in s.execute(stmt)]
+
+    def _filters(self, s: Session, actor_id, state, klasifikasi, month, text) -> list:  # noqa: ANN001
+        conds = []
+        visible = self._visible(s, actor_id)
+        if visible is not None:
+            conds.append(visible)
+        if state:
+            conds.append(Announcement.state == state)
+        if klasifikasi:
+            conds.append(Announcement.klasifikasi == klasifikasi)
+        if month:
+            year, mon = (int(x) for x in month.split("-"))
+            start = datetime(year, mon, 1, tzinfo=utcnow().tzinfo)
+            end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=utcnow().tzinfo)
+            conds.append(and_(Announcement.created_at >= start, Announcement.created_at < end))
+        if text:
+            like = f"%{text.lower()}%"
+            conds.append(or_(func.lower(Announcement.title).like(like),
+                             func.lower(cast(Announcement.number, String)).like(like)))
+        return conds
+
+    def count_by_state(self, actor_id: int | None = None) -> dict[str, int]:
+        """How many announcements are in each state."""
+        with self.read() as s:
+            stmt = select(Announcement.state, func.count()).group_by(Announcement.state)
+            visible = self._visible(s, actor_id)
+            if visible is not None:
+                stmt = stmt.where(visible)
+            counts = {str(st): 0 for st in State}
+            counts.update({state: n for state, n in s.execute(stmt)})
+            return counts
+
+    def waiting_for(self, actor_id: int, limit: int = 50) -> list[dict]:
+        """What waits for this user now, with the open step's due time (soonest first)."""
+        with self.read() as s:
+            user = self._actor(s, actor_id)
+            states = [st for st, role in REVIEW_ROLE.items() if role == user.role]
+            cond = Announcement.state.in_(states)
+            if user.role == Role.PELAKSANA:
+                cond = and_(Announcement.author_id == user.id,
+                            Announcement.state.in_([State.DRAFT, State.RETURNED]))
+            stmt = (select(Announcement.id, Announcement.title, Announcement.state,
+                           Announcement.priority, WorkflowStep.due_at, WorkflowStep.step)
+                    .join(WorkflowStep, and_(WorkflowStep.announcement_id == Announcement.id,
+                                             WorkflowStep.decided_at.is_(None)))
+                    .where(cond).order_by(Announcement.priority.desc(), WorkflowStep.due_at)
+                    .limit(limit))
+            now = utcnow()
+            return [{"id": r.id, "title": r.title, "state": r.state, "priority": r.priority,
+                     "step": r.step, "due_at": _iso(r.due_at),
+                     "overdue": r.due_at < now, "seconds_left": int((r.due_at - now).total_seconds())}
+                    for r in s.execute(stmt)]
+
+    def inbox(self, actor_id: int, unread_only: bool = False) -> list[dict]:
+        """Notices for this user, newest first."""
+        with self.read() as s:
+            stmt = select(InboxEntry).where(InboxEntry.user_id == actor_id)
+            if unread_only:
+                stmt = stmt.where(InboxEntry.read_at.is_(None))
+            return [{"id": e.id, "announcement_id": e.announcement_id, "kind": e.kind,
+                     "message": e.message, "created_at": _iso(e.created_at), "read": bool(e.read_at)}
+                    for e in s.execute(stmt.order_by(InboxEntry.id.desc()).limit(100)).scalars()]
+
+    def dispositions_for(self, actor_id: int) -> list[dict]:
+        """Open dispositions assigned to (Pelaksana) or given by (Kabid) this user."""
+        with self.read() as s:
+            stmt = select(Disposition).where(or_(Disposition.assignee_id == actor_id,
+                                                 Disposition.assigned_by_id == actor_id))
+            return [{"id": d.id, "instructions": d.instructions, "assignee": d.assignee.username,
+                     "assigned_by": d.assigned_by.username, "created_at": _iso(d.created_at),
+                     "due_at": _iso(d.due_at), "done": d.done_at is not None}
+                    for d in s.execute(stmt.order_by(Disposition.id.desc()).limit(100)).scalars()]
+
+    def diff_since_seen(self, actor_id: int, item_id: int) -> dict:
+        """The unified diff of the texts between the revision this reviewer last saw and now."""
+        with self.read() as s:
+            item = self._item(s, item_id)
+            if not self.may_read_exempt(s.get(User, actor_id), item):
+                raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
+            seen = s.get(ReviewSeen, (actor_id, item_id))
+            revs = {r.number: r for r in s.execute(select(Revision).where(
+                Revision.announcement_id == item_id)).scalars()}
+            base = revs.get(seen.revision) if seen else None
+            cur = revs[item.revision]
+
+            def text(r: Revision | None) -> list[str]:
+                if r is None:
+                    return []
+                return [f"Judul: {r.title}", f"Ringkasan: {r.summary}", "", *r.body.splitlines(),
+                        "", f"Klasifikasi: {r.klasifikasi}", f"Sasaran: {r.sasaran}",
+                        f"Kanal: {', '.join(r.channels or [])}"]
+
+            diff = list(difflib.unified_diff(text(base), text(cur), lineterm="",
+                                             fromfile=f"revisi {base.number}" if base else "(belum pernah dilihat)",
+                                             tofile=f"revisi {cur.number}"))
+            return {"from_revision": base.number if base else None, "to_revision": cur.number,
+                    "diff": diff}
+
+    def deliveries(self, state: str | None = None, limit: int = 500) -> list[dict]:
+        """Deliveries across announcements (for operators), newest first."""
+        with self.read() as s:
+            stmt = select(Delivery, Announcement.number).join(
+                Announcement, Announcement.id == Delivery.announcement_id)
+            if state:
+                stmt = stmt.where(Delivery.state == state)
+            return [{"announcement_id": d.announcement_id, "number": number, **delivery_dict(d)}
+                    for d, number in s.execute(stmt.order_by(Delivery.id.desc()).limit(limit))]
+
+    def next_number(self) -> str:
+        """The number the next final approval would get (for the confirmation dialog)."""
+        from shared import numbering
+
+        with self.read() as s:
+            return numbering.peek(s, self.profile, utcnow(), self.tz)

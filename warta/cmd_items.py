@@ -1,0 +1,191 @@
+"""CLI: init, users, announcements through the review chain, audit, demo."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from shared.i18n import _
+from warta.common import acting_user, emit, fail, guarded, parse_when, services, settings
+
+
+def _item_text(item: dict) -> str:
+    lines = [f"#{item['id']} [{item['state']}] {item.get('number') or '-'}  {item['title']}",
+             f"  klasifikasi: {item['klasifikasi']}  sasaran: {item['sasaran']}  "
+             f"kanal: {', '.join(item['channels']) or '-'}"]
+    lines += [f"  {d['channel']}: {d['state']}" for d in item.get("deliveries", [])]
+    return "\n".join(lines)
+
+
+def _show(w, item_id: int, as_json: bool, actor_id: int | None = None) -> None:  # noqa: ANN001
+    item = guarded(as_json, lambda: w.get_item(item_id, actor_id))
+    emit(item, as_json, _item_text(item))
+
+
+def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
+    """Add the Foundation commands."""
+    item, user, audit = groups["item"], groups["user"], groups["audit"]
+
+    @app.command()
+    def init(demo: bool = typer.Option(False, "--demo", help="Tambahkan profil dan akun demo."),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+        """Buat atau perbarui basis data; --demo menambahkan profil instansi dan akun demo."""
+        from shared.bootstrap import init_home
+
+        cfg = settings()
+        users = guarded(as_json, lambda: init_home(cfg, demo))
+        text = _("Warta siap di {home}", home=str(cfg.home.resolve()))
+        if users:
+            text += "\n" + "\n".join(f"  {u['username']:<12} {u['role']:<11} {u['password']}" for u in users)
+        emit({"home": str(cfg.home.resolve()), "users": users}, as_json, text)
+
+    @user.command("add")
+    def user_add(username: str, role: str = typer.Option(..., "--role"),
+                 name: str = typer.Option(..., "--name"), nip: str = typer.Option("", "--nip"),
+                 as_json: bool = typer.Option(False, "--json")) -> None:
+        """Tambah akun; kata sandinya dari WARTA_PASSWORD atau ditanyakan."""
+        import os
+        import sys
+
+        w = services()
+        password = os.environ.get("WARTA_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                fail(_("Kata sandi akun baru diperlukan: setel WARTA_PASSWORD"), 2, as_json)
+            password = typer.prompt(_("Kata sandi baru"), hide_input=True, confirmation_prompt=True)
+        uid = guarded(as_json, lambda: w.add_user(username, role, name, password, nip=nip))
+        emit({"id": uid, "username": username, "role": role}, as_json,
+             _("Akun {u} ({r}) dibuat", u=username, r=role))
+
+    @item.command("create")
+    def item_create(actor: str = typer.Option(..., "--as"), title: str = typer.Option(..., "--title"),
+                    body: str = typer.Option(..., "--body"), summary: str = typer.Option("", "--summary"),
+                    klas: str = typer.Option(..., "--class"), audience: str = typer.Option(..., "--audience"),
+                    channels: str = typer.Option("", "--channels"),
+                    start: Optional[str] = typer.Option(None, "--start"),
+                    end: Optional[str] = typer.Option(None, "--end"),
+                    window: list[str] = typer.Option([], "--window", help="Jendela harian HH:MM-HH:MM"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+        """Susun draf pengumuman (Pelaksana)."""
+        w = services()
+        who = acting_user(w, actor, as_json)
+        windows = [dict(zip(("start", "end"), x.split("-", 1))) for x in window]
+        new_id = guarded(as_json, lambda: w.create_item(
+            who["id"], title=title, body=body, summary=summary, klasifikasi=klas, sasaran=audience,
+            channels=channels, start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz),
+            daily_windows=windows))
+        _show(w, new_id, as_json, who["id"])
+
+    def _transition(name: str, call, item_id: int, actor: str, as_json: bool) -> None:  # noqa: ANN001
+        w = services()
+        who = acting_user(w, actor, as_json)
+        result = guarded(as_json, lambda: call(w, who["id"]))
+        _show(w, result if isinstance(result, int) and name in ("revise",) else item_id, as_json, who["id"])
+
+    @item.command("submit")
+    def item_submit(item_id: int, actor: str = typer.Option(..., "--as"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+        """Ajukan draf ke Kabid/Kasubag (Pelaksana)."""
+        _transition("submit", lambda w, uid: w.submit(uid, item_id), item_id, actor, as_json)
+
+    @item.command("approve")
+    def item_approve(item_id: int, actor: str = typer.Option(..., "--as"),
+                     as_json: bool = typer.Option(False, "--json")) -> None:
+        """Setujui pada tahap Anda; Kepala Dinas memberi nomor dan memulai penyebarluasan."""
+        _transition("approve", lambda w, uid: w.approve(uid, item_id), item_id, actor, as_json)
+
+    @item.command("return")
+    def item_return(item_id: int, actor: str = typer.Option(..., "--as"),
+                    note: str = typer.Option(..., "--note"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+        """Kembalikan untuk diperbaiki, dengan catatan."""
+        _transition("return", lambda w, uid: w.return_item(uid, item_id, note), item_id, actor, as_json)
+
+    @item.command("revise")
+    def item_revise(item_id: int, actor: str = typer.Option(..., "--as"),
+                    title: Optional[str] = typer.Option(None, "--title"),
+                    body: Optional[str] = typer.Option(None, "--body"),
+                    summary: Optional[str] = typer.Option(None, "--summary"),
+                    klas: Optional[str] = typer.Option(None, "--class"),
+                    audience: Optional[str] = typer.Option(None, "--audience"),
+                    channels: Optional[str] = typer.Option(None, "--channels"),
+                    start: Optional[str] = typer.Option(None, "--start"),
+                    end: Optional[str] = typer.Option(None, "--end"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+        """Ubah sebagai revisi baru; pada pengumuman yang sudah disetujui, buat ralat."""
+        def call(w, uid):  # noqa: ANN001, ANN202
+            return w.revise(uid, item_id, title=title, body=body, summary=summary, klasifikasi=klas,
+                            sasaran=audience, channels=channels,
+                            start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz))
+        _transition("revise", call, item_id, actor, as_json)
+
+    @item.command("revoke")
+    def item_revoke(item_id: int, actor: str = typer.Option(..., "--as"),
+                    reason: str = typer.Option(..., "--reason"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+        """Cabut pengumuman (Kepala Dinas), dengan alasan."""
+        _transition("revoke", lambda w, uid: w.revoke(uid, item_id, reason), item_id, actor, as_json)
+
+    @item.command("assign")
+    def item_assign(assignee: str, actor: str = typer.Option(..., "--as"),
+                    instructions: str = typer.Option(..., "--instructions"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+        """Disposisi penyusunan kepada Pelaksana (Kabid/Kasubag)."""
+        w = services()
+        who = acting_user(w, actor, as_json)
+        did = guarded(as_json, lambda: w.assign(who["id"], assignee, instructions))
+        emit({"disposition": did, "assignee": assignee}, as_json, _("Disposisi #{id} dibuat", id=did))
+
+    @item.command("show")
+    def item_show(item_id: int, actor: Optional[str] = typer.Option(None, "--as"),
+                  as_json: bool = typer.Option(False, "--json")) -> None:
+        """Tampilkan satu pengumuman dengan riwayat dan pengirimannya."""
+        w = services()
+        who = acting_user(w, actor, as_json) if actor else None
+        _show(w, item_id, as_json, who["id"] if who else None)
+
+    @item.command("list")
+    def item_list(state: Optional[str] = typer.Option(None, "--state"),
+                  actor: Optional[str] = typer.Option(None, "--as"),
+                  limit: int = typer.Option(50, "--limit"),
+                  as_json: bool = typer.Option(False, "--json")) -> None:
+        """Daftar pengumuman, terbaru dahulu."""
+        w = services()
+        who = acting_user(w, actor, as_json) if actor else None
+        rows = w.list_items(who["id"] if who else None, state=state, limit=limit)
+        emit({"items": rows}, as_json, "\n".join(
+            f"#{r['id']:<5} {r['state']:<18} {r['number'] or '-':<28} {r['title']}" for r in rows)
+            or _("Tidak ada pengumuman"))
+
+    @audit.command("verify")
+    def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
+        """Periksa keutuhan jejak audit; keluar bukan nol bila ada yang diubah."""
+        from shared.audit import verify
+
+        w = services()
+        with w.read() as s:
+            result = verify(s)
+        data = {"ok": result.ok, "checked": result.checked, "bad_event": result.bad_id,
+                "reason": result.reason}
+        if result.ok:
+            emit(data, as_json, _("Jejak audit utuh: {n} kejadian diperiksa", n=result.checked))
+            return
+        emit(data, as_json, _("Jejak audit RUSAK pada kejadian #{id}: {reason}", id=result.bad_id,
+                             reason=result.reason))
+        raise typer.Exit(6)
+
+    @app.command()
+    def demo(broker: Optional[str] = typer.Option(None, "--broker", help="embedded atau URL amqp://"),
+             items: int = typer.Option(0, "--items", help="Jumlah pengumuman (0: semua contoh)"),
+             as_json: bool = typer.Option(False, "--json")) -> None:
+        """Jalankan contoh pengumuman melalui seluruh alur SOP dengan akun demo."""
+        from warta.demo import run_demo
+
+        result = run_demo(broker=broker, items=items)
+        ok = result.pop("ok", True)
+        emit(result, as_json, _("{n} pengumuman diproses, {r} ditolak; data di {home}",
+                                n=len(result["announcements"]), r=len(result["refused"]),
+                                home=result["home"]))
+        if not ok:
+            raise typer.Exit(7)
