@@ -72,19 +72,20 @@ def upgrade(url: str) -> None:
     """Create or upgrade the schema to the newest migration."""
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    # "heads": areas add migrations in parallel branches off the same parent
+    command.upgrade(alembic_config(url), "heads")
 
 
-def current_revision(url: str) -> str | None:
-    """The schema's migration revision, or None for an empty database."""
+def current_revision(url: str) -> frozenset[str]:
+    """The schema's migration heads (empty for an empty database)."""
     from alembic.runtime.migration import MigrationContext
 
     with engine_for(url).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return frozenset(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision() -> str:
-    """The newest migration this code ships."""
+def head_revision() -> frozenset[str]:
+    """The newest migrations this code ships (one per branch)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() or ""
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())

@@ -1,5 +1,6 @@
-"""Translations. Source strings are Bahasa Indonesia (the default language); the English catalog is a
-gettext PO file read with Babel, selected with ``WARTA_LANG=en``."""
+"""Translations. Source strings are Bahasa Indonesia (the default language); the English catalog is
+gettext PO files (one per area, ``shared/locale/en/LC_MESSAGES/*.po``) read with Babel, selected with
+``WARTA_LANG=en``."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ CATALOGS = Path(__file__).with_name("locale")
 def _catalog(lang: str) -> dict[str, str]:
     if lang == "id":
         return {}
-    path = CATALOGS / lang / "LC_MESSAGES" / "warta.po"
-    if not path.exists():
-        return {}
     from babel.messages.pofile import read_po
 
-    with path.open("rb") as fh:
-        catalog = read_po(fh)
-    return {m.id: m.string for m in catalog if m.id and m.string and isinstance(m.id, str)}
+    # one PO file per area (core.po, kiosk.po, records.po, ...), merged
+    merged: dict[str, str] = {}
+    for path in sorted((CATALOGS / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as fh:
+            catalog = read_po(fh)
+        merged.update({m.id: m.string for m in catalog
+                       if m.id and m.string and isinstance(m.id, str)})
+    return merged
 
 
 def current_lang() -> str:
