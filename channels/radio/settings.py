@@ -1,0 +1,60 @@
+"""Settings of the radio channel (environment prefix ``WARTA_RADIO_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.toml")
+"""The bundled glossary of common government acronyms."""
+
+
+class RadioSettings(BaseSettings):
+    """How radio scripts, their audio and the podcast feed are produced."""
+
+    model_config = SettingsConfigDict(env_prefix="WARTA_RADIO_", extra="ignore")
+
+    station: str = "Radio Publik Daerah"
+    """Name of the station that airs the scripts; shown on the script and usable as {station}."""
+
+    opening: str = "Anda mendengarkan {station}. Berikut pengumuman dari {unit}."
+    """Opening line read before each announcement; placeholders {station} and {unit}."""
+
+    closing: str = "Demikian pengumuman dari {unit}. Terima kasih."
+    """Closing line read after each announcement; placeholders {station} and {unit}."""
+
+    words_per_minute: int = Field(default=130, ge=60, le=300)
+    """Reading rate for the air-time estimate (and the synthetic voice's speed)."""
+
+    glossary: Path = DEFAULT_GLOSSARY
+    """TOML glossary of acronyms: [expand] NAME = "full name", [spell] words = [...]."""
+
+    tts: Literal["espeak-ng", "none"] = "espeak-ng"
+    """Speech engine for the audio: ``espeak-ng`` (offline, voice ``id``) or ``none`` (script only)."""
+
+    voice: str = "id"
+    """Voice name passed to the speech engine."""
+
+    bitrate: int = Field(default=64, ge=32, le=320)
+    """MP3 bit rate in kbit/s (speech needs little)."""
+
+    feed_items: int = Field(default=50, ge=1, le=1000)
+    """How many of the latest announcements ``radio/feed.xml`` carries."""
+
+    public_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("WARTA_RADIO_PUBLIC_URL"))
+    """Public base URL at which the ``radio/`` output folder is served; default
+    ``$WARTA_PUBLIC_URL/radio`` or ``http://localhost:8000/radio``."""
+
+    site_public_url: str | None = Field(default=None, validation_alias=AliasChoices("WARTA_PUBLIC_URL"))
+    """The shared ``WARTA_PUBLIC_URL``, from which the radio base URL is derived when unset."""
+
+    @property
+    def base_url(self) -> str:
+        """The effective base URL of the radio folder, without a trailing slash."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"{(self.site_public_url or 'http://localhost:8000').rstrip('/')}/radio"
