@@ -1,0 +1,7 @@
+"""Videotron channel: slides at the LED panel's native resolution, a playlist of what is on air and
+a self-contained player page for the videotron PC."""
+
+from channels.videotron.render import VideotronRenderer
+from channels.videotron.settings import VideotronSettings
+
+__all__ = ["VideotronRenderer", "VideotronSettings"]

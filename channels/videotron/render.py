@@ -1,0 +1,137 @@
+"""The videotron renderer: slides for each announcement, and the playlist and player page of the
+announcements on air, rebuilt from the channel's local state on every message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfoNotFoundError
+
+from channels.assets import FONT_LICENCE, SANS_BOLD, SANS_REGULAR, clean_text, logo_image
+from channels.base import ChannelRenderer, PermanentRenderError, safe_slug
+from channels.videotron.draw import draw_slide, png_bytes
+from channels.videotron.layout import SlidePlan, content_for, plan_slides
+from channels.videotron.playlist import (
+    is_expired,
+    load_state,
+    locked,
+    publish,
+    remove_orphans,
+    save_state,
+    write_outputs,
+)
+from channels.videotron.settings import VideotronSettings
+from shared.messages import AnnouncementSnapshot, Envelope, Kind
+from shared.timefmt import date_id, utcnow
+
+
+def kicker_for(snap: AnnouncementSnapshot) -> str:
+    """The small label above the title."""
+    if snap.corrects_number:
+        number = clean_text(snap.corrects_number, multiline=False)
+        return f"RALAT ATAS PENGUMUMAN NOMOR {number}"
+    return "PENGUMUMAN"
+
+
+def slide_seconds(words: int, cfg: VideotronSettings) -> float:
+    """How long a slide with ``words`` words stays on screen: reading time plus two seconds to
+    notice it, within the configured bounds."""
+    seconds = words / cfg.words_per_minute * 60 + 2
+    return round(min(cfg.max_seconds, max(cfg.min_seconds, seconds)), 1)
+
+
+def plan_announcement(snap: AnnouncementSnapshot, cfg: VideotronSettings) -> list[SlidePlan]:
+    """The slide layouts of an announcement (no pixels yet)."""
+    try:
+        date = date_id(snap.approved_at, snap.agency.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PermanentRenderError(
+            f"Zona waktu instansi '{snap.agency.timezone}' tidak dikenal") from None
+    return plan_slides(content_for(snap, date, kicker_for(snap), bool(snap.public_url)), cfg)
+
+
+class VideotronRenderer(ChannelRenderer):
+    """Slides at the panel's native resolution plus ``playlist.json``, ``playlist.m3u`` and the
+    ``index.html`` player under ``<out>/videotron/``."""
+
+    name = "videotron"
+
+    def __init__(self, out_dir: Path, settings: VideotronSettings | None = None) -> None:
+        super().__init__(out_dir)
+        self.settings = settings or VideotronSettings()
+
+    def render(self, envelope: Envelope, now: datetime | None = None) -> list[Path]:
+        """Publish, replace (update) or drop (revoke) the announcement's slides and rebuild the
+        playlist. Returns the slide PNGs (for a revocation: the rebuilt ``playlist.json``)."""
+        snap = envelope.announcement
+        now = now or utcnow()
+        with locked(self.root):
+            items = load_state(self.root)
+            produced: list[Path] = []
+            if envelope.kind == Kind.REVOKE or snap.revoked_at is not None:
+                items.pop(snap.key, None)
+            else:
+                produced, plans = self._render_slides(snap)
+                items[snap.key] = self._entry(envelope, produced, plans)
+            # Expired announcements leave the state (and the playlist) on the next message.
+            items = {k: e for k, e in items.items() if not is_expired(e, now)}
+            save_state(self.root, items)
+            outputs = self.rebuild(items, now, snap.agency.timezone)
+            remove_orphans(self.root, items, keep=set(produced))
+        return produced or [outputs[0]]
+
+    def refresh(self, now: datetime | None = None) -> list[Path]:
+        """Rebuild the playlist from the state alone (e.g. every minute, so expired announcements
+        leave the playlist files even when no message arrives). Returns the output files."""
+        now = now or utcnow()
+        with locked(self.root):
+            items = {k: e for k, e in load_state(self.root).items() if not is_expired(e, now)}
+            save_state(self.root, items)
+            zone = next(iter(items.values()))["timezone"] if items else "Asia/Jakarta"
+            outputs = self.rebuild(items, now, zone)
+            remove_orphans(self.root, items, keep=set())
+        return outputs
+
+    def rebuild(self, items: dict[str, dict], now: datetime, timezone: str) -> list[Path]:
+        """Write the aggregate outputs from ``items``."""
+        return write_outputs(self.root, items, now, timezone, self.settings.poll_seconds,
+                             "Videotron — Pengumuman")
+
+    def _render_slides(self, snap: AnnouncementSnapshot) -> tuple[list[Path], list[SlidePlan]]:
+        plans = plan_announcement(snap, self.settings)
+        stem = f"{safe_slug(snap.key)}-r{snap.revision}"
+        paths = []
+        for index, plan in enumerate(plans, start=1):
+            image = draw_slide(plan, snap.agency.logo_png_b64, snap.public_url)
+            path = self.root / "slides" / f"{stem}-{index:02d}.png"
+            publish(path, png_bytes(image))
+            paths.append(path)
+        return paths, plans
+
+    def _entry(self, envelope: Envelope, slides: list[Path], plans: list[SlidePlan]) -> dict:
+        snap = envelope.announcement
+        return {
+            "key": snap.key, "number": snap.number, "title": clean_text(snap.title, multiline=False),
+            "alert": snap.klasifikasi == "serta-merta", "priority": snap.priority,
+            "revision": snap.revision, "message_id": envelope.message_id,
+            "approved_at": snap.approved_at.isoformat(),
+            "start": snap.start.isoformat() if snap.start else None,
+            "end": snap.end.isoformat() if snap.end else None,
+            "windows": [[w.start.strftime("%H:%M:%S"), w.end.strftime("%H:%M:%S")]
+                        for w in snap.daily_windows],
+            "timezone": snap.agency.timezone,
+            "slides": [{"src": f"slides/{p.name}", "seconds": slide_seconds(plan.words, self.settings)}
+                       for p, plan in zip(slides, plans)],
+        }
+
+    def health(self) -> list[str]:
+        """Warnings: missing bundled fonts."""
+        warnings = []
+        for path in (SANS_REGULAR, SANS_BOLD, FONT_LICENCE):
+            if not path.exists():
+                warnings.append(f"Berkas aset videotron hilang: {path.name}")
+        try:
+            logo_image("")
+        except OSError:
+            warnings.append("Lambang bawaan tidak dapat dibaca")
+        return warnings
