@@ -243,3 +243,69 @@ class QueueMessage(Base):
     lease_until: Mapped[datetime | None] = mapped_column()
     deliveries: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- records (PPID): DIP register, its monthly establishment, the exempt register -----------------
+
+
+class DipEntry(Base):
+    """A row of the Daftar Informasi Publik. Approved announcements propose rows (``usulan``); the
+    PPID accepts (``diterima``) or rejects (``ditolak``) them and adds others. A row belongs to the
+    register from ``month`` on, until the month it is withdrawn (``withdrawn_month``, exclusive)."""
+
+    __tablename__ = "dip_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True, default="usulan")
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"), unique=True)
+    ringkasan: Mapped[str] = mapped_column(Text)
+    pejabat_unit: Mapped[str] = mapped_column(String(300))
+    penanggung_jawab: Mapped[str] = mapped_column(String(300))
+    waktu_pembuatan: Mapped[str] = mapped_column(String(100))
+    tempat_pembuatan: Mapped[str] = mapped_column(String(200))
+    bentuk: Mapped[list[str]] = mapped_column(JSON, default=list)
+    jangka_waktu: Mapped[str] = mapped_column(String(100))
+    jenis: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    proposed_by: Mapped[str] = mapped_column(String(64))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_month: Mapped[str | None] = mapped_column(String(7))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DipEstablishment(Base):
+    """The PPID's penetapan of one month's DIP: the SK number and a frozen copy of its rows, so an
+    earlier month stays readable exactly as it was established."""
+
+    __tablename__ = "dip_establishments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), unique=True)
+    sk_number: Mapped[str] = mapped_column(String(120))
+    established_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    established_at: Mapped[datetime] = mapped_column(default=utcnow)
+    entries: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    established_by: Mapped[User] = relationship()
+
+
+class ExemptEntry(Base):
+    """A row of the register of exempt information (dikecualikan, UU 14/2008 art. 17) with its
+    consequence test (uji konsekuensi). Readable only by the PPID and the Kepala Dinas."""
+
+    __tablename__ = "exempt_register"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"))
+    informasi: Mapped[str] = mapped_column(Text)
+    pejabat_unit: Mapped[str] = mapped_column(String(300))
+    pasal17_huruf: Mapped[str] = mapped_column(String(2))
+    dasar_lain: Mapped[str] = mapped_column(Text, default="")
+    konsekuensi: Mapped[str] = mapped_column(Text)
+    pertimbangan: Mapped[str] = mapped_column(Text, default="")
+    jangka_waktu: Mapped[str] = mapped_column(String(100))
+    berlaku_sampai: Mapped[datetime | None] = mapped_column()
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User] = relationship()
