@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_PROFILE = Path(__file__).with_name("data") / "demo_profile.toml"
@@ -65,6 +65,32 @@ class Settings(BaseSettings):
     message_ttl_hours: int = 72
     """A dispatch message is refused (parked) once it is older than this."""
 
+    database_url_file: Path | None = None
+    """File holding the database URL (a container or systemd secret); used when
+    ``WARTA_DATABASE_URL`` is unset, so the password never sits in the environment."""
+
+    broker_file: Path | None = None
+    """File holding the broker URL (``amqp://user:password@host/vhost``); used when
+    ``WARTA_BROKER`` is unset."""
+
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    """Port of this process's Prometheus ``/metrics`` endpoint; 0 (default) serves none."""
+
+    metrics_host: str = "127.0.0.1"
+    """Address the metrics endpoint listens on; ``0.0.0.0`` inside a container."""
+
+    log_format: Literal["json", "console"] = "json"
+    """Log lines as JSON (default, for services) or readable console lines."""
+
+    @model_validator(mode="after")
+    def _secrets_from_files(self) -> "Settings":
+        # A *_FILE variable only fills a value the environment did not set directly.
+        if self.database_url is None and self.database_url_file is not None:
+            self.database_url = _read_secret(self.database_url_file, "WARTA_DATABASE_URL_FILE")
+        if "broker" not in self.model_fields_set and self.broker_file is not None:
+            self.broker = _read_secret(self.broker_file, "WARTA_BROKER_FILE")
+        return self
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -114,6 +140,17 @@ class Settings(BaseSettings):
     def agency(self) -> "AgencyProfile":
         """Load the agency profile this process uses."""
         return load_profile(self.profile_path)
+
+
+def _read_secret(path: Path, variable: str) -> str:
+    """The stripped content of a secret file, or a clear error naming the variable."""
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ValueError(f"{variable}: berkas {path} tidak dapat dibaca ({exc.strerror})") from None
+    if not value:
+        raise ValueError(f"{variable}: berkas {path} kosong")
+    return value
 
 
 class SlaTargets(BaseModel):

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
 
 import structlog
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, start_http_server
+
+if TYPE_CHECKING:
+    from shared.config import Settings
+
+MESSAGE_IDS = ("announcement_id", "channel", "message_id")
+"""The ids every log line about one message carries (bound by :func:`message_context`)."""
 
 
 def configure_logging(service: str, json_logs: bool = True, level: int = logging.INFO) -> None:
@@ -35,6 +43,20 @@ def get_logger(**bound: object):  # noqa: ANN201 - structlog BoundLogger
     return structlog.get_logger().bind(**bound)
 
 
+@contextmanager
+def message_context(announcement_id: object = None, channel: object = None,
+                    message_id: object = None, **extra: object) -> Iterator[None]:
+    """Bind the ids of one message to every log line inside the block (this thread or task only),
+    then unbind them, so a worker's next message never inherits the previous one's ids."""
+    ids = {"announcement_id": announcement_id, "channel": channel, "message_id": message_id, **extra}
+    ids = {k: v for k, v in ids.items() if v is not None}
+    tokens = structlog.contextvars.bind_contextvars(**ids)
+    try:
+        yield
+    finally:
+        structlog.contextvars.reset_contextvars(**tokens)
+
+
 @dataclass(frozen=True)
 class Metrics:
     """The Prometheus metrics of every Warta service (one registry per process)."""
@@ -54,6 +76,8 @@ class Metrics:
     """Seconds the oldest unpublished outbox row has waited."""
     queue_depth: Gauge
     """Messages waiting in a queue, by queue."""
+    heartbeat: Gauge
+    """Unix time of the service loop's last turn (``warta healthcheck`` fails when it is stale)."""
 
 
 def _make_metrics() -> Metrics:
@@ -69,6 +93,8 @@ def _make_metrics() -> Metrics:
         outbox_lag=Gauge("warta_outbox_lag_seconds", "Age of the oldest unpublished outbox row",
                          registry=reg),
         queue_depth=Gauge("warta_queue_depth", "Messages waiting", ["queue"], registry=reg),
+        heartbeat=Gauge("warta_heartbeat_timestamp_seconds", "Last turn of the service loop",
+                        registry=reg),
     )
 
 
@@ -80,3 +106,16 @@ def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
     """Expose ``/metrics`` on ``host:port`` (a daemon thread); port 0 disables it."""
     if port:
         start_http_server(port, addr=host, registry=METRICS.registry)
+
+
+def metrics_text() -> str:
+    """The current metrics in the Prometheus text format (what ``/metrics`` answers)."""
+    return generate_latest(METRICS.registry).decode()
+
+
+def start_observability(service: str, settings: "Settings") -> None:
+    """What every long-running service does first: logs per ``WARTA_LOG_FORMAT``, metrics on
+    ``WARTA_METRICS_HOST:WARTA_METRICS_PORT`` (none when the port is 0), and a first heartbeat."""
+    configure_logging(service, json_logs=settings.log_format == "json")
+    serve_metrics(settings.metrics_port, settings.metrics_host)
+    METRICS.heartbeat.set_to_current_time()
