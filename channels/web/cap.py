@@ -146,9 +146,10 @@ def index_bytes(records: list[dict], base_url: str, title: str) -> bytes:
     for rec in records:
         fe = fg.add_entry(order="append")
         fe.guid(rec["identifier"], permalink=False)
-        fe.title(one_line(rec["title"]))
+        title_text = one_line(rec["title"]) or "Peringatan dini"  # RSS items need a title
+        fe.title(title_text)
         fe.link(href=f"{base_url}/cap/{rec['file']}")
         fe.pubDate(datetime.fromisoformat(rec["updated"]))
-        fe.description(one_line(rec["title"]))
+        fe.description(title_text)
         fe.category(term=rec["msg_type"])
     return fg.rss_str(pretty=True)

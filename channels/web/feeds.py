@@ -62,7 +62,7 @@ def _base_feed(records: list[dict], base_url: str, title: str, self_name: str,
         fe.published(_when(rec["published"]))
         fe.updated(_when(rec["updated"]))
         fe.pubDate(_when(rec["updated"]))
-        summary = clean(snap.get("summary")) or clean(snap["body"])[:300]
+        summary = clean(snap.get("summary")) or clean(snap["body"])[:300] or one_line(snap["title"])
         fe.description(summary)
         fe.content(clean(snap["body"]), type="text")
         fe.category(term=snap["klasifikasi"], label=snap["klasifikasi"])
