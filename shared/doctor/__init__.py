@@ -1,0 +1,51 @@
+"""``warta doctor``: checks a Warta installation and says, in Indonesian, what to fix.
+
+Checks: konfigurasi, basis_data, migrasi, broker, topologi, kunci, fon, mesin_suara,
+folder_keluaran, ruang_disk. Each yields a :class:`Check` with status ``ok``, ``warn`` or ``fail``.
+Things ``shared`` may not import (pika, the channels' assets, the backbone's topology) are passed in
+by the composition root (``warta/cmd_ops.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.doctor.checks import (BrokerProbe, Check, check_broker, check_config, check_database,
+                                  check_disk, check_folders, check_fonts, check_keys, check_speech)
+from shared.doctor.definitions import default_topology
+
+CHECK_NAMES = ("konfigurasi", "basis_data", "migrasi", "broker", "topologi", "kunci", "fon",
+               "mesin_suara", "folder_keluaran", "ruang_disk")
+"""Every check, in the order they run and are shown."""
+
+__all__ = ["CHECK_NAMES", "BrokerProbe", "Check", "run_checks", "summary"]
+
+
+def run_checks(topology: dict | None = None, probe: BrokerProbe | None = None,
+               font_dir: Path | None = None, disk_warn_mb: int = 1024,
+               disk_fail_mb: int = 200) -> list[Check]:
+    """Run every check against the current environment. A broken configuration stops the checks
+    that need it (they are reported as failed, pointing at the configuration)."""
+    config, cfg = check_config()
+    results = [config]
+    if cfg is None:
+        blocked = "Tidak diperiksa karena konfigurasi tidak sah."
+        results += [Check(name, "fail", blocked, "Perbaiki konfigurasi terlebih dahulu.")
+                    for name in CHECK_NAMES[1:6]]
+    else:
+        results += check_database(cfg)
+        results += check_broker(cfg, topology or default_topology(cfg.amqp_prefix), probe)
+        results.append(check_keys(cfg))
+    results.append(check_fonts(font_dir))
+    results.append(check_speech())
+    if cfg is not None:
+        results.append(check_folders(cfg))
+        results.append(check_disk(cfg, disk_warn_mb, disk_fail_mb))
+    return results
+
+
+def summary(checks: list[Check]) -> dict:
+    """The JSON document of ``warta doctor --json``: ``ok`` is false when any check failed."""
+    return {"ok": all(c.status != "fail" for c in checks),
+            "counts": {s: sum(c.status == s for c in checks) for s in ("ok", "warn", "fail")},
+            "checks": [c.as_dict() for c in checks]}

@@ -1,0 +1,240 @@
+"""The individual checks of ``warta doctor``. Each returns one :class:`Check` (or a few) whose
+message and fix are Bahasa Indonesia, for the operator who reads them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import stat
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Literal
+from urllib.parse import urlsplit
+
+from shared.config import Settings
+
+Status = Literal["ok", "warn", "fail"]
+
+BrokerProbe = Callable[[str, list[str], list[str]], dict]
+"""``probe(url, exchanges, queues)`` → ``{"missing_exchanges": [...], "missing_queues": [...],
+"depths": {queue: messages}}``; raises on a connection or login failure."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding: what was checked, how it stands, what it means and how to fix it."""
+
+    name: str
+    status: Status
+    message: str
+    fix: str = ""
+
+    def as_dict(self) -> dict:
+        """The JSON form (``warta doctor --json``)."""
+        return asdict(self)
+
+
+def ok(name: str, message: str) -> Check:
+    """A passing check (no fix needed)."""
+    return Check(name, "ok", message, "")
+
+
+def check_config() -> tuple[Check, Settings | None]:
+    """Every ``WARTA_*`` variable parses (zone, numbers, secret files)."""
+    try:
+        cfg = Settings()
+    except Exception as exc:  # pydantic's ValidationError; its first error line is enough
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        detail = " ".join(lines[1:3]) if len(lines) > 1 else lines[0]
+        return Check("konfigurasi", "fail", f"Variabel WARTA_* tidak sah: {detail}",
+                     "Perbaiki nilai variabel yang disebut (lihat .env.example dan docs/OPERATOR.md)."), None
+    if not cfg.embedded and not cfg.broker.startswith(("amqp://", "amqps://")):
+        return Check("konfigurasi", "fail", f"WARTA_BROKER '{cfg.broker}' bukan 'embedded' maupun URL amqp://",
+                     "Setel WARTA_BROKER=embedded atau amqp://pengguna:sandi@host:5672/warta."), cfg
+    return ok("konfigurasi", f"Konfigurasi terbaca (WARTA_HOME={cfg.home}, broker "
+                             f"{'embedded' if cfg.embedded else 'amqp'})."), cfg
+
+
+def check_database(cfg: Settings) -> list[Check]:
+    """The database answers, and its schema is at the migrations this code ships."""
+    from shared.db import current_revision, head_revision
+
+    try:
+        current = current_revision(cfg.db_url)
+    except Exception as exc:
+        reason = str(exc).splitlines()[0][:200]
+        return [Check("basis_data", "fail", f"Basis data tidak dapat dihubungi: {reason}",
+                      "Pastikan PostgreSQL berjalan dan WARTA_DATABASE_URL (atau berkasnya) benar; "
+                      "untuk SQLite pastikan folder WARTA_HOME dapat ditulisi."),
+                Check("migrasi", "fail", "Migrasi tidak dapat diperiksa karena basis data tidak terhubung.",
+                      "Perbaiki sambungan basis data terlebih dahulu.")]
+    db = ok("basis_data", "Basis data terhubung.")
+    heads = head_revision()
+    if not current:
+        return [db, Check("migrasi", "fail", "Skema basis data belum dibuat.",
+                          "Jalankan 'warta init' (atau layanan migrate pada docker compose).")]
+    if current != heads:
+        unknown = current - heads
+        if unknown:
+            return [db, Check("migrasi", "fail",
+                              f"Skema lebih baru dari kode ini (revisi {', '.join(sorted(unknown))}).",
+                              "Perbarui Warta ke versi yang sama dengan layanan lain.")]
+        return [db, Check("migrasi", "fail", "Skema basis data tertinggal dari versi kode.",
+                          "Jalankan 'warta init' untuk menerapkan migrasi terbaru.")]
+    return [db, ok("migrasi", f"Skema mutakhir ({', '.join(sorted(heads))}).")]
+
+
+def _tcp_reachable(url: str, timeout: float = 2.0) -> str | None:
+    """None when host:port accepts TCP, else the reason."""
+    parts = urlsplit(url)
+    port = parts.port or (5671 if parts.scheme == "amqps" else 5672)
+    try:
+        with socket.create_connection((parts.hostname or "localhost", port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return f"{parts.hostname}:{port} — {exc.strerror or exc}"
+
+
+def check_broker(cfg: Settings, topology: dict, probe: BrokerProbe | None) -> list[Check]:
+    """RabbitMQ answers and holds the exchanges and queues of the topology."""
+    if cfg.embedded:
+        return [ok("broker", "Broker embedded: pesan disimpan di basis data yang sama."),
+                ok("topologi", "Tidak ada topologi RabbitMQ untuk broker embedded.")]
+    from shared.doctor.definitions import expected_names
+
+    exchanges, queues = expected_names(topology)
+    if probe is None:
+        reason = _tcp_reachable(cfg.broker)
+        if reason:
+            return [Check("broker", "fail", f"RabbitMQ tidak dapat dihubungi: {reason}",
+                          "Nyalakan RabbitMQ dan periksa host, port dan WARTA_BROKER."),
+                    Check("topologi", "fail", "Topologi tidak dapat diperiksa.", "Perbaiki sambungan broker.")]
+        return [ok("broker", "Port RabbitMQ menjawab."),
+                Check("topologi", "warn", "Topologi tidak diperiksa (pemeriksa AMQP tidak tersedia).",
+                      "Jalankan 'warta doctor' dari perintah warta agar topologi ikut diperiksa.")]
+    try:
+        found = probe(cfg.broker, exchanges, queues)
+    except Exception as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return [Check("broker", "fail", f"Tidak dapat masuk ke RabbitMQ: {reason}",
+                      "Periksa bahwa RabbitMQ berjalan, lalu pengguna, kata sandi dan vhost pada WARTA_BROKER."),
+                Check("topologi", "fail", "Topologi tidak dapat diperiksa.", "Perbaiki sambungan broker.")]
+    missing = list(found.get("missing_exchanges", [])) + list(found.get("missing_queues", []))
+    depth = sum(found.get("depths", {}).values())
+    broker = ok("broker", f"RabbitMQ terhubung; {depth} pesan menunggu di antrean.")
+    if missing:
+        return [broker, Check("topologi", "fail", f"Exchange/antrean tidak ada: {', '.join(missing)}",
+                              "Muat definisi broker: 'warta topology export --output definitions.json' "
+                              "lalu impor (atau nyalakan ulang RabbitMQ dengan definisi saat boot).")]
+    return [broker, ok("topologi", f"{len(exchanges)} exchange dan {len(queues)} antrean tersedia.")]
+
+
+def check_keys(cfg: Settings) -> Check:
+    """The signing pair: the private key on the approval side, the public key everywhere; they
+    must belong together, and the private key must not be readable by others."""
+    from shared.messages import load_private_key, load_public_key
+
+    priv, pub = cfg.signing_key_path, cfg.verify_key_path
+    if not pub.exists() and not priv.exists():
+        return Check("kunci", "fail", f"Kunci tanda tangan tidak ditemukan ({priv}, {pub}).",
+                     "Jalankan 'warta keys generate' di sisi persetujuan; salin hanya kunci publik ke pekerja.")
+    public = None
+    if pub.exists():
+        try:
+            public = load_public_key(pub)
+        except Exception:
+            return Check("kunci", "fail", f"Kunci publik {pub} rusak atau bukan Ed25519.",
+                         "Salin ulang signing.pub dari sisi persetujuan.")
+    if not priv.exists():
+        return ok("kunci", "Hanya kunci publik (sisi pekerja): pesan dapat diverifikasi.")
+    try:
+        private = load_private_key(priv)
+    except Exception:
+        return Check("kunci", "fail", f"Kunci privat {priv} rusak atau bukan Ed25519.",
+                     "Pulihkan dari cadangan atau jalankan 'warta keys generate --force' lalu bagikan kunci publik baru.")
+    if public is not None:
+        from cryptography.hazmat.primitives import serialization as ser
+
+        raw = ser.Encoding.Raw, ser.PublicFormat.Raw
+        if private.public_key().public_bytes(*raw) != public.public_bytes(*raw):
+            return Check("kunci", "fail", "Kunci publik tidak berpasangan dengan kunci privat.",
+                         "Salin signing.pub yang dibuat bersama signing.key ke semua pekerja.")
+    mode = priv.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO) and not str(priv).startswith("/run/secrets"):
+        return Check("kunci", "warn", f"Kunci privat {priv} dapat dibaca pengguna lain.",
+                     f"Jalankan 'chmod 600 {priv}'.")
+    return ok("kunci", "Kunci privat dan publik sah dan berpasangan (sisi persetujuan).")
+
+
+def check_fonts(font_dir: Path | None) -> Check:
+    """The bundled open-licence fonts the slides and printouts draw with."""
+    if font_dir is None:
+        return Check("fon", "warn", "Folder fon bawaan tidak diketahui.", "Pasang ulang paket Warta.")
+    fonts = sorted(Path(font_dir).glob("*.ttf")) if Path(font_dir).is_dir() else []
+    broken = [f.name for f in fonts if f.stat().st_size < 1024]
+    if not fonts or broken:
+        what = ", ".join(broken) if broken else "tidak ada berkas .ttf"
+        return Check("fon", "fail", f"Fon bawaan di {font_dir} tidak lengkap ({what}).",
+                     "Pasang ulang paket Warta (channels/assets/fonts) — fon sistem tidak dipakai.")
+    return ok("fon", f"{len(fonts)} fon bawaan tersedia.")
+
+
+def check_speech(voice: str = "id") -> Check:
+    """espeak-ng on PATH with the Indonesian voice (the radio degrades to script-only without it)."""
+    if os.environ.get("WARTA_RADIO_TTS", "espeak-ng") == "none":
+        return ok("mesin_suara", "Suara sintetis dinonaktifkan (WARTA_RADIO_TTS=none): hanya naskah.")
+    binary = shutil.which("espeak-ng")
+    if not binary:
+        return Check("mesin_suara", "warn", "espeak-ng tidak ada di PATH: radio hanya menghasilkan naskah.",
+                     "Pasang paket Debian 'espeak-ng' (image radio sudah memuatnya).")
+    try:
+        listing = subprocess.run([binary, f"--voices={voice}"], capture_output=True, text=True,
+                                 timeout=15).stdout
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Check("mesin_suara", "warn", f"espeak-ng tidak dapat dijalankan: {exc}",
+                     "Pasang ulang paket 'espeak-ng'.")
+    if f" {voice} " not in listing:
+        return Check("mesin_suara", "warn", f"Suara espeak-ng '{voice}' tidak tersedia.",
+                     "Pasang paket 'espeak-ng-data' atau setel WARTA_RADIO_VOICE.")
+    return ok("mesin_suara", f"espeak-ng dengan suara '{voice}' tersedia.")
+
+
+def _writable(folder: Path) -> str | None:
+    """None when ``folder`` exists (or can be created) and accepts a file, else the reason."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".warta-doctor-{os.getpid()}"
+        probe.write_bytes(b"ok")
+        probe.unlink()
+        return None
+    except OSError as exc:
+        return exc.strerror or str(exc)
+
+
+def check_folders(cfg: Settings) -> Check:
+    """WARTA_HOME, the output folder and the archive accept files."""
+    problems = []
+    for label, folder in (("WARTA_HOME", cfg.home), ("keluaran", cfg.out), ("arsip", cfg.archive)):
+        reason = _writable(Path(folder))
+        if reason:
+            problems.append(f"{label} {folder}: {reason}")
+    if problems:
+        return Check("folder_keluaran", "fail", "Folder tidak dapat ditulisi: " + "; ".join(problems),
+                     "Buat folder itu dan berikan kepada pengguna layanan (mis. 'chown -R warta: <folder>').")
+    return ok("folder_keluaran", f"Folder dapat ditulisi ({cfg.out}, {cfg.archive}).")
+
+
+def check_disk(cfg: Settings, warn_mb: int = 1024, fail_mb: int = 200) -> Check:
+    """Free space where Warta writes (audio and slides add up)."""
+    folder = Path(cfg.home)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    free_mb = shutil.disk_usage(folder).free // (1024 * 1024)
+    fix = f"Kosongkan ruang di {folder} atau pindahkan WARTA_HOME ke disk yang lebih besar."
+    if free_mb < fail_mb:
+        return Check("ruang_disk", "fail", f"Ruang disk tinggal {free_mb} MB (< {fail_mb} MB).", fix)
+    if free_mb < warn_mb:
+        return Check("ruang_disk", "warn", f"Ruang disk tinggal {free_mb} MB (< {warn_mb} MB).", fix)
+    return ok("ruang_disk", f"Ruang disk bebas {free_mb} MB.")

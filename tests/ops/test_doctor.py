@@ -1,0 +1,203 @@
+"""``warta doctor --json``: a healthy home passes, and each check, broken once, is reported with
+status and an Indonesian fix."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from typer.testing import CliRunner
+
+from shared.bootstrap import init_home
+from shared.config import Settings
+from shared.doctor import CHECK_NAMES
+from tests.conftest import port_open, unavailable
+from warta import cmd_ops
+from warta.cli import app
+
+runner = CliRunner()
+
+
+def doctor(*args: str) -> tuple[int, dict[str, dict]]:
+    """Run ``warta doctor --json``; return the exit code and the checks by name."""
+    result = runner.invoke(app, ["doctor", "--json", *args])
+    doc = json.loads(result.stdout.strip().splitlines()[-1])
+    return result.exit_code, {c["name"]: c for c in doc["checks"]}
+
+
+@pytest.fixture()
+def healthy(tmp_path, monkeypatch):
+    """A migrated home with a key pair and the embedded broker."""
+    monkeypatch.delenv("WARTA_RADIO_TTS", raising=False)
+    init_home(Settings())
+    return tmp_path
+
+
+def assert_broken(checks: dict, name: str, status: str = "fail", words: str = "") -> None:
+    check = checks[name]
+    assert check["status"] == status, check
+    assert check["fix"], f"{name} has no fix: {check}"
+    assert words.lower() in check["message"].lower(), check
+
+
+def test_healthy_home_has_no_failure(healthy):
+    code, checks = doctor()
+    assert list(checks) == list(CHECK_NAMES)
+    assert code == 0, checks
+    for name in ("konfigurasi", "basis_data", "migrasi", "broker", "kunci", "fon", "folder_keluaran"):
+        assert checks[name]["status"] == "ok", checks[name]
+
+
+def test_bad_configuration(healthy, monkeypatch):
+    monkeypatch.setenv("WARTA_TIMEZONE", "Mars/Olympus")
+    code, checks = doctor()
+    assert code == 1
+    assert_broken(checks, "konfigurasi", words="WARTA_")
+    assert checks["basis_data"]["status"] == "fail"  # blocked, pointing at the configuration
+    assert "konfigurasi" in checks["basis_data"]["fix"].lower()
+
+
+def test_missing_secret_file_is_a_configuration_failure(healthy, monkeypatch, tmp_path):
+    monkeypatch.setenv("WARTA_DATABASE_URL_FILE", str(tmp_path / "nope"))
+    _, checks = doctor()
+    assert_broken(checks, "konfigurasi", words="WARTA_DATABASE_URL_FILE")
+
+
+def test_unreachable_database(healthy, monkeypatch):
+    monkeypatch.setenv("WARTA_DATABASE_URL", "postgresql+psycopg://warta:x@127.0.0.1:1/warta")
+    code, checks = doctor()
+    assert code == 1
+    assert_broken(checks, "basis_data", words="tidak dapat dihubungi")
+    assert checks["migrasi"]["status"] == "fail"
+
+
+def test_database_without_migrations(healthy, monkeypatch, tmp_path):
+    monkeypatch.setenv("WARTA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    _, checks = doctor()
+    assert checks["basis_data"]["status"] == "ok"
+    assert_broken(checks, "migrasi", words="belum dibuat")
+    assert "warta init" in checks["migrasi"]["fix"]
+
+
+def test_unreachable_broker(healthy, monkeypatch):
+    monkeypatch.setenv("WARTA_BROKER", "amqp://warta:x@127.0.0.1:1/warta")
+    _, checks = doctor()
+    assert_broken(checks, "broker")
+    assert checks["topologi"]["status"] == "fail"
+
+
+def test_missing_topology_on_the_real_broker(healthy, monkeypatch):
+    if not port_open("127.0.0.1", 5672):
+        unavailable("RabbitMQ is not running on 127.0.0.1:5672")
+    import pika
+
+    from workers.transport.topology import declare
+
+    prefix = f"doctor-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("WARTA_BROKER", "amqp://guest:guest@127.0.0.1:5672/%2F")
+    monkeypatch.setenv("WARTA_AMQP_PREFIX", prefix)
+    _, checks = doctor()
+    assert checks["broker"]["status"] == "ok"
+    assert_broken(checks, "topologi", words=f"{prefix}.dispatch")
+
+    connection = pika.BlockingConnection(pika.URLParameters("amqp://guest:guest@127.0.0.1:5672/%2F"))
+    try:
+        channel = connection.channel()
+        declare(channel, prefix, [10], 5)
+        monkeypatch.setenv("WARTA_RETRY_TIERS", "10")
+        monkeypatch.setenv("WARTA_DELIVERY_LIMIT", "5")
+        _, checks = doctor()
+        assert checks["topologi"]["status"] == "ok", checks["topologi"]
+        channel.queue_delete(f"{prefix}.web")  # one queue gone is reported by name
+        _, checks = doctor()
+        assert_broken(checks, "topologi", words=f"{prefix}.web")
+        assert f"{prefix}.radio" not in checks["topologi"]["message"].replace(f"{prefix}.radio.", "")
+    finally:
+        defs_channel = connection.channel()
+        from workers.transport.topology import definitions
+
+        defs = definitions(prefix, [10], 5)
+        for q in defs["queues"]:
+            defs_channel.queue_delete(q["name"])
+        for e in defs["exchanges"]:
+            defs_channel.exchange_delete(e["name"])
+        connection.close()
+
+
+def test_missing_keys(healthy):
+    cfg = Settings()
+    cfg.signing_key_path.unlink()
+    cfg.verify_key_path.unlink()
+    _, checks = doctor()
+    assert_broken(checks, "kunci", words="tidak ditemukan")
+    assert "warta keys generate" in checks["kunci"]["fix"]
+
+
+def test_mismatched_public_key(healthy, tmp_path):
+    from shared.messages import generate_keypair
+
+    cfg = Settings()
+    generate_keypair(tmp_path / "other.key", cfg.verify_key_path)
+    _, checks = doctor()
+    assert_broken(checks, "kunci", words="tidak berpasangan")
+
+
+def test_worker_side_with_public_key_only_passes(healthy):
+    Settings().signing_key_path.unlink()
+    _, checks = doctor()
+    assert checks["kunci"]["status"] == "ok"
+    assert "publik" in checks["kunci"]["message"]
+
+
+def test_private_key_readable_by_others_is_a_warning(healthy):
+    Settings().signing_key_path.chmod(0o644)
+    _, checks = doctor()
+    assert_broken(checks, "kunci", "warn", words="pengguna lain")
+
+
+def test_missing_fonts(healthy, monkeypatch, tmp_path):
+    empty = tmp_path / "fonts"
+    empty.mkdir()
+    monkeypatch.setattr(cmd_ops, "_font_dir", lambda: empty)
+    _, checks = doctor()
+    assert_broken(checks, "fon", words="tidak lengkap")
+
+
+def test_missing_speech_engine_is_a_warning(healthy, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing on PATH: espeak-ng is not found
+    code, checks = doctor()
+    assert_broken(checks, "mesin_suara", "warn", words="espeak-ng")
+    assert code == 0  # the radio degrades to script-only: a warning, not a failure
+
+
+def test_speech_engine_without_the_indonesian_voice(healthy, monkeypatch, tmp_path):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    script = fake / "espeak-ng"
+    script.write_text("#!/bin/sh\necho 'Pty Language       Age/Gender VoiceName          File'\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake))
+    _, checks = doctor()
+    assert_broken(checks, "mesin_suara", "warn", words="'id' tidak tersedia")
+
+
+def test_unwritable_output_folder(healthy, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("WARTA_OUTPUT_DIR", str(blocker / "out"))
+    _, checks = doctor()
+    assert_broken(checks, "folder_keluaran", words="keluaran")
+
+
+def test_low_disk_space(healthy):
+    code, checks = doctor("--disk-fail-mb", str(10**12))
+    assert code == 1
+    assert_broken(checks, "ruang_disk", words="ruang disk")
+
+
+def test_only_selected_checks_and_unknown_names(healthy):
+    code, checks = doctor("--check", "kunci")
+    assert list(checks) == ["kunci"] and code == 0
+    result = runner.invoke(app, ["doctor", "--json", "--check", "nonsense"])
+    assert result.exit_code == 2
