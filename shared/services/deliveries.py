@@ -1,0 +1,202 @@
+"""Use-cases of the dissemination backbone: claiming and settling outbox rows (relay), recording
+receipts (archiver), listing deliveries and re-driving parked ones (operators, PPID)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Callable
+
+from sqlalchemy import func, select, update
+
+from shared import audit
+from shared.errors import NotFound, Refused
+from shared.messages import Kind, Outcome, Receipt
+from shared.models import Announcement, Delivery, OutboxRow
+from shared.timefmt import utcnow
+from shared.workflow import Role, State
+
+SYSTEM = "sistem"
+"""The actor name of state moves the backbone makes."""
+FINAL = {"confirmed", "revoked"}
+
+ProofFiler = Callable[[Announcement, Receipt], tuple[list[dict], str]]
+"""Files a receipt's proof; returns (artifacts as stored, sha256 of the manifest)."""
+
+
+class ProofError(Exception):
+    """The proof in a receipt does not check out (e.g. a checksum mismatch)."""
+
+
+class DeliveryCommands:
+    """Backbone use-cases (mixed into :class:`shared.services.Warta`)."""
+
+    # -- relay -------------------------------------------------------------------------------------
+
+    def claim_outbox(self, limit: int, lease_seconds: float) -> list[dict]:
+        """Claim unpublished rows that are due (urgent first), hiding them from other relays for
+        ``lease_seconds`` (PostgreSQL: ``FOR UPDATE SKIP LOCKED``, so several relays may run)."""
+        now = utcnow()
+        with self.tx() as s:
+            stmt = (select(OutboxRow).where(OutboxRow.published_at.is_(None))
+                    .where((OutboxRow.next_attempt_at.is_(None)) | (OutboxRow.next_attempt_at <= now))
+                    .order_by(OutboxRow.priority.desc(), OutboxRow.id).limit(limit))
+            if s.bind.dialect.name != "sqlite":
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = s.execute(stmt).scalars().all()
+            for row in rows:
+                row.next_attempt_at = now + timedelta(seconds=lease_seconds)
+            return [{"id": r.id, "message_id": r.message_id, "channel": r.channel,
+                     "priority": r.priority, "payload": r.payload, "kind": r.kind,
+                     "announcement_id": r.announcement_id} for r in rows]
+
+    def outbox_published(self, row_ids: list[int]) -> list[int]:
+        """Mark rows published (after the broker confirmed them); move announcements whose rows are
+        all out from approved to disseminating. Returns those announcement ids."""
+        if not row_ids:
+            return []
+        now = utcnow()
+        with self.tx() as s:
+            rows = s.execute(select(OutboxRow).where(OutboxRow.id.in_(row_ids))).scalars().all()
+            for row in rows:
+                row.published_at, row.last_error = now, None
+                s.execute(update(Delivery).where(Delivery.announcement_id == row.announcement_id,
+                                                 Delivery.channel == row.channel,
+                                                 Delivery.message_id == row.message_id,
+                                                 Delivery.state == "pending").values(state="queued"))
+            moved = []
+            for item_id in sorted({r.announcement_id for r in rows}):
+                item = self._item(s, item_id, lock=True)
+                left = s.execute(select(func.count()).select_from(OutboxRow).where(
+                    OutboxRow.announcement_id == item_id, OutboxRow.published_at.is_(None))).scalar()
+                if item.state == State.APPROVED and not left:
+                    item.state = State.DISSEMINATING
+                    audit.record(s, SYSTEM, "disseminating", item.id)
+                    moved.append(item_id)
+            return moved
+
+    def outbox_failed(self, row_id: int, error: str, backoff_seconds: float) -> None:
+        """Leave a row for a later try (unroutable, nacked, connection lost)."""
+        with self.tx() as s:
+            row = s.get(OutboxRow, row_id)
+            if row is None or row.published_at is not None:
+                return
+            row.attempts += 1
+            row.last_error = error[:500]
+            row.next_attempt_at = utcnow() + timedelta(seconds=backoff_seconds)
+
+    def outbox_lag(self) -> float:
+        """Seconds the oldest unpublished row has waited (0 when none)."""
+        with self.read() as s:
+            oldest = s.execute(select(func.min(OutboxRow.created_at))
+                               .where(OutboxRow.published_at.is_(None))).scalar()
+        if oldest is None:
+            return 0.0
+        from shared.timefmt import aware
+
+        return max(0.0, (utcnow() - aware(oldest)).total_seconds())
+
+    # -- archiver ----------------------------------------------------------------------------------
+
+    def record_receipt(self, receipt: Receipt, file_proof: ProofFiler) -> str:
+        """Apply a receipt to its delivery; returns ``applied``, ``duplicate``, ``stale`` (an older
+        message of the channel) or ``unknown`` (no such announcement or delivery). Proof is filed
+        inside the transaction, so a failure leaves the delivery unchanged."""
+        with self.tx() as s:
+            item = s.get(Announcement, receipt.announcement_id)
+            if item is None or item.key != receipt.announcement_key:
+                return "unknown"
+            d = s.execute(select(Delivery).where(Delivery.announcement_id == item.id,
+                                                 Delivery.channel == str(receipt.channel))
+                          .with_for_update()).scalar_one_or_none()
+            if d is None:
+                return "unknown"
+            if d.message_id != receipt.message_id:
+                return "stale"
+            if receipt.outcome in (Outcome.CONFIRMED, Outcome.REVOKED):
+                target = "revoked" if receipt.kind == Kind.REVOKE else "confirmed"
+                if d.state == target:
+                    return "duplicate"
+                artifacts, digest = file_proof(item, receipt)
+                d.state, d.confirmed_at, d.artifacts, d.sha256 = target, receipt.at, artifacts, digest
+                d.attempts, d.last_error, d.next_attempt_at = max(d.attempts, receipt.attempt), None, None
+                if receipt.outcome == Outcome.REVOKED and receipt.kind != Kind.REVOKE:
+                    d.last_error = receipt.reason  # a publish the channel had already revoked
+                self._settle_item(s, item)
+                return "applied"
+            if d.state in FINAL:
+                return "duplicate"  # a late failure report after success changes nothing
+            state = "parked" if receipt.outcome == Outcome.PARKED else "retrying"
+            if d.state == state and d.attempts == receipt.attempt and d.last_error == receipt.reason:
+                return "duplicate"
+            d.state, d.attempts, d.last_error = state, receipt.attempt, receipt.reason
+            audit.record(s, SYSTEM, f"delivery_{state}", item.id, channel=d.channel,
+                         reason=receipt.reason)
+            return "applied"
+
+    def _settle_item(self, s, item: Announcement) -> None:  # noqa: ANN001
+        deliveries = s.execute(select(Delivery).where(Delivery.announcement_id == item.id)).scalars().all()
+        if item.state in (State.APPROVED, State.DISSEMINATING):
+            if all(d.state == "confirmed" for d in deliveries):
+                item.state = State.DISSEMINATED
+                self._close_step(s, item, None, "disseminated")
+                audit.record(s, SYSTEM, "disseminated", item.id,
+                             channels=sorted(d.channel for d in deliveries))
+        elif item.state == State.REVOKED and all(d.state == "revoked" for d in deliveries):
+            audit.record(s, SYSTEM, "revoke_confirmed", item.id,
+                         channels=sorted(d.channel for d in deliveries))
+
+    # -- operators ---------------------------------------------------------------------------------
+
+    def list_deliveries(self, state: str | None = None, limit: int = 500) -> list[dict]:
+        """Deliveries (newest first) with their announcement's number and title."""
+        with self.read() as s:
+            stmt = (select(Delivery, Announcement.number, Announcement.title, Announcement.state)
+                    .join(Announcement, Announcement.id == Delivery.announcement_id)
+                    .order_by(Delivery.id.desc()).limit(limit))
+            if state:
+                stmt = stmt.where(Delivery.state == state)
+            return [{"id": d.id, "announcement_id": d.announcement_id, "number": number,
+                     "title": title, "announcement_state": item_state, "channel": d.channel,
+                     "state": d.state, "kind": d.kind, "message_id": d.message_id,
+                     "attempts": d.attempts, "last_error": d.last_error,
+                     "artifacts": [a.get("name") for a in d.artifacts or []], "sha256": d.sha256,
+                     "confirmed_at": d.confirmed_at.isoformat() if d.confirmed_at else None}
+                    for d, number, title, item_state in s.execute(stmt)]
+
+    def parked_deliveries(self, delivery_id: int | None = None) -> list[dict]:
+        """The parked delivery ``delivery_id`` (refused when it is not parked), or every parked one."""
+        with self.read() as s:
+            if delivery_id is not None:
+                d = s.get(Delivery, delivery_id)
+                if d is None:
+                    raise NotFound("Pengiriman #{id} tidak ditemukan", id=delivery_id)
+                if d.state != "parked":
+                    raise Refused("Pengiriman #{id} tidak diparkir (status: {state})", id=d.id,
+                                  state=d.state)
+                found = [d]
+            else:
+                found = s.execute(select(Delivery).where(Delivery.state == "parked")).scalars().all()
+            return [{"id": d.id, "message_id": d.message_id, "channel": d.channel,
+                     "announcement_id": d.announcement_id} for d in found]
+
+    def mark_redriven(self, message_ids: list[str], actor_id: int | None = None) -> int:
+        """Record that parked messages went back to their queue (PPID in the kiosk; ``actor_id``
+        None is the operator's CLI). Returns the deliveries changed."""
+        with self.tx() as s:
+            actor = SYSTEM + ":operator"
+            if actor_id is not None:
+                user = self._actor(s, actor_id)
+                if user.role != Role.PPID:
+                    raise Refused("Hanya PPID yang dapat mengirim ulang pesan yang diparkir")
+                actor = user.username
+            changed = 0
+            for d in s.execute(select(Delivery).where(Delivery.message_id.in_(message_ids),
+                                                      Delivery.state == "parked")).scalars():
+                d.state, d.last_error = "queued", None
+                audit.record(s, actor, "redrive", d.announcement_id, channel=d.channel,
+                             message_id=d.message_id)
+                changed += 1
+            return changed
+
+
+__all__ = ["DeliveryCommands", "ProofError", "SYSTEM"]

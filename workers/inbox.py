@@ -1,0 +1,72 @@
+"""The worker's local inbox (stdlib sqlite3 under the worker's own state folder): what it has done
+per (channel, message id), and which announcement keys the channel has revoked. It makes a
+redelivery harmless: a finished message is answered from here, never rendered twice."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from shared.timefmt import utcnow
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    channel TEXT NOT NULL, message_id TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL,
+    receipt TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (channel, message_id));
+CREATE TABLE IF NOT EXISTS revoked (
+    channel TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (channel, key));
+"""
+
+
+class Inbox:
+    """States: ``started`` (render began), ``done`` (receipt stored), ``retry``, ``parked``."""
+
+    def __init__(self, path: Path) -> None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # 'started' must survive a power cut (paper)
+        self._db.executescript(SCHEMA)
+
+    def get(self, channel: str, message_id: str) -> tuple[str, str | None] | None:
+        """``(state, receipt_json)`` or None when never seen."""
+        with self._lock:
+            row = self._db.execute("SELECT state, receipt FROM messages WHERE channel=? AND message_id=?",
+                                   (channel, message_id)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def mark(self, channel: str, message_id: str, key: str, state: str,
+             receipt: str | None = None) -> None:
+        """Record a state (committed before this returns)."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO messages (channel, message_id, key, state, receipt, updated_at) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT (channel, message_id) DO UPDATE SET "
+                "state=excluded.state, receipt=excluded.receipt, updated_at=excluded.updated_at",
+                (channel, message_id, key, state, receipt, utcnow().isoformat()))
+
+    def revoke(self, channel: str, key: str) -> None:
+        """Remember that ``key`` was revoked on ``channel``."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO revoked (channel, key, at) VALUES (?,?,?)",
+                             (channel, key, utcnow().isoformat()))
+
+    def is_revoked(self, channel: str, key: str) -> bool:
+        """True when the channel already revoked ``key``."""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM revoked WHERE channel=? AND key=?",
+                                    (channel, key)).fetchone() is not None
+
+    def counts(self) -> dict[str, int]:
+        """Messages per state (for health output and tests)."""
+        with self._lock:
+            return dict(self._db.execute("SELECT state, count(*) FROM messages GROUP BY state").fetchall())
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._db.close()

@@ -1,0 +1,77 @@
+"""Every backbone service in one process, as threads: relay, one worker per channel, archiver.
+Used by ``warta run``, ``warta demo`` and ``warta kiosk --with-workers``."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from shared.classification import ALL_CHANNELS
+from shared.config import Settings
+from shared.observability import get_logger
+from workers.settings import BackboneSettings, backbone_settings
+from workers.transport import FatalTransportError, make_transport
+
+log = get_logger(service_part="inprocess")
+
+
+@dataclass
+class Handle:
+    """The running services; :meth:`stop` ends them (each finishes the message in hand)."""
+
+    stop_event: threading.Event
+    threads: list[threading.Thread] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def alive(self) -> list[str]:
+        """Names of the threads still running."""
+        return [t.name for t in self.threads if t.is_alive()]
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Signal every service and wait for them."""
+        self.stop_event.set()
+        for t in self.threads:
+            t.join(timeout)
+
+
+def _guard(handle: Handle, name: str, target) -> threading.Thread:  # noqa: ANN001
+    def run() -> None:
+        try:
+            target(handle.stop_event)
+        except FatalTransportError as exc:
+            handle.errors.append(f"{name}: {exc}")
+            log.error("service_gave_up", service=name, error=str(exc))
+        except Exception as exc:  # noqa: BLE001 - one failed service is reported, not hidden
+            handle.errors.append(f"{name}: {exc!r}")
+            log.exception("service_failed", service=name)
+
+    return threading.Thread(target=run, name=f"warta-{name}", daemon=True)
+
+
+def start_all(settings: Settings, channels: list[str] | None = None,
+              renderer_override: str | None = None, bb: BackboneSettings | None = None,
+              relay: bool = True, archiver: bool = True) -> Handle:
+    """Start relay, workers (``channels``, default all four) and archiver as threads; each has its
+    own transport (an AMQP connection is never shared between threads)."""
+    from workers.archiver import Archiver
+    from workers.relay import Relay
+    from workers.runtime import ChannelWorker
+
+    bb = bb or backbone_settings()
+    handle = Handle(threading.Event())
+    services = []
+    if relay:
+        r = Relay(settings, bb, make_transport(settings, bb, "relay"))
+        services.append(("relay", r.run))
+    for channel in channels or [str(c) for c in ALL_CHANNELS]:
+        worker = ChannelWorker(settings, bb, channel, renderer_override)
+        transport = make_transport(settings, bb, f"worker-{channel}")
+        services.append((f"worker-{channel}", lambda stop, w=worker, t=transport: w.run(t, stop)))
+    if archiver:
+        a = Archiver(settings, make_transport(settings, bb, "archiver"))
+        services.append(("archiver", a.run))
+    for name, target in services:
+        thread = _guard(handle, name, target)
+        handle.threads.append(thread)
+        thread.start()
+    return handle

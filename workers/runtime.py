@@ -1,0 +1,179 @@
+"""The channel worker: verify → dedupe (local inbox) → render off the broker thread → receipt →
+retry tier or parking → acknowledge. The same code runs over both transports, and reads nothing
+from the central database (only the public key and its own output folder)."""
+
+from __future__ import annotations
+
+import base64
+import socket
+import threading
+import time
+from importlib import import_module
+from pathlib import Path
+
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from channels import get_renderer
+from channels.base import ChannelRenderer, PermanentRenderError, TransientRenderError, sha256_file
+from shared.config import Settings
+from shared.messages import (Artifact, Envelope, EnvelopeRejected, Kind, Outcome, Receipt,
+                             load_public_key, open_envelope)
+from shared.observability import METRICS, get_logger
+from shared.timefmt import utcnow
+from workers.inbox import Inbox
+from workers.settings import BackboneSettings
+from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, Incoming, Settlement, Transport,
+                               channel_queues)
+
+MAYBE_DONE = ("Pesan mungkin sudah dihasilkan (dicetak) sebelum pekerja berhenti; periksa hasilnya, "
+              "lalu kirim ulang dengan 'warta redrive' bila memang belum ada")
+
+
+def load_renderer(name: str, out_dir: Path) -> ChannelRenderer:
+    """A renderer by registry name (``noop``, ``radio``...) or ``package.module:Class``."""
+    if ":" in name:
+        module, _, cls = name.partition(":")
+        return getattr(import_module(module), cls)(out_dir)
+    return get_renderer(name, out_dir)
+
+
+class ChannelWorker:
+    """Handles the messages of one channel with one renderer."""
+
+    def __init__(self, settings: Settings, bb: BackboneSettings, channel: str,
+                 renderer: str | None = None) -> None:
+        self.settings, self.bb, self.channel = settings, bb, channel
+        inner = load_renderer(renderer or bb.worker_renderer or channel, settings.out)
+        if bb.render_delay or bb.fault_crash_marker:
+            from workers.faults import FaultyRenderer
+
+            inner = FaultyRenderer(inner, bb.render_delay, bb.fault_crash_marker)
+        self.renderer = inner
+        self.key = load_public_key(settings.verify_key_path)
+        self.inbox = Inbox(bb.state_dir(settings, channel) / "inbox.db")
+        self.host = socket.gethostname()
+        self.log = get_logger(channel=channel)
+
+    # -- the loop ----------------------------------------------------------------------------------
+
+    def run(self, transport: Transport, stop: threading.Event) -> None:
+        """Consume the channel's queues (urgent first) until ``stop``; the message in hand finishes."""
+        for warning in self.renderer.health():
+            self.log.warning("renderer_health", warning=warning)
+        transport.declare()
+        self.log.info("worker_started", renderer=type(self.renderer).__name__,
+                      queues=channel_queues(transport.names, self.channel))
+        transport.serve(channel_queues(transport.names, self.channel), self.handle, stop)
+        self.log.info("worker_stopped")
+
+    # -- one message -------------------------------------------------------------------------------
+
+    def handle(self, inc: Incoming) -> Settlement:
+        """Decide what happens to one message (never raises for a bad message)."""
+        log = self.log.bind(message_id=inc.message_id, deliveries=inc.deliveries)
+        attempt = int(inc.headers.get(ATTEMPT, 0) or 0)
+        try:
+            env = open_envelope(inc.body, self.key, channel=self.channel)
+        except EnvelopeRejected as rej:
+            log.warning("envelope_rejected", code=rej.code, reason=rej.reason)
+            return self._park(inc, None, rej.code, rej.reason, attempt)
+        log = log.bind(announcement_id=env.announcement.id, kind=str(env.kind))
+        key = env.announcement.key
+        seen = self.inbox.get(self.channel, env.message_id)
+        if seen and seen[0] == "done" and seen[1]:
+            log.info("duplicate_absorbed")  # redelivery of a finished message: same receipt again
+            return Settlement(receipt=seen[1].encode())
+        if inc.deliveries >= self.bb.delivery_limit:
+            return self._park(inc, env, "delivery_limit",
+                              "Pesan gagal diproses berulang kali (batas pengiriman ulang tercapai)",
+                              attempt)
+        if seen and seen[0] == "started" and self.renderer.irreversible:
+            log.warning("irreversible_redelivery")
+            return self._park(inc, env, "maybe_done", MAYBE_DONE, attempt)
+        if env.kind != Kind.REVOKE and self.inbox.is_revoked(self.channel, key):
+            receipt = self._receipt(env, Outcome.REVOKED, attempt, [],
+                                    "Pengumuman sudah dicabut di kanal ini; tidak ditayangkan")
+            self.inbox.mark(self.channel, env.message_id, key, "done", receipt.decode())
+            log.info("skipped_revoked")
+            return Settlement(receipt=receipt)
+        self.inbox.mark(self.channel, env.message_id, key, "started")
+        started = time.monotonic()
+        try:
+            files = self._render(env)
+        except PermanentRenderError as exc:
+            METRICS.failed.labels(self.channel, "permanent").inc()
+            log.warning("render_permanent", error=str(exc))
+            return self._park(inc, env, "permanent", str(exc), attempt)
+        except Exception as exc:  # noqa: BLE001 - transient (or unknown): the next retry tier
+            METRICS.failed.labels(self.channel, "transient").inc()
+            log.warning("render_transient", error=str(exc) or repr(exc), attempt=attempt)
+            return self._retry(inc, env, attempt, str(exc) or repr(exc))
+        METRICS.render_seconds.labels(self.channel).observe(time.monotonic() - started)
+        outcome = Outcome.REVOKED if env.kind == Kind.REVOKE else Outcome.CONFIRMED
+        receipt = self._receipt(env, outcome, attempt, files)
+        if env.kind == Kind.REVOKE:
+            self.inbox.revoke(self.channel, key)
+        self.inbox.mark(self.channel, env.message_id, key, "done", receipt.decode())
+        METRICS.processed.labels(self.channel).inc()
+        log.info("rendered", files=len(files), seconds=round(time.monotonic() - started, 3))
+        return Settlement(receipt=receipt)
+
+    def _render(self, env: Envelope) -> list[Path]:
+        retrying = Retrying(stop=stop_after_attempt(self.bb.quick_retries),
+                            wait=wait_random_exponential(multiplier=self.bb.quick_retry_wait, max=2),
+                            retry=retry_if_exception_type((TransientRenderError, OSError)),
+                            reraise=True)
+        return retrying(self.renderer.render, env)
+
+    def _retry(self, inc: Incoming, env: Envelope, attempt: int, error: str) -> Settlement:
+        tiers = self.bb.tiers
+        if attempt >= len(tiers):
+            return self._park(inc, env, "exhausted",
+                              f"Percobaan ulang habis ({attempt} kali); galat terakhir: {error}", attempt)
+        self.inbox.mark(self.channel, env.message_id, env.announcement.key, "retry")
+        METRICS.retried.labels(self.channel).inc()
+        receipt = self._receipt(env, Outcome.FAILED, attempt + 1, [],
+                                f"Gagal sementara, dicoba lagi dalam {tiers[attempt]} detik: {error}")
+        return Settlement(receipt=receipt, retry_delay=tiers[attempt],
+                          headers={ATTEMPT: attempt + 1, CHANNEL: self.channel})
+
+    def _park(self, inc: Incoming, env: Envelope | None, code: str, reason: str,
+              attempt: int) -> Settlement:
+        METRICS.parked.labels(self.channel, code).inc()
+        receipt = None
+        env = env or _unverified(inc.body)  # a receipt needs ids; a forged body never renders
+        if env is not None:
+            self.inbox.mark(self.channel, env.message_id, env.announcement.key, "parked")
+            receipt = self._receipt(env, Outcome.PARKED, attempt, [], reason)
+        self.log.warning("parked", message_id=inc.message_id, code=code, reason=reason)
+        return Settlement(receipt=receipt, park=True,
+                          headers={CODE: code, REASON: reason, CHANNEL: self.channel})
+
+    def _receipt(self, env: Envelope, outcome: Outcome, attempt: int, files: list[Path],
+                 reason: str = "") -> bytes:
+        snap = env.announcement
+        return Receipt(message_id=env.message_id, announcement_id=snap.id,
+                       announcement_key=snap.key, number=snap.number, channel=self.channel,
+                       kind=env.kind, outcome=outcome, reason=reason, attempt=attempt,
+                       artifacts=[self._artifact(Path(f)) for f in files], at=utcnow(),
+                       host=self.host).to_wire()
+
+    def _artifact(self, path: Path) -> Artifact:
+        try:
+            name = str(path.relative_to(self.renderer.root))
+        except ValueError:
+            name = str(path.relative_to(self.renderer.out_dir)) if path.is_relative_to(
+                self.renderer.out_dir) else path.name
+        size = path.stat().st_size
+        inline = size <= self.bb.inline_artifact_bytes
+        return Artifact(name=name, size=size, sha256=sha256_file(path),
+                        data_b64=base64.b64encode(path.read_bytes()).decode() if inline else None,
+                        ref=None if inline else str(path.resolve()))
+
+
+def _unverified(body: bytes) -> Envelope | None:
+    """The envelope's ids without trusting them (for the parked receipt only), or None."""
+    try:
+        return Envelope.model_validate_json(body)
+    except Exception:  # noqa: BLE001 - undecodable: parked without a receipt
+        return None

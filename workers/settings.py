@@ -1,0 +1,81 @@
+"""Settings of the backbone processes (``WARTA_*`` environment), next to the shared :class:`Settings`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.config import Settings
+
+
+class BackboneSettings(BaseSettings):
+    """Tuning of the relay, workers and archiver; every field has a safe default."""
+
+    model_config = SettingsConfigDict(env_prefix="WARTA_", extra="ignore")
+
+    prefetch: int = Field(default=4, ge=1, le=100)
+    """Messages a worker holds unacknowledged at once (urgent ones among them are rendered first)."""
+
+    heartbeat: int = Field(default=30, ge=0)
+    """AMQP heartbeat in seconds (0 disables); rendering never blocks it."""
+
+    delivery_limit: int = Field(default=10, ge=1)
+    """Deliveries of one message before it is parked (quorum ``x-delivery-limit``; embedded lease count)."""
+
+    retry_tiers: str = "10,60,300,1800"
+    """Seconds of each delayed-retry tier (TTL wait queues), comma-separated, shortest first."""
+
+    quick_retries: int = Field(default=3, ge=1)
+    """In-process attempts (tenacity) for a quick transient render fault before the next tier."""
+
+    quick_retry_wait: float = Field(default=0.2, ge=0)
+    """Base wait in seconds between in-process attempts (exponential with jitter)."""
+
+    visibility_timeout: float = Field(default=60.0, gt=0)
+    """Embedded transport: seconds a leased message stays invisible; renewed while rendering."""
+
+    poll_interval: float = Field(default=0.2, gt=0)
+    """Embedded transport and relay: seconds between polls when idle."""
+
+    relay_batch: int = Field(default=100, ge=1)
+    """Outbox rows the relay claims at once."""
+
+    relay_lease: float = Field(default=30.0, gt=0)
+    """Seconds a claimed outbox row is hidden from other relays (a crashed relay's rows return)."""
+
+    worker_renderer: str | None = None
+    """Run this renderer (a name in ``channels.RENDERERS`` or ``module:Class``) instead of the channel's own."""
+
+    worker_state_dir: Path | None = None
+    """Folder of the worker's local state (inbox); default ``$WARTA_HOME/worker-<channel>``."""
+
+    inline_artifact_bytes: int = 4 * 1024 * 1024
+    """Artifacts up to this size travel inside the receipt; larger ones by reference."""
+
+    render_delay: float = Field(default=0.0, ge=0)
+    """Fault injection for tests and benchmarks: seconds every render sleeps first."""
+
+    fault_crash_marker: str = ""
+    """Fault injection: a render whose title contains this text kills the worker process (poison)."""
+
+    fault_relay_crash_after_confirm: bool = False
+    """Fault injection: the relay exits after the broker confirmed a row but before it commits."""
+
+    demo_timeout: float = 180.0
+    """Seconds ``warta demo`` waits for every delivery to be confirmed."""
+
+    @property
+    def tiers(self) -> list[int]:
+        """Retry tier delays in seconds."""
+        return [int(x) for x in self.retry_tiers.split(",") if x.strip()]
+
+    def state_dir(self, settings: Settings, channel: str) -> Path:
+        """The worker's own state folder."""
+        return (self.worker_state_dir or settings.home / f"worker-{channel}").resolve()
+
+
+def backbone_settings() -> BackboneSettings:
+    """Fresh backbone settings from the environment."""
+    return BackboneSettings()

@@ -1,0 +1,178 @@
+"""The embedded transport: queues kept in the SQL database (``queue_messages``), for one machine.
+
+A consumer leases the best ready message (urgent first, then oldest) for a visibility timeout that it
+renews while rendering; a consumer that dies leaves its lease to expire and the message is delivered
+again. Settling (receipt, retry or park, acknowledge) is one transaction. On PostgreSQL several
+consumers may poll at once (``FOR UPDATE SKIP LOCKED``)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import and_, delete, or_, select, update
+
+from shared.config import Settings
+from shared.db import session_factory
+from shared.models import QueueMessage
+from shared.observability import get_logger
+from shared.timefmt import utcnow
+from workers.settings import BackboneSettings
+from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, REDRIVEN, Handler, Incoming,
+                               Settlement)
+from workers.transport.topology import Names
+
+log = get_logger(transport="embedded")
+
+
+class EmbeddedTransport:
+    """Messages in the ``queue_messages`` table of the Warta database."""
+
+    def __init__(self, settings: Settings, bb: BackboneSettings) -> None:
+        self.settings, self.bb = settings, bb
+        self.names = Names(settings.amqp_prefix)
+        self._sessions = session_factory(settings.db_url)
+        self._pg = not settings.db_url.startswith("sqlite")
+
+    def declare(self) -> None:
+        """Nothing to declare: the table comes with the schema."""
+
+    def close(self) -> None:
+        """Nothing to release (the engine is shared by the process)."""
+
+    # -- publishing --------------------------------------------------------------------------------
+
+    def publish_dispatch(self, channel: str, body: bytes, message_id: str, priority: int,
+                         headers: dict) -> None:
+        """Insert one ready message into the channel's queue (committed when this returns)."""
+        self._put(self.names.queue(channel), body, message_id, priority, headers)
+
+    def _put(self, queue: str, body: bytes, message_id: str, priority: int, headers: dict,
+             session=None) -> None:  # noqa: ANN001
+        row = QueueMessage(queue=queue, message_id=message_id, body=body.decode("utf-8", "replace"),
+                           headers=dict(headers), priority=priority, state="ready",
+                           available_at=utcnow())
+        if session is not None:
+            session.add(row)
+            return
+        with self._sessions.begin() as s:
+            s.add(row)
+
+    # -- consuming ---------------------------------------------------------------------------------
+
+    def _lease(self, queues: list[str]) -> Incoming | None:
+        now = utcnow()
+        with self._sessions.begin() as s:
+            stmt = (select(QueueMessage).where(
+                QueueMessage.queue.in_(queues),
+                or_(and_(QueueMessage.state == "ready", QueueMessage.available_at <= now),
+                    and_(QueueMessage.state == "leased", QueueMessage.lease_until < now)))
+                .order_by(QueueMessage.priority.desc(), QueueMessage.available_at, QueueMessage.id)
+                .limit(1))
+            if self._pg:
+                stmt = stmt.with_for_update(skip_locked=True)
+            msg = s.execute(stmt).scalar_one_or_none()
+            if msg is None:
+                return None
+            if msg.deliveries > self.bb.delivery_limit:
+                # backstop for a consumer that dies on this message before it can park it
+                msg.state = "parked"
+                msg.headers = {**msg.headers, CODE: "delivery_limit",
+                               REASON: "Batas pengiriman ulang terlampaui"}
+                log.warning("parked_delivery_limit", message_id=msg.message_id, queue=msg.queue)
+                return None
+            msg.state, msg.lease_until = "leased", now + timedelta(seconds=self.bb.visibility_timeout)
+            msg.deliveries += 1
+            return Incoming(body=msg.body.encode(), headers=dict(msg.headers or {}),
+                            message_id=msg.message_id, priority=msg.priority,
+                            deliveries=msg.deliveries - 1, queue=msg.queue, token=msg.id)
+
+    def _renew(self, row_id: int) -> None:
+        until = utcnow() + timedelta(seconds=self.bb.visibility_timeout)
+        with self._sessions.begin() as s:
+            s.execute(update(QueueMessage).where(QueueMessage.id == row_id,
+                                                 QueueMessage.state == "leased")
+                      .values(lease_until=until))
+
+    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None) -> None:  # noqa: ANN001
+        """Lease, handle (in a thread, renewing the lease), settle; until ``stop`` is set."""
+        while not stop.is_set():
+            incoming = self._lease(queues)
+            if incoming is None:
+                if idle:
+                    idle()
+                stop.wait(self.bb.poll_interval)
+                continue
+            box: dict = {}
+
+            def run(inc: Incoming = incoming) -> None:
+                try:
+                    box["settlement"] = handler(inc)
+                except BaseException as exc:  # noqa: BLE001 - reported below, message released
+                    box["error"] = exc
+
+            worker = threading.Thread(target=run, name="warta-handle", daemon=True)
+            worker.start()
+            while True:  # renew the lease while the handler works (like AMQP heartbeats)
+                worker.join(self.bb.visibility_timeout / 3)
+                if not worker.is_alive():
+                    break
+                self._renew(incoming.token)
+            if "error" in box:
+                log.error("handler_failed", message_id=incoming.message_id, error=repr(box["error"]))
+                self._release(incoming.token)
+                continue
+            self._settle(incoming, box["settlement"])
+
+    def _release(self, row_id: int) -> None:
+        with self._sessions.begin() as s:
+            s.execute(update(QueueMessage).where(QueueMessage.id == row_id)
+                      .values(state="ready", lease_until=None, available_at=utcnow()))
+
+    def _settle(self, incoming: Incoming, st: Settlement) -> None:
+        with self._sessions.begin() as s:
+            if st.receipt is not None:
+                self._put(self.names.receipts, st.receipt, incoming.message_id, incoming.priority,
+                          {}, session=s)
+            row = s.get(QueueMessage, incoming.token)
+            if row is None:
+                return
+            if st.retry_delay is not None:
+                row.state, row.lease_until, row.deliveries = "ready", None, 0
+                row.available_at = utcnow() + timedelta(seconds=st.retry_delay)
+                row.headers = {**(row.headers or {}), **st.headers}
+            elif st.park:
+                row.state, row.lease_until = "parked", None
+                row.headers = {**(row.headers or {}), **st.headers}
+            else:
+                s.delete(row)
+
+    # -- parking -----------------------------------------------------------------------------------
+
+    def parked(self) -> list[dict]:
+        """Every parked message with its reason."""
+        with self._sessions() as s:
+            rows = s.execute(select(QueueMessage).where(QueueMessage.state == "parked")
+                             .order_by(QueueMessage.id)).scalars().all()
+            return [{"message_id": r.message_id, "queue": r.queue,
+                     "channel": (r.headers or {}).get(CHANNEL), "code": (r.headers or {}).get(CODE),
+                     "reason": (r.headers or {}).get(REASON)} for r in rows]
+
+    def redrive(self, message_ids: set[str] | None) -> list[str]:
+        """Parked messages back to ready, with their attempt count reset."""
+        with self._sessions.begin() as s:
+            stmt = select(QueueMessage).where(QueueMessage.state == "parked")
+            if message_ids is not None:
+                stmt = stmt.where(QueueMessage.message_id.in_(message_ids))
+            done = []
+            for row in s.execute(stmt).scalars():
+                headers = {k: v for k, v in (row.headers or {}).items() if k not in (CODE, REASON)}
+                row.headers = {**headers, ATTEMPT: 0, REDRIVEN: True}
+                row.state, row.deliveries, row.available_at = "ready", 0, utcnow()
+                done.append(row.message_id)
+            return done
+
+    def purge(self) -> int:
+        """Delete every message (tests and benchmarks only)."""
+        with self._sessions.begin() as s:
+            return s.execute(delete(QueueMessage)).rowcount
