@@ -1,0 +1,117 @@
+"""The kiosk application: sign-in, idle lock, help, and the optional in-process workers.
+Screens live in :mod:`kiosk.screens`, one per module."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding
+
+from shared.config import Settings, get_settings
+from shared.i18n import _
+from shared.timefmt import utcnow
+
+IDLE_CHECK_SECONDS = 5.0
+"""How often the idle lock looks at the last key or mouse event."""
+
+
+class WartaKiosk(App[None]):
+    """Warta's operator kiosk for the whole SOP (see docs/KIOSK.md)."""
+
+    CSS_PATH = Path(__file__).with_name("kiosk.tcss")
+    TITLE = "Warta"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("f1", "help", _("Bantuan"), priority=True),
+        Binding("ctrl+l", "lock", _("Kunci")),
+        Binding("ctrl+q", "quit", _("Keluar"), priority=True),
+    ]
+
+    def __init__(self, settings: Settings | None = None, services: Any = None, *,
+                 with_workers: bool = False, clock: Callable[[], datetime] = utcnow) -> None:
+        super().__init__()
+        self.settings = settings or get_settings()
+        if services is None:
+            from shared.services import Warta
+
+            services = Warta(self.settings)
+        self.services = services
+        self.clock = clock
+        """Now (UTC) for countdowns; tests freeze it."""
+        self.user: dict | None = None
+        self.last_activity = time.monotonic()
+        self.with_workers = with_workers
+        self.workers_handle: Any = None
+
+    def on_mount(self) -> None:
+        """Show the sign-in screen, arm the idle lock, start the workers when asked."""
+        from kiosk.screens.login import LoginScreen
+
+        self.sub_title = self.services.profile.unit.title()
+        self.push_screen(LoginScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle-lock")
+        if self.with_workers:
+            self.run_worker(self._start_workers, thread=True, name="backbone", exit_on_error=False)
+
+    def _start_workers(self) -> None:
+        from kiosk.backbone import start_workers
+        from shared.errors import WartaError
+
+        try:
+            self.workers_handle = start_workers(self.settings)
+        except WartaError as exc:
+            self.call_from_thread(self.notify, str(exc), title=_("Pekerja kanal"),
+                                  severity="warning", timeout=10)
+
+    def on_unmount(self) -> None:
+        """Stop the in-process workers with the kiosk."""
+        from kiosk.backbone import stop_workers
+
+        stop_workers(self.workers_handle)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key press and mouse action counts as activity for the idle lock."""
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp)):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def check_idle_lock(self, now: float | None = None) -> bool:
+        """Lock back to the sign-in screen after ``settings.idle_lock_seconds`` without
+        activity; returns True when it locked."""
+        idle = (now if now is not None else time.monotonic()) - self.last_activity
+        if self.user is None or idle < self.settings.idle_lock_seconds:
+            return False
+        self.run_worker(self.action_lock(_("Terkunci otomatis setelah tidak ada aktivitas.")))
+        return True
+
+    def login(self, user: dict) -> None:
+        """Start a session for ``user`` and show the home screen."""
+        from kiosk.screens.home import HomeScreen
+
+        self.user = user
+        self.last_activity = time.monotonic()
+        self.switch_screen(HomeScreen())
+
+    async def action_lock(self, reason: str | None = None) -> None:
+        """End the session and return to the sign-in screen."""
+        from kiosk.screens.login import LoginScreen
+
+        self.user = None
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(LoginScreen(notice=reason))
+
+    def action_help(self) -> None:
+        """Show every key of every screen (F1)."""
+        from kiosk.dialogs.help import HelpDialog
+
+        if isinstance(self.screen, HelpDialog):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpDialog())

@@ -1,0 +1,55 @@
+"""A required note (the reason of a return or a revocation)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static, TextArea
+
+from shared.i18n import _
+
+
+class NoteDialog(ModalScreen[str | None]):
+    """Ask for a note; refuses an empty one with the reason; dismisses the text or None."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Batal")), Binding("ctrl+s", "send", _("Kirim"))]
+
+    def __init__(self, title: str, required: str, send: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.required = required
+        self.send = send or _("Kirim")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-text")
+            yield TextArea(id="note", soft_wrap=True, show_cursor=True)
+            yield Label("", id="note-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.send, variant="warning", id="send")
+                yield Button(_("Batal"), id="cancel")
+
+    def on_mount(self) -> None:
+        """Start typing at once."""
+        self.query_one("#note", TextArea).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Send or cancel."""
+        if event.button.id == "send":
+            self.action_send()
+        else:
+            self.dismiss(None)
+
+    def action_send(self) -> None:
+        """Dismiss with the note, unless it is empty."""
+        text = self.query_one("#note", TextArea).text.strip()
+        if not text:
+            self.query_one("#note-error", Label).update(self.required)
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        """Nothing is sent."""
+        self.dismiss(None)

@@ -1,0 +1,125 @@
+"""How the kiosk writes times, durations, states and SLA countdowns (pure; no Textual)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
+from shared.i18n import _
+from shared.timefmt import short_id
+from shared.workflow import ROLE_LABEL, STATE_LABEL, STEP_LABEL, Role, State
+
+CHANNEL_LABEL = {"videotron": "Videotron", "radio": "Radio", "web": "Situs web",
+                 "print": "Papan informasi (cetak)"}
+"""How channels are written for operators."""
+
+DELIVERY_LABEL = {"pending": "Menunggu", "in-progress": "Diproses", "in_progress": "Diproses",
+                  "retrying": "Dicoba ulang", "confirmed": "Terkonfirmasi", "failed": "Gagal",
+                  "parked": "Diparkir", "canceled": "Dibatalkan", "cancelled": "Dibatalkan"}
+"""How delivery states are written for operators."""
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """A stored ISO time (from the services' dicts) as a datetime, or None."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def when(value: str | None, tz: str) -> str:
+    """'21/11/2026 09.00 WIB', or a dash for nothing."""
+    moment = parse_iso(value)
+    return short_id(moment, tz) if moment else "—"
+
+
+def duration(seconds: float) -> str:
+    """A compact duration: '2 hr 3 j', '1 j 5 mnt', '45 mnt', '30 dtk'."""
+    total = int(abs(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return _("{d} hr {h} j", d=days, h=hours)
+    if hours:
+        return _("{h} j {m} mnt", h=hours, m=minutes)
+    if minutes:
+        return _("{m} mnt", m=minutes)
+    return _("{s} dtk", s=secs)
+
+
+def countdown(due_at: str | None, now: datetime) -> tuple[str, bool]:
+    """The SLA countdown text and whether it is overdue: ('sisa 45 mnt', False) or
+    ('TERLAMBAT 1 j 5 mnt', True)."""
+    due = parse_iso(due_at)
+    if due is None:
+        return "—", False
+    left = (due - now).total_seconds()
+    if left < 0:
+        return _("TERLAMBAT {d}", d=duration(left)), True
+    return _("sisa {d}", d=duration(left)), False
+
+
+SHORT_STATE = {State.DRAFT: "Draf", State.REVIEW_KABID: "Kabid", State.REVIEW_SEKRETARIS: "Sekretaris",
+               State.REVIEW_KADIS: "Kadis", State.RETURNED: "Dikembalikan",
+               State.APPROVED: "Disetujui", State.DISSEMINATING: "Disebarkan",
+               State.DISSEMINATED: "Tersebar", State.REVOKED: "Dicabut"}
+"""Short state names for the one-line counts of the home screen."""
+
+
+def short_state(state: State) -> str:
+    """A state in one word."""
+    return _(SHORT_STATE[state])
+
+
+def state_label(state: str) -> str:
+    """A state as operators read it."""
+    try:
+        return _(STATE_LABEL[State(state)])
+    except ValueError:
+        return state
+
+
+def role_label(role: str) -> str:
+    """A role as operators read it."""
+    try:
+        return _(ROLE_LABEL[Role(role)])
+    except ValueError:
+        return role
+
+
+def step_label(step: str) -> str:
+    """An SOP step as operators read it."""
+    return _(STEP_LABEL.get(step, step))
+
+
+def klas_label(value: str) -> str:
+    """A classification as operators read it."""
+    try:
+        return _(KLASIFIKASI_LABEL[Klasifikasi(value)])
+    except ValueError:
+        return value
+
+
+def channel_label(channel: str) -> str:
+    """A channel as operators read it."""
+    return _(CHANNEL_LABEL.get(channel, channel))
+
+
+def delivery_label(state: str) -> str:
+    """A delivery state as operators read it."""
+    return _(DELIVERY_LABEL.get(state, state))
+
+
+def sla_label(step: dict) -> str:
+    """'tepat waktu', 'terlambat' or 'berjalan' for one timeline step."""
+    if step.get("sla_met") is None:
+        return _("berjalan")
+    return _("tepat waktu") if step["sla_met"] else _("terlambat")
+
+
+DECISION_LABEL = {"submitted": "diajukan", "approved": "disetujui", "returned": "dikembalikan",
+                  "nothing_to_send": "tidak ada yang dikirim"}
+"""How step decisions are written for operators."""
+
+
+def decision_label(decision: str | None) -> str:
+    """A step's decision as operators read it."""
+    return _(DECISION_LABEL.get(decision, decision)) if decision else "—"

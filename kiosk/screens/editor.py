@@ -1,0 +1,273 @@
+"""Editor: draft, revise or correct an announcement, with live validation, channels the rules
+forbid disabled with the reason, and per-channel previews (radio script with air time, the
+slide as a picture, the printout, the web text)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import (Checkbox, Footer, Input, Label, Select, Static, TabbedContent,
+                             TabPane, TextArea)
+
+from kiosk import forms
+from kiosk.format import channel_label, klas_label
+from kiosk.screens.base import WartaScreen
+from kiosk.widgets.slide import SlideView, shrink
+from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
+from shared.errors import InvalidInput, WartaError
+from shared.i18n import _
+
+SASARAN_LABEL = {"pimpinan": "Pimpinan", "pegawai": "Pegawai", "masyarakat": "Masyarakat"}
+
+
+class EditorScreen(WartaScreen):
+    """A new draft (optionally from a disposition), an existing draft, or a correction (ralat)."""
+
+    BINDINGS = [
+        Binding("escape", "back", _("Kembali")),
+        Binding("ctrl+s", "save", _("Simpan draf")),
+        Binding("f3", "submit", _("Ajukan ke Kabid")),
+        Binding("f4", "preview", _("Pratinjau")),
+    ]
+
+    def __init__(self, item_id: int | None = None, disposition_id: int | None = None,
+                 corrects_id: int | None = None) -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.disposition_id = disposition_id
+        self.corrects_id = corrects_id
+        self.preview_stats: dict = {}
+
+    def compose(self) -> ComposeResult:
+        heading = (_("Ralat pengumuman #{id}", id=self.corrects_id) if self.corrects_id else
+                   _("Draf #{id}", id=self.item_id) if self.item_id else _("Draf baru"))
+        yield Static(self.top_bar(heading), classes="topbar", id="editor-title")
+        with TabbedContent(id="editor-tabs"):
+            with TabPane(_("Isian"), id="tab-form"):
+                with VerticalScroll(id="editor-form"):
+                    yield Static("", id="problems")
+                    yield Input(placeholder=_("Judul"), id="title")
+                    yield Input(placeholder=_("Ringkasan (satu-dua kalimat)"), id="summary")
+                    yield TextArea(id="body", soft_wrap=True)
+                    with Horizontal(classes="row"):
+                        yield Select([(klas_label(k), k.value) for k in Klasifikasi],
+                                     value=Klasifikasi.BERKALA.value, allow_blank=False, id="klas")
+                        yield Select([(_(SASARAN_LABEL[s]), s.value) for s in Sasaran],
+                                     value=Sasaran.MASYARAKAT.value, allow_blank=False,
+                                     id="sasaran")
+                    yield Static("", id="priority", classes="hint")
+                    yield Label(_("Kanal"), classes="section")
+                    with Horizontal(id="channels"):
+                        for ch in Channel:
+                            yield Checkbox(channel_label(ch), id=f"ch-{ch.value}")
+                    yield Static("", id="channel-reasons", classes="hint")
+                    with Horizontal(classes="row"):
+                        yield Input(placeholder=_("Mulai (TTTT-BB-HH JJ:MM)"), id="start")
+                        yield Input(placeholder=_("Selesai (TTTT-BB-HH JJ:MM)"), id="end")
+                    yield Input(placeholder=_("Jendela harian, mis. 06:00-09:00, 16:00-18:00"),
+                                id="windows")
+            with TabPane(_("Radio"), id="tab-radio"):
+                yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-radio"),
+                                     classes="preview")
+            with TabPane(_("Videotron"), id="tab-videotron"):
+                yield VerticalScroll(SlideView(_("Tekan F4 untuk pratinjau."), id="pv-videotron"),
+                                     classes="preview")
+            with TabPane(_("Cetak"), id="tab-print"):
+                yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-print"),
+                                     classes="preview")
+            with TabPane(_("Web"), id="tab-web"):
+                yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-web"),
+                                     classes="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the announcement being edited or corrected; otherwise start empty."""
+        self.query_one("#body", TextArea).show_line_numbers = False
+        source = self.item_id or self.corrects_id
+        if source:
+            self.call("load", self.w.get_item, source, self.uid)
+        else:
+            self.update_channels()
+            self.validate()
+        self.query_one("#title", Input).focus()
+
+    def show_load(self, item: dict) -> None:
+        """Fill the form from the stored announcement."""
+        self.query_one("#title", Input).value = item["title"]
+        self.query_one("#summary", Input).value = item["summary"] or ""
+        self.query_one("#body", TextArea).text = item["body"]
+        self.query_one("#klas", Select).value = item["klasifikasi"]
+        self.query_one("#sasaran", Select).value = item["sasaran"]
+        self.query_one("#start", Input).value = forms.show_local(item["start_at"], self.tz)
+        self.query_one("#end", Input).value = forms.show_local(item["end_at"], self.tz)
+        self.query_one("#windows", Input).value = forms.show_windows(item["daily_windows"])
+        self.update_channels(set(item["channels"]))
+        self.validate()
+
+    # -- live validation -----------------------------------------------------------------------
+
+    def update_channels(self, chosen: set[str] | None = None) -> None:
+        """Disable the channels the rules forbid for this class and audience, with the reason."""
+        klas = str(self.query_one("#klas", Select).value)
+        sasaran = str(self.query_one("#sasaran", Select).value)
+        reasons = []
+        for ch in Channel:
+            box = self.query_one(f"#ch-{ch.value}", Checkbox)
+            refusal = channel_refusal(klas, sasaran, ch)
+            box.disabled = refusal is not None
+            if chosen is not None:
+                box.value = ch.value in chosen and refusal is None
+            elif refusal is not None:
+                box.value = False
+            if refusal is not None:
+                reasons.append(f"{channel_label(ch)}: {refusal}")
+                box.tooltip = str(refusal)
+        self.query_one("#channel-reasons", Static).update("\n".join(reasons))
+        self.query_one("#priority", Static).update(forms.priority_text(klas))
+
+    def gather(self) -> dict:
+        """The form as the services take it; raises :class:`WartaError` with the reason."""
+        from shared.services.items import validate_content
+
+        fields = {
+            "title": self.query_one("#title", Input).value,
+            "summary": self.query_one("#summary", Input).value,
+            "body": self.query_one("#body", TextArea).text,
+            "klasifikasi": str(self.query_one("#klas", Select).value),
+            "sasaran": str(self.query_one("#sasaran", Select).value),
+            "channels": [ch.value for ch in Channel
+                         if self.query_one(f"#ch-{ch.value}", Checkbox).value],
+            "start_at": forms.parse_local(self.query_one("#start", Input).value, self.tz,
+                                          _("Mulai")),
+            "end_at": forms.parse_local(self.query_one("#end", Input).value, self.tz, _("Selesai")),
+            "daily_windows": forms.parse_windows(self.query_one("#windows", Input).value),
+        }
+        validate_content(fields)
+        return fields
+
+    def validate(self) -> list[str]:
+        """Check the form now; show and return the problems (empty: ready to submit)."""
+        from kiosk.previews import channel_limits
+
+        problems: list[str] = []
+        try:
+            fields = self.gather()
+        except WartaError as exc:
+            problems.append(str(exc))
+        else:
+            if not fields["channels"]:
+                problems.append(_("Pilih sedikitnya satu kanal yang diizinkan."))
+            problems += channel_limits(fields, self.preview_stats.get("air_seconds"),
+                                       self.preview_stats.get("slides"))
+        title = self.query_one("#title", Input).value
+        counter = _("Judul {n}/300 karakter", n=len(title))
+        text = "\n".join(f"⚠ {p}" for p in problems) if problems else "✓ " + _("Siap diajukan.")
+        widget = self.query_one("#problems", Static)
+        widget.update(f"{counter} · {text}")
+        widget.set_class(bool(problems), "error")
+        return problems
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        """Validate as the user types."""
+        self.validate()
+
+    def on_text_area_changed(self, _event: TextArea.Changed) -> None:
+        """Validate as the user types."""
+        self.validate()
+
+    def on_select_changed(self, _event: Select.Changed) -> None:
+        """A new class or audience changes which channels are allowed."""
+        self.update_channels()
+        self.validate()
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        """Channel limits depend on the chosen channels."""
+        self.validate()
+
+    # -- previews ------------------------------------------------------------------------------
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Opening a preview tab renders the previews."""
+        if event.pane.id != "tab-form":
+            self.action_preview()
+
+    def action_preview(self) -> None:
+        """Render every preview in a worker (the slide takes a moment)."""
+        try:
+            fields = self.gather()
+        except WartaError as exc:
+            self.notify(str(exc), title=_("Pratinjau belum dapat dibuat"), severity="warning")
+            return
+        self.call("preview", self._previews, fields)
+
+    def _previews(self, fields: dict) -> dict:
+        from kiosk.previews import previews
+
+        result = previews(fields, self.w.profile, self.tz, now=self.app.clock())
+        image = result["videotron"].image
+        result["small"] = shrink(image) if image is not None else None
+        return result
+
+    def show_preview(self, result: dict) -> None:
+        """Show the previews and check the limits that need them (air time, slides)."""
+        self.preview_stats = {"air_seconds": result["air_seconds"], "slides": result["slides"]}
+        self.query_one("#pv-radio", Static).update(result["radio"].text)
+        slide = self.query_one("#pv-videotron", SlideView)
+        if result["small"] is not None:
+            slide.show_image(result["small"])
+        else:
+            slide.update(result["videotron"].text)
+        self.query_one("#pv-print", Static).update(result["print"].text)
+        self.query_one("#pv-web", Static).update(result["web"].text)
+        self.validate()
+
+    # -- saving --------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        """Save the draft (a new revision when it exists)."""
+        self._store(submit=False)
+
+    def action_submit(self) -> None:
+        """Save and hand in for review by Kabid/Kasubag."""
+        self._store(submit=True)
+
+    def _store(self, submit: bool) -> None:
+        problems = self.validate()
+        if problems:
+            self.notify(problems[0], title=_("Belum dapat disimpan"), severity="error")
+            return
+        self.call("save", self._save, self.gather(), submit)
+
+    def _save(self, fields: dict, submit: bool) -> tuple[int, bool]:
+        w, uid = self.w, self.uid
+        if self.item_id is None and self.corrects_id is not None:
+            item_id = w.correct(uid, self.corrects_id, **fields)
+        elif self.item_id is None:
+            item_id = w.create_item(uid, disposition_id=self.disposition_id, **fields)
+        else:
+            item_id = self.item_id
+            try:
+                w.revise(uid, item_id, **fields)
+            except InvalidInput as exc:
+                if exc.msgid != "Tidak ada perubahan":
+                    raise
+        if submit:
+            w.submit(uid, item_id)
+        return item_id, submit
+
+    def show_save(self, result: tuple[int, bool]) -> None:
+        """Saved: say so; after submitting, back to the home screen."""
+        self.item_id, submitted = result
+        self.corrects_id = None
+        if submitted:
+            self.notify(_("Pengumuman #{id} diajukan ke Kabid/Kasubag.", id=self.item_id))
+            self.app.pop_screen()
+        else:
+            self.notify(_("Draf #{id} tersimpan.", id=self.item_id))
+            self.query_one("#editor-title", Static).update(
+                self.top_bar(_("Draf #{id}", id=self.item_id)))
+
+    def action_back(self) -> None:
+        """Back without saving."""
+        self.app.pop_screen()

@@ -1,0 +1,144 @@
+"""Beranda: what waits for me with the SLA countdown, counts per state, dispositions, notices."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Label, Static
+
+from kiosk.format import countdown, short_state, step_label, when
+from kiosk.screens.base import WartaScreen
+from shared.i18n import _
+from shared.workflow import Role, State
+
+REFRESH_SECONDS = 30.0
+"""The countdowns move; the lists are read again this often."""
+
+
+class HomeScreen(WartaScreen):
+    """The home screen of the signed-in user, per role."""
+
+    BINDINGS = [
+        Binding("n", "new", _("Draf baru")),
+        Binding("a", "assign", _("Disposisi")),
+        Binding("d", "list", _("Daftar/Cari")),
+        Binding("m", "monitor", _("Pemantauan")),
+        Binding("r", "reload", _("Muat ulang"), show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.top_bar(_("Beranda")), classes="topbar")
+        yield Static("", id="counts")
+        yield Label(_("Menunggu Anda"), classes="section")
+        yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
+        yield Label(_("Disposisi"), classes="section", id="disp-label")
+        yield DataTable(id="dispositions", cursor_type="row")
+        yield Static("", id="inbox")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Columns, first load, and the periodic refresh of the countdowns."""
+        self.query_one("#waiting", DataTable).add_columns(
+            _("No."), _("Judul"), _("Tahap"), _("Batas SLA"))
+        self.query_one("#dispositions", DataTable).add_columns(
+            _("No."), _("Instruksi"), _("Kepada"), _("Batas"), _("Status"))
+        shows_disp = self.user.get("role") in (Role.PELAKSANA, Role.KABID)
+        self.query_one("#dispositions").display = shows_disp
+        self.query_one("#disp-label").display = shows_disp
+        self.action_reload()
+        self.set_interval(REFRESH_SECONDS, self.action_reload, name="home-refresh")
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen: the data may have changed."""
+        if self.is_mounted:
+            self.action_reload()
+
+    def action_reload(self) -> None:
+        """Read everything again (in a worker)."""
+        self.call("home", self._load)
+
+    def _load(self) -> dict:
+        w, uid = self.w, self.uid
+        return {"waiting": w.waiting_for(uid), "counts": w.count_by_state(uid),
+                "dispositions": w.dispositions_for(uid), "inbox": w.inbox(uid)[:3]}
+
+    def show_home(self, data: dict) -> None:
+        """Fill the tables from one load."""
+        now = self.app.clock()
+        counts = data["counts"]
+        parts = [f"{short_state(st)} {counts.get(st.value, 0)}" for st in State]
+        self.query_one("#counts", Static).update(" · ".join(parts))
+        table = self.query_one("#waiting", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for item in data["waiting"]:
+            text, overdue = countdown(item["due_at"], now)
+            mark = Text(text, style="bold red" if overdue else "green")
+            title = ("! " if item["priority"] > 1 else "") + item["title"]
+            table.add_row(str(item["id"]), title, step_label(item["step"]), mark,
+                          key=f"{item['id']}:{item['state']}")
+        if data["waiting"]:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        else:
+            table.add_row("", _("Tidak ada yang menunggu Anda."), "", "")
+        disp = self.query_one("#dispositions", DataTable)
+        disp.clear()
+        for d in data["dispositions"]:
+            text, overdue = countdown(d["due_at"], now) if not d["done"] else (_("selesai"), False)
+            disp.add_row(str(d["id"]), d["instructions"], d["assignee"], when(d["due_at"], self.tz),
+                         Text(text, style="bold red" if overdue else ""), key=str(d["id"]))
+        notices = [f"• {n['message']}" for n in data["inbox"]]
+        self.query_one("#inbox", Static).update("\n".join(notices) or _("Tidak ada pemberitahuan."))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Open the chosen announcement, or draft from the chosen disposition."""
+        key = event.row_key.value
+        if not key:
+            return
+        if event.data_table.id == "waiting":
+            item_id, state = key.split(":")
+            self.open_item(int(item_id), state)
+        elif self.user.get("role") == Role.PELAKSANA:
+            from kiosk.screens.editor import EditorScreen
+
+            self.app.push_screen(EditorScreen(disposition_id=int(key)))
+
+    def action_new(self) -> None:
+        """A new draft (Pelaksana)."""
+        if self.user.get("role") != Role.PELAKSANA:
+            self.notify(_("Draf pengumuman disusun oleh Pelaksana."), severity="warning")
+            return
+        from kiosk.screens.editor import EditorScreen
+
+        self.app.push_screen(EditorScreen())
+
+    def action_assign(self) -> None:
+        """Disposisi to a Pelaksana (Kabid/Kasubag)."""
+        if self.user.get("role") != Role.KABID:
+            self.notify(_("Disposisi diberikan oleh Kabid/Kasubag."), severity="warning")
+            return
+        from kiosk.dialogs.assign import AssignDialog
+
+        self.app.push_screen(AssignDialog(), self._assigned)
+
+    def _assigned(self, result: tuple[str, str] | None) -> None:
+        if result:
+            self.call("assign", self.w.assign, self.uid, *result)
+
+    def show_assign(self, disposition_id: int) -> None:
+        """The disposition was recorded."""
+        self.notify(_("Disposisi #{id} terkirim.", id=disposition_id))
+        self.action_reload()
+
+    def action_list(self) -> None:
+        """Search and filters."""
+        from kiosk.screens.items import ItemListScreen
+
+        self.app.push_screen(ItemListScreen())
+
+    def action_monitor(self) -> None:
+        """The channel monitor."""
+        from kiosk.screens.monitor import MonitorScreen
+
+        self.app.push_screen(MonitorScreen())

@@ -1,0 +1,64 @@
+"""Pemantauan: per channel, what waits, queue depth, last confirmation, failures and parked
+deliveries, refreshing live."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Static
+
+from kiosk.format import channel_label, when
+from kiosk.screens.base import WartaScreen
+from shared.i18n import _
+
+REFRESH_SECONDS = 2.0
+"""How often the monitor reads the counts again."""
+
+
+class MonitorScreen(WartaScreen):
+    """The channel monitor."""
+
+    BINDINGS = [Binding("escape", "back", _("Kembali")), Binding("r", "reload", _("Muat ulang"))]
+
+    def __init__(self, refresh_seconds: float = REFRESH_SECONDS) -> None:
+        super().__init__()
+        self.refresh_seconds = refresh_seconds
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.top_bar(_("Pemantauan kanal")), classes="topbar")
+        yield DataTable(id="monitor", cursor_type="row")
+        yield Static("", id="parked-list", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Columns, first read, live refresh."""
+        self.query_one("#monitor", DataTable).add_columns(
+            _("Kanal"), _("Menunggu"), _("Antrean"), _("Konfirmasi terakhir"), _("Gagal"),
+            _("Diparkir"), _("Terkonfirmasi"))
+        self.action_reload()
+        if self.refresh_seconds:
+            self.set_interval(self.refresh_seconds, self.action_reload, name="monitor-refresh")
+
+    def action_reload(self) -> None:
+        """Read the counts in a worker."""
+        self.call("status", self.w.channel_status, self.uid)
+
+    def show_status(self, rows: list[dict]) -> None:
+        """Fill the table."""
+        table = self.query_one("#monitor", DataTable)
+        table.clear()
+        for r in rows:
+            table.add_row(channel_label(r["channel"]), str(r["pending"]), str(r["queue_depth"]),
+                          when(r["last_confirmed_at"], self.tz),
+                          Text(str(r["failed"]), style="bold red" if r["failed"] else ""),
+                          Text(str(r["parked"]), style="bold yellow" if r["parked"] else ""),
+                          str(r["confirmed"]), key=r["channel"])
+        parked = sum(r["parked"] for r in rows)
+        self.query_one("#parked-list", Static).update(
+            _("{n} pengiriman diparkir; buka detail pengumuman untuk mengirim ulang (PPID).",
+              n=parked) if parked else "")
+
+    def action_back(self) -> None:
+        """Back to the home screen."""
+        self.app.pop_screen()

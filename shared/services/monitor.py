@@ -1,0 +1,60 @@
+"""Read-side queries for the operators' monitor: per channel, what waits, what failed, what is
+parked and when the last confirmation arrived. Counts only; no rows leave the database."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from shared.classification import Channel
+from shared.models import Delivery, OutboxRow, QueueMessage
+
+DONE_STATES = ("confirmed", "success", "canceled", "cancelled", "revoked")
+"""Delivery states that need nothing more from anyone."""
+FAILED_STATES = ("failed", "retrying", "error")
+"""Delivery states that mean at least one attempt failed and the delivery is not settled yet."""
+PARKED_STATES = ("parked",)
+"""Delivery states that wait for a person (PPID re-drives them)."""
+
+
+class MonitorQueries:
+    """Channel monitor queries (mixed into :class:`shared.services.Warta`)."""
+
+    def channel_status(self, actor_id: int) -> list[dict]:
+        """One row per channel: ``pending`` deliveries, ``queue_depth`` (unpublished outbox rows
+        plus waiting embedded-transport messages of that channel), ``last_confirmed_at``,
+        ``failed`` and ``parked`` counts. Any signed-in user may look; nothing is revealed
+        beyond counts."""
+        with self.read() as s:
+            self._actor(s, actor_id)
+            by_state: dict[tuple[str, str], int] = {
+                (ch, st): n for ch, st, n in s.execute(
+                    select(Delivery.channel, Delivery.state, func.count())
+                    .group_by(Delivery.channel, Delivery.state))}
+            last = dict(s.execute(select(Delivery.channel, func.max(Delivery.confirmed_at))
+                                  .group_by(Delivery.channel)).all())
+            outbox = dict(s.execute(select(OutboxRow.channel, func.count())
+                                    .where(OutboxRow.published_at.is_(None))
+                                    .group_by(OutboxRow.channel)).all())
+            queues = dict(s.execute(select(QueueMessage.queue, func.count())
+                                    .where(QueueMessage.state != "done")
+                                    .group_by(QueueMessage.queue)).all())
+            rows = []
+            for channel in Channel:
+                states = {st: n for (ch, st), n in by_state.items() if ch == channel}
+                # the embedded transport names queues after the channel ("warta.radio",
+                # "warta.radio.retry.10s"); parking queues are counted as parked, not as depth
+                depth = outbox.get(channel, 0) + sum(
+                    n for q, n in queues.items()
+                    if channel.value in q.split(".") and "park" not in q)
+                when = last.get(channel)
+                rows.append({
+                    "channel": channel.value,
+                    "pending": sum(n for st, n in states.items()
+                                   if st not in DONE_STATES + FAILED_STATES + PARKED_STATES),
+                    "queue_depth": depth,
+                    "last_confirmed_at": when.isoformat() if when else None,
+                    "failed": sum(states.get(st, 0) for st in FAILED_STATES),
+                    "parked": sum(states.get(st, 0) for st in PARKED_STATES),
+                    "confirmed": states.get("confirmed", 0),
+                })
+            return rows
