@@ -1,9 +1,155 @@
-"""CLI commands of the backbone area (registered into the main app by warta.cli)."""
+"""CLI commands of the backbone: relay, worker, archiver, run, deliveries, redrive."""
 
 from __future__ import annotations
 
+import signal
+import threading
+from typing import Optional
+
 import typer
+
+from shared.i18n import _
+from warta.common import emit, fail, guarded, services, settings
+
+
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM or SIGINT: the service finishes the message in hand and exits."""
+    stop = threading.Event()
+
+    def handler(signum, _frame) -> None:  # noqa: ANN001
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    return stop
+
+
+def _start(service: str):  # noqa: ANN202
+    """Settings, backbone settings, logging and metrics of a service process."""
+    import logging
+
+    from shared.observability import configure_logging, serve_metrics
+    from workers.settings import backbone_settings
+
+    cfg = settings()
+    configure_logging(service, json_logs=getattr(cfg, "log_format", "json") == "json", level=logging.INFO)
+    serve_metrics(getattr(cfg, "metrics_port", 0), getattr(cfg, "metrics_host", "127.0.0.1"))
+    return cfg, backbone_settings()
+
+
+def _run_service(service: str, body) -> None:  # noqa: ANN001
+    from workers.transport import FatalTransportError
+
+    try:
+        body()
+    except FatalTransportError as exc:
+        fail(str(exc), 2)
 
 
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
-    """Add this area's commands to app (and to the shared groups such as item)."""
+    """Add the backbone's commands to ``app``."""
+    # ``warta topology export`` lives in the ops area (warta/cmd_ops.py) and calls
+    # workers.transport.topology.definitions; every service declares the topology at start.
+    @app.command()
+    def relay() -> None:
+        """Kirim baris outbox ke broker (dengan konfirmasi penerbit)."""
+        from workers.relay import Relay, RelayLocked
+        from workers.transport import make_transport
+
+        services()  # schema up to date
+        cfg, bb = _start("relay")
+        stop = _stop_on_signals()
+        r = Relay(cfg, bb, make_transport(cfg, bb, "relay"))
+        try:
+            _run_service("relay", lambda: r.run(stop))
+        except RelayLocked as exc:
+            fail(str(exc), 4)
+
+    @app.command()
+    def worker(channel: str = typer.Argument(..., help="videotron, radio, web atau print"),
+               renderer: Optional[str] = typer.Option(None, "--renderer",
+                                                      help="Perender lain, mis. noop (uji coba)")) -> None:
+        """Jalankan pekerja satu kanal (tidak membaca basis data pusat pada mode amqp)."""
+        from shared.classification import Channel
+        from workers.runtime import ChannelWorker
+        from workers.transport import make_transport
+
+        if channel not in {c.value for c in Channel}:
+            fail(_("Kanal '{c}' tidak dikenal; pilih dari: {choices}", c=channel,
+                   choices=", ".join(c.value for c in Channel)), 2)
+        cfg, bb = _start(f"worker-{channel}")
+        if not cfg.verify_key_path.exists():
+            fail(_("Kunci publik verifikasi tidak ada di {p}; setel WARTA_VERIFY_KEY_FILE",
+                   p=str(cfg.verify_key_path)), 2)
+        stop = _stop_on_signals()
+        w = ChannelWorker(cfg, bb, channel, renderer)
+        _run_service("worker", lambda: w.run(make_transport(cfg, bb, f"worker-{channel}"), stop))
+
+    @app.command()
+    def archiver() -> None:
+        """Terima tanda terima, arsipkan bukti, dan perbarui status pengiriman."""
+        from workers.archiver import Archiver
+        from workers.transport import make_transport
+
+        services()
+        cfg, bb = _start("archiver")
+        stop = _stop_on_signals()
+        a = Archiver(cfg, make_transport(cfg, bb, "archiver"))
+        _run_service("archiver", lambda: a.run(stop))
+
+    @app.command()
+    def run(broker: Optional[str] = typer.Option(None, "--broker", help="embedded atau URL amqp://"),
+            channels: str = typer.Option("", "--channels", help="Kanal, dipisah koma (bawaan: semua)"),
+            renderer: Optional[str] = typer.Option(None, "--renderer", help="Perender untuk semua kanal")) -> None:
+        """Jalankan relay, keempat pekerja, dan pengarsip dalam satu proses."""
+        import os
+
+        from workers.inprocess import start_all
+
+        if broker:
+            os.environ["WARTA_BROKER"] = broker
+        services()
+        cfg, bb = _start("run")
+        stop = _stop_on_signals()
+        handle = start_all(cfg, [c for c in channels.split(",") if c] or None, renderer, bb)
+        while not stop.wait(1.0):
+            if handle.errors or not handle.alive():
+                break
+        handle.stop()
+        if handle.errors:
+            fail("; ".join(handle.errors), 2)
+
+    @app.command()
+    def deliveries(state: Optional[str] = typer.Option(None, "--state", help="mis. parked, confirmed"),
+                   as_json: bool = typer.Option(False, "--json")) -> None:
+        """Daftar pengiriman per kanal beserta statusnya."""
+        w = services()
+        rows = guarded(as_json, lambda: w.list_deliveries(state))
+        text = "\n".join(f"#{d['id']:<5} {d['number'] or '-':<32} {d['channel']:<10} {d['state']:<10} "
+                         f"{d['attempts']}x {d['last_error'] or ''}" for d in rows) or _("Tidak ada pengiriman")
+        emit({"deliveries": rows}, as_json, text)
+
+    @app.command()
+    def redrive(delivery_id: Optional[int] = typer.Argument(None, help="Nomor pengiriman"),
+                parked: bool = typer.Option(False, "--parked", help="Semua pesan yang diparkir"),
+                as_json: bool = typer.Option(False, "--json")) -> None:
+        """Kirim ulang pesan yang diparkir setelah penyebabnya diperbaiki."""
+        from workers.transport import make_transport
+
+        if (delivery_id is None) == (not parked):
+            fail(_("Sebutkan nomor pengiriman atau --parked (salah satu)"), 2, as_json)
+        w = services()
+        cfg, bb = _start("redrive")
+        ids = None
+        if delivery_id is not None:
+            ids = {d["message_id"] for d in guarded(as_json, lambda: w.parked_deliveries(delivery_id))}
+        transport = make_transport(cfg, bb, "redrive")
+        try:
+            moved = transport.redrive(ids)
+        finally:
+            transport.close()
+        if delivery_id is not None and not moved:
+            fail(_("Pesan pengiriman #{id} tidak ada di antrean parkir", id=delivery_id), 6, as_json)
+        changed = w.mark_redriven(moved)
+        emit({"redriven": moved, "deliveries": changed}, as_json,
+             _("{n} pesan dikirim ulang", n=len(moved)))

@@ -1,0 +1,335 @@
+"""The AMQP transport (pika ``BlockingConnection`` + RabbitMQ 3.10 / 4.x).
+
+Threading follows pika's ``basic_consumer_threaded`` example: the connection thread only moves
+frames (``process_data_events``); a handler thread renders; its result comes back through
+``connection.add_callback_threadsafe`` and is settled on the connection thread (receipt and
+retry/park published with confirms and ``mandatory=True``, then the ack). A slow render therefore
+never starves heartbeats. Connections are re-opened with tenacity (exponential backoff, jitter);
+wrong credentials or missing permissions end the service with a clear log line instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import itertools
+import os
+import socket
+import threading
+
+import pika
+from pika.exceptions import (AMQPChannelError, AMQPConnectionError, AMQPError, AuthenticationError,
+                             ConnectionClosedByBroker, NackError, ProbableAccessDeniedError,
+                             ProbableAuthenticationError, UnroutableError)
+from tenacity import Retrying, retry_if_exception, wait_random_exponential
+
+from shared.config import Settings
+from shared.observability import get_logger
+from workers.settings import BackboneSettings
+from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, REDRIVEN, FatalTransportError,
+                               Handler, Incoming, PublishError, Settlement)
+from workers.transport.topology import RECEIPT_KEY, Names, declare, routing_key
+
+log = get_logger(transport="amqp")
+BROKER_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue",
+                  "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
+                  "x-last-death-reason", "x-delivery-count")
+
+
+def _fatal(exc: BaseException) -> bool:
+    """Authentication and permission failures: retrying cannot help."""
+    if isinstance(exc, (ProbableAuthenticationError, ProbableAccessDeniedError, AuthenticationError)):
+        return True
+    inner = exc.args[0] if exc.args else None
+    if isinstance(exc, ConnectionClosedByBroker) or isinstance(inner, ConnectionClosedByBroker):
+        code = (exc if isinstance(exc, ConnectionClosedByBroker) else inner).reply_code
+        return code in (403, 530)  # ACCESS_REFUSED, NOT_ALLOWED (vhost)
+    return False
+
+
+class AmqpTransport:
+    """RabbitMQ through pika; one instance per thread (pika is not thread-safe)."""
+
+    def __init__(self, settings: Settings, bb: BackboneSettings, role: str = "service") -> None:
+        self.settings, self.bb = settings, bb
+        self.names = Names(settings.amqp_prefix)
+        self.params = pika.URLParameters(settings.broker)
+        self.params.heartbeat = bb.heartbeat
+        self.params.blocked_connection_timeout = 60
+        self.params.client_properties = {
+            "connection_name": f"{settings.amqp_prefix}:{role}:{socket.gethostname()}:{os.getpid()}"}
+        self._conn: pika.BlockingConnection | None = None
+        self._ch = None
+        self._declared = False
+
+    # -- connections -------------------------------------------------------------------------------
+
+    def connect(self, stop: threading.Event | None = None) -> pika.BlockingConnection:
+        """Open a connection, retrying with exponential backoff and jitter until ``stop``."""
+        def give_up(state) -> bool:  # noqa: ANN001
+            return stop is not None and stop.is_set()
+
+        def before_sleep(state) -> None:  # noqa: ANN001
+            log.warning("broker_unreachable", attempt=state.attempt_number,
+                        error=repr(state.outcome.exception()))
+
+        retrying = Retrying(retry=retry_if_exception(lambda e: isinstance(e, AMQPConnectionError)
+                                                     and not _fatal(e)),
+                            wait=wait_random_exponential(multiplier=0.5, max=30), stop=give_up,
+                            before_sleep=before_sleep, reraise=True)
+        try:
+            return retrying(pika.BlockingConnection, self.params)
+        except AMQPError as exc:
+            if _fatal(exc):
+                msg = (f"Broker menolak koneksi (kredensial atau izin vhost salah): {exc!r}; "
+                       f"periksa WARTA_BROKER")
+                log.error("broker_auth_failed", error=repr(exc))
+                raise FatalTransportError(msg) from None
+            raise
+
+    def _channel(self):  # noqa: ANN202 - pika BlockingChannel
+        if self._conn is None or self._conn.is_closed or self._ch is None or self._ch.is_closed:
+            self.close()
+            self._conn = self.connect()
+            self._ch = self._conn.channel()
+            self._ch.confirm_delivery()
+            if not self._declared:
+                self._declare(self._ch)
+                self._declared = True
+        return self._ch
+
+    def _declare(self, ch) -> None:  # noqa: ANN001
+        try:
+            declare(ch, self.settings.amqp_prefix, self.bb.tiers, self.bb.delivery_limit)
+        except AMQPChannelError as exc:
+            if "403" in repr(exc) or "ACCESS_REFUSED" in repr(exc):
+                raise FatalTransportError(f"Akun broker tidak berizin menyiapkan antrean: {exc!r}") from None
+            raise
+
+    def declare(self) -> None:
+        """Declare the topology (idempotent) on the publishing channel."""
+        self._declared = False
+        self._channel()
+
+    def close(self) -> None:
+        """Close the publishing connection quietly."""
+        if self._conn is not None and self._conn.is_open:
+            try:
+                self._conn.close()
+            except AMQPError:
+                pass
+        self._conn, self._ch = None, None
+
+    # -- publishing --------------------------------------------------------------------------------
+
+    def publish_dispatch(self, channel: str, body: bytes, message_id: str, priority: int,
+                         headers: dict) -> None:
+        """Publish with confirm and ``mandatory``; raise :class:`PublishError` unless confirmed."""
+        try:
+            ch = self._channel()
+            ch.basic_publish(self.names.dispatch, routing_key(channel, priority), body,
+                             _props(message_id, priority, headers), mandatory=True)
+        except UnroutableError:
+            raise PublishError(f"Tidak ada antrean untuk kanal '{channel}' (unroutable)") from None
+        except NackError:
+            raise PublishError("Broker menolak pesan (nack)") from None
+        except FatalTransportError:
+            raise
+        except AMQPError as exc:
+            self.close()
+            raise PublishError(f"Koneksi broker terputus: {exc!r}") from None
+
+    # -- consuming ---------------------------------------------------------------------------------
+
+    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None) -> None:  # noqa: ANN001
+        """Consume ``queues`` (earlier ones first) until ``stop``, reconnecting on connection loss."""
+        while not stop.is_set():
+            try:
+                conn = self.connect(stop)
+            except AMQPError:
+                return  # only when stop was set while retrying
+            try:
+                _Session(self, conn, queues, handler, stop).run()
+            except (AMQPError, ConnectionError, OSError) as exc:
+                if _fatal(exc):
+                    raise FatalTransportError(f"Broker menolak akses: {exc!r}") from None
+                log.warning("connection_lost", error=repr(exc))
+            finally:
+                if conn.is_open:
+                    try:
+                        conn.close()
+                    except AMQPError:
+                        pass
+
+    # -- parking -----------------------------------------------------------------------------------
+
+    def _scan_parked(self, take) -> list[dict]:  # noqa: ANN001
+        conn = self.connect()
+        try:
+            ch = conn.channel()
+            ch.confirm_delivery()
+            self._declare(ch)
+            found = []
+            while True:
+                method, props, body = ch.basic_get(self.names.parked, auto_ack=False)
+                if method is None:
+                    break
+                headers = dict(props.headers or {})
+                info = {"message_id": props.message_id, "channel": headers.get(CHANNEL),
+                        "code": headers.get(CODE) or headers.get("x-first-death-reason"),
+                        "reason": headers.get(REASON) or "batas pengiriman ulang antrean"}
+                if take(info):
+                    self._redrive_one(ch, props, body, headers, info)
+                    ch.basic_ack(method.delivery_tag)
+                found.append(info)
+            ch.close()  # whatever was not taken goes back to the parking queue
+            return found
+        finally:
+            if conn.is_open:
+                conn.close()
+
+    def _redrive_one(self, ch, props, body: bytes, headers: dict, info: dict) -> None:  # noqa: ANN001
+        channel = info["channel"] or _channel_from_death(headers, self.names)
+        if not channel or channel == RECEIPT_KEY:
+            ch.basic_publish(self.names.receipts, RECEIPT_KEY, body, props, mandatory=True)
+            return
+        clean = {k: v for k, v in headers.items() if k not in BROKER_HEADERS + (CODE, REASON)}
+        clean.update({ATTEMPT: 0, REDRIVEN: True, CHANNEL: channel})
+        ch.basic_publish(self.names.dispatch, routing_key(channel, props.priority or 0), body,
+                         _props(props.message_id, props.priority or 0, clean), mandatory=True)
+
+    def parked(self) -> list[dict]:
+        """The parked messages (looked at, put back)."""
+        return self._scan_parked(lambda info: False)
+
+    def redrive(self, message_ids: set[str] | None) -> list[str]:
+        """Move parked messages back to their channel queue; returns their message ids."""
+        taken: list[str] = []
+
+        def take(info: dict) -> bool:
+            if message_ids is None or info["message_id"] in message_ids:
+                taken.append(info["message_id"])
+                return True
+            return False
+
+        self._scan_parked(take)
+        return taken
+
+
+def _props(message_id: str, priority: int, headers: dict) -> pika.BasicProperties:
+    return pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent, message_id=message_id,
+                                priority=priority, headers=headers, content_type="application/json")
+
+
+def _channel_from_death(headers: dict, names: Names) -> str | None:
+    queue = headers.get("x-first-death-queue") or ""
+    prefix = names.prefix + "."
+    return queue[len(prefix):].split(".")[0] if queue.startswith(prefix) else None
+
+
+class _Session:
+    """One connection's consume loop: connection thread + one handler thread."""
+
+    def __init__(self, transport: AmqpTransport, conn, queues: list[str], handler: Handler,  # noqa: ANN001
+                 stop: threading.Event) -> None:
+        self.t, self.conn, self.queues, self.handler, self.stop = transport, conn, queues, handler, stop
+        self.ch = conn.channel()
+        self.ch.confirm_delivery()
+        self.ch.basic_qos(prefetch_count=transport.bb.prefetch)
+        transport._declare(self.ch)
+        self.heap: list = []
+        self.cond = threading.Condition()
+        self.seq = itertools.count()
+        self.closing = False
+        self.in_hand = 0
+
+    def on_message(self, rank: int, queue: str, ch, method, props, body: bytes) -> None:  # noqa: ANN001
+        headers = dict(props.headers or {})
+        count = int(headers.get("x-delivery-count", 0) or 0)
+        inc = Incoming(body=body, headers=headers, message_id=props.message_id or "",
+                       priority=props.priority or 0, deliveries=count, queue=queue,
+                       token=(method.delivery_tag, props, method.routing_key))
+        with self.cond:
+            heapq.heappush(self.heap, (rank, next(self.seq), inc))  # urgent queue first
+            self.cond.notify()
+
+    def handler_loop(self) -> None:
+        while True:
+            with self.cond:
+                while not self.heap and not self.closing:
+                    self.cond.wait(0.5)
+                if self.closing:
+                    return
+                _, _, inc = heapq.heappop(self.heap)
+                self.in_hand += 1
+            try:
+                result: Settlement | None = self.handler(inc)
+            except Exception as exc:  # noqa: BLE001 - a bug: reject; the delivery limit bounds it
+                log.exception("handler_failed", message_id=inc.message_id, error=repr(exc))
+                result = None
+            done = threading.Event()
+            try:
+                self.conn.add_callback_threadsafe(functools.partial(self.settle, inc, result, done))
+            except AMQPError:
+                done.set()  # connection gone: the broker redelivers, the inbox absorbs it
+            while not done.wait(0.5):
+                if self.conn.is_closed:
+                    break
+            with self.cond:
+                self.in_hand -= 1
+
+    def settle(self, inc: Incoming, st: Settlement | None, done: threading.Event) -> None:
+        """On the connection thread: receipt, retry/park, ack (publishes confirmed, mandatory)."""
+        tag, props, key = inc.token
+        try:
+            if st is None:
+                self.ch.basic_reject(tag, requeue=True)
+                return
+            if st.receipt is not None:
+                self.ch.basic_publish(self.t.names.receipts, RECEIPT_KEY, st.receipt,
+                                      _props(inc.message_id, inc.priority, {}), mandatory=True)
+            headers = {k: v for k, v in inc.headers.items() if k not in BROKER_HEADERS}
+            headers.update(st.headers)
+            if st.retry_delay is not None:
+                self.ch.basic_publish(self.t.names.retry_exchange(st.retry_delay), key, inc.body,
+                                      _props(inc.message_id, inc.priority, headers), mandatory=True)
+            elif st.park:
+                park_key = st.headers.get(CHANNEL) or RECEIPT_KEY
+                self.ch.basic_publish(self.t.names.parking_exchange, park_key, inc.body,
+                                      _props(inc.message_id, inc.priority, headers), mandatory=True)
+            self.ch.basic_ack(tag)
+        except (UnroutableError, NackError) as exc:
+            log.error("settle_publish_failed", message_id=inc.message_id, error=repr(exc))
+            self.ch.basic_reject(tag, requeue=True)
+        finally:
+            done.set()
+
+    def run(self) -> None:
+        tags = [self.ch.basic_consume(q, functools.partial(self.on_message, rank, q))
+                for rank, q in enumerate(self.queues)]
+        worker = threading.Thread(target=self.handler_loop, name="warta-render", daemon=True)
+        worker.start()
+        try:
+            while not self.stop.is_set():
+                self.conn.process_data_events(time_limit=0.5)
+                if not worker.is_alive():
+                    raise AMQPConnectionError("handler thread ended")
+            for tag in tags:  # no new messages; finish the one in hand
+                self.ch.basic_cancel(tag)
+            with self.cond:
+                self.closing = True
+                self.cond.notify_all()
+            while worker.is_alive():
+                self.conn.process_data_events(time_limit=0.2)
+                worker.join(0.05)
+        finally:
+            with self.cond:
+                self.closing = True
+                self.cond.notify_all()
+            while worker.is_alive() and self.conn.is_open:
+                try:
+                    self.conn.process_data_events(time_limit=0.2)
+                except AMQPError:
+                    break
+                worker.join(0.05)
+            worker.join()  # the message in hand finishes before we reconnect or exit
