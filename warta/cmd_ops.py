@@ -136,6 +136,8 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                         vhost: str = typer.Option("warta", "--vhost"),
                         secrets_dir: Optional[Path] = typer.Option(
                             None, "--secrets-dir", help="Folder rahasia: broker_<layanan>_url, rabbitmq_admin_password."),
+                        mode: str = typer.Option("640", "--mode", help="Mode berkas (oktal), mis. 644 bila "
+                                                 "RabbitMQ berjalan sebagai pengguna lain."),
                         as_json: bool = typer.Option(False, "--json")) -> None:
         """Tulis definisi RabbitMQ (vhost, topologi, pengguna per layanan dengan hak minimum)."""
         from shared.doctor.definitions import build_definitions, credentials_from_secrets
@@ -152,7 +154,7 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         tmp = output.with_name(output.name + ".tmp")
         tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.chmod(0o640)  # password hashes: not for everyone on the machine
+        tmp.chmod(int(mode, 8))  # salted password hashes: 640 unless the broker runs as another user
         tmp.replace(output)
         users = [u["name"] for u in doc["users"]]
         emit({"output": str(output), "vhost": vhost, "users": users,
