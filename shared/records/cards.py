@@ -1,0 +1,148 @@
+"""Per-announcement records of the PPID SOP (002): the tanda terima (receipt) given when a draft is
+handed in for review, and the kartu kontrol (control card): one A4 page with the whole timeline of
+an announcement, each step marked against its SLA target, and its deliveries.
+
+Both take the dict :meth:`shared.services.Warta.get_item` returns, enriched by the records service
+with ``author_nip``, ``unit`` and the like (see :mod:`shared.services.records`)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
+from shared.config import AgencyProfile
+from shared.errors import Refused
+from shared.records.pdf import OfficialPdf, Signer
+from shared.records.report import CHANNEL_LABEL, DELIVERY_LABEL, SASARAN_LABEL, duration_text
+from shared.timefmt import datetime_id, short_id, utcnow
+from shared.workflow import STATE_LABEL, STEP_LABEL, State
+
+DECISION_LABEL = {"submitted": "Diajukan", "approved": "Disetujui", "returned": "Dikembalikan",
+                  "nothing_to_send": "Tidak ada kanal tujuan", "disseminated": "Tersebar",
+                  "confirmed": "Terkonfirmasi", "revoked": "Dicabut"}
+"""Step decisions as people read them."""
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def sla_mark(step: dict, now: datetime | None = None) -> str:
+    """'Tepat waktu', 'TERLAMBAT', 'Berjalan' or 'Berjalan, lewat batas' for one step."""
+    if step["sla_met"] is True:
+        return "Tepat waktu"
+    if step["sla_met"] is False:
+        return "TERLAMBAT"
+    due = _dt(step["due_at"])
+    return "Berjalan, lewat batas" if due and (now or utcnow()) > due else "Berjalan"
+
+
+def text_fingerprint(rev: dict) -> str:
+    """sha256 of the texts handed in, so the receipt proves which version was received."""
+    material = "\n".join([rev["title"], rev.get("summary") or "", rev["body"]])
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def _identity(item: dict) -> list[tuple[str, object]]:
+    klas = KLASIFIKASI_LABEL.get(Klasifikasi(item["klasifikasi"]), item["klasifikasi"])
+    return [("Nomor pengumuman", item.get("number") or "(belum bernomor)"),
+            ("Judul", item["title"]),
+            ("Klasifikasi / sasaran", f"{klas} / {SASARAN_LABEL.get(item['sasaran'], item['sasaran'])}"),
+            ("Kanal", ", ".join(CHANNEL_LABEL.get(c, c) for c in item["channels"]) or "-"),
+            ("Penyusun", item["author_name"])]
+
+
+def receipt_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path,
+                revision: int | None = None) -> Path:
+    """The tanda terima of a draft's submission (the latest, or that of ``revision``)."""
+    subs = [st for st in item["steps"] if st["decision"] == "submitted"
+            and (revision is None or st["revision"] == revision)]
+    if not subs:
+        raise Refused("Pengumuman #{id} belum pernah diajukan untuk diperiksa; tanda terima dibuat "
+                      "saat draf diajukan", id=item["id"])
+    sub = subs[-1]
+    submitted = _dt(sub["decided_at"])
+    # the revision handed in: the newest one written before the submission
+    revs = [r for r in item.get("revisions", []) if r["created_at"] <= sub["decided_at"]]
+    rev = revs[-1] if revs else {"number": item["revision"], "title": item["title"],
+                                 "summary": item.get("summary"), "body": item["body"]}
+    review = next((st for st in item["steps"] if st["step"] == "review_kabid"
+                   and st["started_at"] >= sub["decided_at"]), None)
+    no = f"TT-{item['id']:05d}-R{rev['number']}"
+    pdf = OfficialPdf(profile, tz, doc_label=f"Tanda Terima {no}")
+    pdf.letterhead()
+    pdf.title_block("Tanda Terima", "Penyerahan Draf Pengumuman untuk Pemeriksaan", f"Nomor: {no}")
+    pdf.paragraph("Telah diterima draf pengumuman informasi publik untuk diperiksa sesuai SOP "
+                  "Pengumuman Informasi Publik, dengan rincian sebagai berikut:")
+    pdf.ln(2)
+    klas = KLASIFIKASI_LABEL.get(Klasifikasi(item["klasifikasi"]), item["klasifikasi"])
+    pdf.fields([("Judul", rev["title"]),
+                ("Revisi ke", rev["number"]),
+                ("Klasifikasi", klas),
+                ("Sasaran", SASARAN_LABEL.get(item["sasaran"], item["sasaran"])),
+                ("Kanal yang diusulkan", ", ".join(CHANNEL_LABEL.get(c, c) for c in item["channels"])),
+                ("Diserahkan oleh", f"{item['author_name']} (Pelaksana)"),
+                ("Diserahkan pada", datetime_id(submitted, tz) if submitted else "-"),
+                ("Diteruskan kepada", "Kabid/Kasubag untuk pemeriksaan"),
+                ("Batas waktu pemeriksaan",
+                 datetime_id(_dt(review["due_at"]), tz) if review else "-")])
+    pdf.fields([("Sidik jari naskah (SHA-256)", text_fingerprint(rev))], size=8)
+    pdf.ln(2)
+    pdf.paragraph("Tanda terima ini merupakan bukti penyerahan, bukan persetujuan isi pengumuman. "
+                  "Sidik jari naskah menandai versi yang diserahkan.", 8.5)
+    receiver = review.get("actor_name") if review else None
+    pdf.signatures([Signer("Yang menyerahkan,\nPelaksana", item["author_name"], item.get("author_nip", "")),
+                    Signer("Yang menerima,\nKabid/Kasubag", receiver or "(.................................)",
+                           review.get("actor_nip", "") if review else "")], when=submitted)
+    return pdf.to_file(path)
+
+
+def card_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Signer,
+             now: datetime | None = None) -> Path:
+    """The kartu kontrol: identity, every step with its SLA mark, deliveries; one A4 page."""
+    now = now or utcnow()
+    pdf = OfficialPdf(profile, tz, doc_label=f"Kartu Kontrol Pengumuman #{item['id']}")
+    pdf.set_auto_page_break(True, margin=14)
+    pdf.letterhead()
+    pdf.title_block("Kartu Kontrol Pengumuman",
+                    f"Status: {STATE_LABEL.get(State(item['state']), item['state'])}")
+    pdf.fields(_identity(item), label_width=42, size=9)
+    pdf.heading("Riwayat Tahapan dan Waktu Layanan")
+    rows = []
+    late = 0
+    for no, st in enumerate(item["steps"], 1):
+        start, due, done = _dt(st["started_at"]), _dt(st["due_at"]), _dt(st["decided_at"])
+        took = ((done or now) - start).total_seconds() / 60 if start else None
+        target = (due - start).total_seconds() / 60 if due and start else None
+        mark = sla_mark(st, now)
+        late += mark.startswith("TERLAMBAT") or mark.endswith("lewat batas")
+        decision = DECISION_LABEL.get(st["decision"] or "", st["decision"] or "-")
+        note = (st["note"] or "").replace("\n", " ")
+        if note:
+            decision += f": {note[:90]}{'...' if len(note) > 90 else ''}"
+        rows.append((str(no), f"{STEP_LABEL.get(st['step'], st['step'])} (rev. {st['revision']})",
+                     short_id(start, tz) if start else "-", short_id(done, tz) if done else "-",
+                     f"{duration_text(took)} / {duration_text(target)}", st["actor_name"] or "-",
+                     decision, mark))
+    pdf.grid(("No", "Tahap", "Mulai", "Selesai", "Waktu / target", "Pelaksana", "Keputusan",
+              "SLA"), rows, (7, 30, 22, 22, 25, 24, 24, 20), size=7,
+             align=("C", "L", "C", "C", "C", "L", "L", "C"))
+    pdf.font(8.5)
+    met = sum(1 for st in item["steps"] if st["sla_met"] is True)
+    pdf.paragraph(f"Tahap tepat waktu: {met} dari {len(item['steps'])}; terlambat atau lewat batas: "
+                  f"{late}.", 8.5)
+    if item["deliveries"]:
+        pdf.heading("Penyebarluasan per Kanal")
+        pdf.grid(("Kanal", "Status", "Percobaan", "Terkonfirmasi", "SHA-256 bukti"),
+                 [(CHANNEL_LABEL.get(d["channel"], d["channel"]), DELIVERY_LABEL.get(d["state"], d["state"]),
+                   str(d["attempts"]), short_id(_dt(d["confirmed_at"]), tz) if d["confirmed_at"] else "-",
+                   (d["sha256"] or "-")[:16]) for d in item["deliveries"]],
+                 (34, 32, 20, 34, 54), size=7.5, align=("L", "L", "C", "C", "L"))
+    if item.get("revoked_at"):
+        pdf.paragraph(f"Dicabut pada {datetime_id(_dt(item['revoked_at']), tz)}: "
+                      f"{item.get('revoked_reason') or ''}", 8.5)
+    pdf.signatures([Signer("Pejabat Pengelola Informasi\ndan Dokumentasi (PPID)", ppid.name, ppid.nip)],
+                   when=now)
+    return pdf.to_file(path)

@@ -1,0 +1,161 @@
+"""The monthly report (Laporan Bulanan) as PDF (A4 portrait, letterhead, charts, signature of the
+PPID acknowledged by the Kepala Dinas) and as an XLSX workbook (one sheet per section)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shared.config import AgencyProfile
+from shared.records.charts import channel_chart, sla_chart
+from shared.records.pdf import OfficialPdf, Signer, title_id
+from shared.records.report import duration_text
+
+TITLE = "Laporan Bulanan Penyebarluasan Informasi Publik"
+
+
+def _pct(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
+def summary_rows(r: dict) -> list[tuple[str, object]]:
+    """The summary lines, shared by both formats."""
+    t = r["totals"]
+    return [("Draf pengumuman dibuat", t["created"]),
+            ("Pengumuman disetujui Kepala Dinas", t["approved"]),
+            ("Pengumuman telah disebarluaskan", t["disseminated"]),
+            ("Pengumuman dicabut", t["revoked"]),
+            ("Pengembalian untuk perbaikan", t["returned"]),
+            ("Pengiriman ke kanal", t["deliveries"]),
+            ("Pengiriman terkonfirmasi", t["confirmed"]),
+            ("Pengiriman gagal", t["failed"]),
+            ("Pengiriman ditahan (parkir)", t["parked"]),
+            ("Percobaan ulang", t["retries"])]
+
+
+def sla_values(row: dict) -> list[str]:
+    """A row of the SLA table."""
+    return [row["label"], duration_text(row["target_min"]), str(row["n"]),
+            duration_text(row["median_min"]), str(row["met"]), _pct(row["share"])]
+
+
+SLA_HEAD = ("Tahap SOP", "Target", "Jumlah", "Median waktu", "Tepat waktu", "Capaian")
+CHANNEL_HEAD = ("Kanal", "Jumlah", "Terkonfirmasi", "Gagal", "Ditahan", "Belum selesai",
+                "Percobaan ulang")
+FAIL_HEAD = ("Nomor", "Judul", "Kanal", "Status", "Percobaan", "Galat terakhir")
+ITEM_HEAD = ("No", "Nomor", "Judul", "Klasifikasi", "Disetujui", "Kanal terkonfirmasi", "Bukti")
+
+
+def write_pdf(r: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Signer) -> Path:
+    """The report as a PDF with the per-channel and SLA charts embedded as PNG."""
+    pdf = OfficialPdf(profile, tz, doc_label=f"{TITLE} - {r['label']}")
+    pdf.letterhead()
+    pdf.title_block(TITLE, f"Bulan {r['label']}", "Pejabat Pengelola Informasi dan Dokumentasi (PPID)")
+    pdf.heading("I. Ringkasan")
+    pdf.grid(("Uraian", "Jumlah"), [(k, str(v)) for k, v in summary_rows(r)], (130, 44),
+             align=("L", "C"))
+    pdf.heading("II. Pengiriman per Kanal")
+    pdf.grid(CHANNEL_HEAD, [(c["label"], c["total"], c["confirmed"], c["failed"], c["parked"],
+                             c["open"], c["retries"]) for c in r["channels"]],
+             (46, 18, 26, 18, 18, 24, 24), align=("L", "C", "C", "C", "C", "C", "C"))
+    pdf.png(channel_chart(r["channels"]), 150)
+    pdf.heading("III. Klasifikasi dan Sasaran Pengumuman yang Disetujui")
+    rows = [(f"Klasifikasi: {k['label']}", str(k["count"])) for k in r["by_klasifikasi"]]
+    rows += [(f"Sasaran: {k['label']}", str(k["count"])) for k in r["by_sasaran"]]
+    pdf.grid(("Kelompok", "Jumlah"), rows, (130, 44), align=("L", "C"))
+    pdf.heading("IV. Kepatuhan Waktu Layanan (SLA) per Tahap SOP")
+    pdf.grid(SLA_HEAD, [sla_values(x) for x in r["sla"]], (48, 26, 18, 34, 24, 24),
+             align=("L", "C", "C", "C", "C", "C"))
+    pdf.png(sla_chart(r["sla"]), 150)
+    pdf.heading("V. Kegagalan, Percobaan Ulang dan Pengiriman Ditahan")
+    if r["failures"]:
+        pdf.grid(FAIL_HEAD, [(f["number"], f["title"], f["channel_label"], f["state_label"],
+                              str(f["attempts"]), f["last_error"] or "-") for f in r["failures"]],
+                 (32, 40, 20, 22, 18, 42), size=7.5)
+    else:
+        pdf.paragraph("Tidak ada pengiriman yang gagal, diulang atau ditahan pada bulan ini.")
+    pdf.heading("VI. Pengumuman yang Disebarluaskan dan Buktinya")
+    if r["items"]:
+        rows, links = [], []
+        for no, it in enumerate(r["items"], 1):
+            rows.append((str(no), it["number"], it["title"], it["klasifikasi_label"],
+                         it["approved_at"], ", ".join(it["channels"]) or "-",
+                         it["proof_dir"] or "-"))
+            links.append([None, None, it["web_url"] or None, None, None, None,
+                          it["proof_uri"] or None])
+        pdf.grid(ITEM_HEAD, rows, (8, 32, 38, 17, 22, 25, 32), size=7, links=links)
+        pdf.paragraph("Bukti disimpan pada folder arsip bulanan (Folder Informasi Bulanan) di "
+                      "bawah direktori arsip Warta; tautan pada kolom Bukti membuka foldernya.", 8)
+    else:
+        pdf.paragraph("Tidak ada pengumuman yang disetujui pada bulan ini.")
+    kadis = Signer(f"Mengetahui,\n{title_id(profile.signatory_title)}", profile.signatory_name,
+                   profile.signatory_nip)
+    ppid_signer = Signer("Pejabat Pengelola Informasi\ndan Dokumentasi (PPID)", ppid.name, ppid.nip)
+    pdf.signatures([kadis, ppid_signer])
+    return pdf.to_file(path)
+
+
+def write_xlsx(r: dict, profile: AgencyProfile, path: Path) -> Path:
+    """The report as a workbook: Ringkasan, Kanal (with a bar chart), Klasifikasi, SLA,
+    Kegagalan, Pengumuman (proof folders as hyperlinks)."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wb = Workbook()
+
+    def sheet(title: str, head: tuple[str, ...], rows: list, widths: tuple[int, ...]):  # noqa: ANN202
+        ws = wb.create_sheet(title)
+        ws.append([f"{profile.unit.upper()} - {TITLE.upper()}"])
+        ws.append([f"Bulan {r['label']}"])
+        ws["A1"].font = Font(bold=True)
+        ws.append([])
+        ws.append(list(head))
+        for cell in ws[4]:
+            cell.font, cell.border = Font(bold=True), border
+            cell.fill = PatternFill("solid", fgColor="E1E6F0")
+            cell.alignment = Alignment(horizontal="center", wrap_text=True)
+        for row in rows:
+            ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                cell.border, cell.alignment = border, Alignment(vertical="top", wrap_text=True)
+        for i, w in enumerate(widths):
+            ws.column_dimensions[chr(65 + i)].width = w
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.freeze_panes = "A5"
+        return ws
+
+    wb.remove(wb.active)
+    sheet("Ringkasan", ("Uraian", "Jumlah"), summary_rows(r), (44, 12))
+    ws = sheet("Kanal", CHANNEL_HEAD, [(c["label"], c["total"], c["confirmed"], c["failed"],
+                                         c["parked"], c["open"], c["retries"]) for c in r["channels"]],
+               (26, 10, 14, 10, 10, 14, 16))
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
+    chart.title, chart.y_axis.title = "Pengiriman per kanal", "Jumlah"
+    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=4, max_row=4 + len(r["channels"])),
+                   titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=4 + len(r["channels"])))
+    ws.add_chart(chart, "I4")
+    sheet("Klasifikasi", ("Kelompok", "Nilai", "Jumlah"),
+          [("Klasifikasi", k["label"], k["count"]) for k in r["by_klasifikasi"]]
+          + [("Sasaran", k["label"], k["count"]) for k in r["by_sasaran"]], (16, 20, 10))
+    sheet("SLA", SLA_HEAD + ("Target (menit)", "Median (menit)"),
+          [sla_values(x) + [x["target_min"], round(x["median_min"], 1) if x["median_min"] is not None else None]
+           for x in r["sla"]], (28, 14, 10, 16, 12, 10, 14, 14))
+    sheet("Kegagalan", FAIL_HEAD, [(f["number"], f["title"], f["channel_label"], f["state_label"],
+                                    f["attempts"], f["last_error"]) for f in r["failures"]],
+          (30, 40, 22, 18, 10, 50))
+    ws = sheet("Pengumuman", ITEM_HEAD + ("Tautan web", "sha256"),
+               [(no, it["number"], it["title"], it["klasifikasi_label"], it["approved_at"],
+                 ", ".join(it["channels"]), it["proof_dir"], it["web_url"], " ".join(it["sha256"]))
+                for no, it in enumerate(r["items"], 1)], (5, 30, 44, 14, 20, 30, 40, 40, 30))
+    for no, it in enumerate(r["items"], 1):
+        if it["proof_uri"]:
+            ws.cell(row=4 + no, column=7).hyperlink = it["proof_uri"]
+            ws.cell(row=4 + no, column=7).style = "Hyperlink"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
