@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     amqp_prefix: str = "warta"
     """Prefix of every exchange and queue name, so tests and demos can share one broker."""
 
+    amqp_declare: bool = True
+    """Declare the RabbitMQ topology at start (development); ``false`` where the broker's definitions
+    provision it and the service accounts may only check it with passive declares (least privilege)."""
+
     output_dir: Path | None = None
     """Where channels write their artifacts; default ``$WARTA_HOME/out``."""
 

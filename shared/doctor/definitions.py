@@ -96,7 +96,8 @@ def grants(topology: dict, prefix: str = "warta", channels: tuple[str, ...] = CH
     - worker <ch>: read only the queues the dispatch exchange routes ``<ch>`` / ``<ch>.*`` to;
       write only the retry, parking and receipts exchanges;
     - archiver: read the queue(s) bound to the receipts exchange; write the parking exchange;
-    - operator (``<p>-ops``): read the queue(s) bound to the parking exchange;
+    - operator (``<p>-ops``, ``warta redrive``): read the queue(s) bound to the parking exchange;
+      write the retry and receipts exchanges (never dispatch);
     - admin: the management UI's ``administrator`` tag and no rights inside the virtual host.
     No one may configure (declare, bind or delete) anything: the topology is provisioned here.
     """
@@ -113,7 +114,9 @@ def grants(topology: dict, prefix: str = "warta", channels: tuple[str, ...] = CH
     out = [Grant(f"{p}-relay", NOTHING, _any_of([dispatch]), NOTHING),
            Grant(f"{p}-archiver", NOTHING, _any_of([parking] if parking in names else []),
                  _any_of(bound_from(receipts))),
-           Grant(f"{p}-ops", NOTHING, NOTHING, _any_of(bound_from(parking))),
+           # redrive: read the parked messages, put them back through the shortest retry tier
+           # (which dead-letters to dispatch) or, for receipts, into the receipts exchange
+           Grant(f"{p}-ops", NOTHING, _any_of([n for n in side if n != parking]), _any_of(bound_from(parking))),
            Grant(f"{p}-admin", NOTHING, NOTHING, NOTHING, ("administrator",))]
     for ch in channels:
         own = [b["destination"] for b in bindings if b["source"] == dispatch

@@ -92,6 +92,7 @@ def test_least_privilege(defs):
         assert readable == {f"warta.{ch}", f"warta.{ch}.urgent"}, ch
     assert matches(perms["warta-relay"]["read"], everything) == set()
     assert matches(perms["warta-archiver"]["read"], everything) == {"warta.receipts"}
+    assert matches(perms["warta-ops"]["read"], everything) == {"warta.parked"}
     admin = perms["warta-admin"]
     assert {admin["configure"], admin["write"], admin["read"]} == {"^$"}
 
