@@ -201,3 +201,35 @@ def test_only_selected_checks_and_unknown_names(healthy):
     assert list(checks) == ["kunci"] and code == 0
     result = runner.invoke(app, ["doctor", "--json", "--check", "nonsense"])
     assert result.exit_code == 2
+
+
+def test_english_catalog_covers_the_ops_commands(healthy, monkeypatch):
+    from shared.i18n import _catalog
+
+    monkeypatch.setenv("WARTA_LANG", "en")
+    _catalog.cache_clear()
+    try:
+        result = runner.invoke(app, ["doctor"])
+        assert "ok, 0 warnings" in result.stdout or "ok," in result.stdout.splitlines()[-1]
+        assert " baik, " not in result.stdout
+        result = runner.invoke(app, ["keys", "generate"])
+        assert result.exit_code == 3 and "Keys already exist" in result.stderr
+    finally:
+        _catalog.cache_clear()
+
+
+def test_keys_generate(tmp_path):
+    from shared.messages import load_private_key, load_public_key
+
+    priv, pub = tmp_path / "k" / "a.key", tmp_path / "k" / "a.pub"
+    args = ["keys", "generate", "--private", str(priv), "--public", str(pub), "--json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.stdout
+    assert priv.stat().st_mode & 0o777 == 0o600
+    key, public = load_private_key(priv), load_public_key(pub)
+    public.verify(key.sign(b"uji"), b"uji")  # raises if the pair does not belong together
+    before = priv.read_bytes()
+    again = runner.invoke(app, args)
+    assert again.exit_code == 3 and priv.read_bytes() == before  # never overwritten silently
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0 and priv.read_bytes() != before
