@@ -174,8 +174,9 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
             raise typer.Exit(1) from None
         for line in text.splitlines():
             if line.startswith("warta_heartbeat_timestamp_seconds "):
-                age = time.time() - float(line.split()[1])
-                if age > max_age:
+                beat = float(line.split()[1])
+                age = time.time() - beat
+                if beat > 0 and age > max_age:  # 0: this service does not report a heartbeat
                     typer.echo(_("Layanan macet: detak terakhir {s:.0f} detik lalu", s=age), err=True)
                     raise typer.Exit(1)
         typer.echo("ok")
