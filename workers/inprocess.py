@@ -63,7 +63,7 @@ def start_all(settings: Settings, channels: list[str] | None = None,
     if relay:
         r = Relay(settings, bb, make_transport(settings, bb, "relay"))
         services.append(("relay", r.run))
-    for channel in channels or [str(c) for c in ALL_CHANNELS]:
+    for channel in [str(c) for c in ALL_CHANNELS] if channels is None else channels:
         worker = ChannelWorker(settings, bb, channel, renderer_override)
         transport = make_transport(settings, bb, f"worker-{channel}")
         services.append((f"worker-{channel}", lambda stop, w=worker, t=transport: w.run(t, stop)))

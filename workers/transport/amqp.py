@@ -61,6 +61,8 @@ class AmqpTransport:
         self._conn: pika.BlockingConnection | None = None
         self._ch = None
         self._declared = False
+        self.sessions = 0
+        """Consume sessions opened (1 + reconnections); tests read it."""
 
     # -- connections -------------------------------------------------------------------------------
 
@@ -148,6 +150,7 @@ class AmqpTransport:
                 conn = self.connect(stop)
             except AMQPError:
                 return  # only when stop was set while retrying
+            self.sessions += 1
             try:
                 _Session(self, conn, queues, handler, stop).run()
             except (AMQPError, ConnectionError, OSError) as exc:
