@@ -45,6 +45,15 @@ def text_fingerprint(rev: dict) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
+def handed_in(item: dict, submission: dict) -> dict:
+    """The revision a submission handed in: the newest one written before it."""
+    revs = [r for r in item.get("revisions", []) if r["created_at"] <= submission["decided_at"]]
+    if revs:
+        return revs[-1]
+    return {"number": item["revision"], "title": item["title"], "summary": item.get("summary"),
+            "body": item["body"]}
+
+
 def _identity(item: dict) -> list[tuple[str, object]]:
     klas = KLASIFIKASI_LABEL.get(Klasifikasi(item["klasifikasi"]), item["klasifikasi"])
     return [("Nomor pengumuman", item.get("number") or "(belum bernomor)"),
@@ -57,17 +66,17 @@ def _identity(item: dict) -> list[tuple[str, object]]:
 def receipt_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path,
                 revision: int | None = None) -> Path:
     """The tanda terima of a draft's submission (the latest, or that of ``revision``)."""
-    subs = [st for st in item["steps"] if st["decision"] == "submitted"
-            and (revision is None or st["revision"] == revision)]
+    subs = [(st, handed_in(item, st)) for st in item["steps"] if st["decision"] == "submitted"]
     if not subs:
         raise Refused("Pengumuman #{id} belum pernah diajukan untuk diperiksa; tanda terima dibuat "
                       "saat draf diajukan", id=item["id"])
-    sub = subs[-1]
+    if revision is not None:
+        subs = [(st, rev) for st, rev in subs if rev["number"] == revision]
+        if not subs:
+            raise Refused("Revisi {rev} pengumuman #{id} tidak pernah diajukan", rev=revision,
+                          id=item["id"])
+    sub, rev = subs[-1]
     submitted = _dt(sub["decided_at"])
-    # the revision handed in: the newest one written before the submission
-    revs = [r for r in item.get("revisions", []) if r["created_at"] <= sub["decided_at"]]
-    rev = revs[-1] if revs else {"number": item["revision"], "title": item["title"],
-                                 "summary": item.get("summary"), "body": item["body"]}
     review = next((st for st in item["steps"] if st["step"] == "review_kabid"
                    and st["started_at"] >= sub["decided_at"]), None)
     no = f"TT-{item['id']:05d}-R{rev['number']}"

@@ -1,4 +1,4 @@
-"""Fixtures of the records tests: one seeded month per module (argon2 hashing of the demo accounts
+"""Fixtures of the records tests: one seeded month per session (argon2 hashing of the demo accounts
 is the slow part), copied into each test's own WARTA_HOME so tests may change it freely."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ ENV = ("WARTA_DATABASE_URL", "WARTA_OUTPUT_DIR", "WARTA_ARCHIVE_DIR", "WARTA_PRO
        "WARTA_PASSWORD", "WARTA_PUBLIC_URL", "WARTA_TIMEZONE")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _seeded_home(tmp_path_factory) -> tuple[Path, Seeded]:
     home = tmp_path_factory.mktemp("seeded") / "var"
     mp = pytest.MonkeyPatch()

@@ -62,12 +62,12 @@ def _retime(w: Warta, item_id: int, start: datetime, slow: dict[str, int] | None
     with w.tx() as s:
         a = s.get(Announcement, item_id)
         a.created_at = start
-        for r in s.execute(select(Revision).where(Revision.announcement_id == item_id)).scalars():
-            r.created_at = start
-        cursor = start
+        cursor, drafting = start, []
         for st in s.execute(select(WorkflowStep).where(WorkflowStep.announcement_id == item_id)
                             .order_by(WorkflowStep.id)).scalars():
             st.started_at, st.due_at = cursor, cursor + profile.sla.due(st.step)
+            if st.step == "drafting":
+                drafting.append(cursor)
             if st.decided_at is None:  # the open dissemination step
                 continue
             st.decided_at = cursor + timedelta(minutes=took.get(st.step, 5))
@@ -75,6 +75,9 @@ def _retime(w: Warta, item_id: int, start: datetime, slow: dict[str, int] | None
             cursor = st.decided_at
             if st.step == "review_kadis" and st.decision == "approved":
                 a.approved_at = cursor
+        # revision n was written during the n-th drafting round (the first, then after a return)
+        for r in s.execute(select(Revision).where(Revision.announcement_id == item_id)).scalars():
+            r.created_at = drafting[min(r.number, len(drafting)) - 1] + timedelta(minutes=30)
 
 
 def _deliver(w: Warta, item_id: int, outcome: dict[str, tuple[str, int, str | None]],
