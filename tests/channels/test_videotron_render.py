@@ -1,0 +1,160 @@
+"""The videotron renderer end to end: slides on disk, the playlist (windows, order, revocation,
+correction, expiry), idempotency, and the player page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
+
+from PIL import Image
+
+from channels import get_renderer
+from channels.videotron import VideotronRenderer, VideotronSettings
+from channels.videotron.layout import ALERT, NORMAL
+from channels.videotron.playlist import in_window
+from shared.messages import DailyWindow, Kind
+from tests.conftest import require_tool
+from tests.factories import envelope, snapshot
+
+NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)  # 10.00 WIB
+
+
+def playlist(root: Path) -> dict:
+    return json.loads((root / "playlist.json").read_text(encoding="utf-8"))
+
+
+def test_renderer_from_registry_uses_env_resolution(tmp_path, monkeypatch):
+    monkeypatch.setenv("WARTA_VIDEOTRON_WIDTH", "1344")
+    monkeypatch.setenv("WARTA_VIDEOTRON_HEIGHT", "768")
+    renderer = get_renderer("videotron", tmp_path)
+    assert isinstance(renderer, VideotronRenderer)
+    paths = renderer.render(envelope("videotron", snapshot("renstra")), now=NOW)
+    assert paths and all(p.suffix == ".png" and p.is_file() for p in paths)
+    assert all(p.parent == tmp_path / "videotron" / "slides" for p in paths)
+    for path in paths:
+        with Image.open(path) as img:
+            assert img.size == (1344, 768)
+    assert renderer.health() == []
+
+
+def test_playlist_orders_serta_merta_first_and_lists_durations(tmp_path):
+    renderer = VideotronRenderer(tmp_path)
+    renderer.render(envelope("videotron", snapshot("renstra", ident=1)), now=NOW)
+    banjir = renderer.render(envelope("videotron", snapshot("banjir", ident=2)), now=NOW)
+    data = playlist(renderer.root)
+    assert [i["alert"] for i in data["items"]] == [True, False]
+    assert data["items"][0]["slides"][0]["src"] == f"slides/{banjir[0].name}"
+    assert all(8 <= s["seconds"] <= 30 for i in data["items"] for s in i["slides"])
+    m3u = (renderer.root / "playlist.m3u").read_text(encoding="utf-8").splitlines()
+    assert m3u[0] == "#EXTM3U"
+    entries = [line for line in m3u if line.startswith("slides/")]
+    assert entries[0] == f"slides/{banjir[0].name}" and len(entries) == 2
+    assert "Peringatan Dini Banjir" in (renderer.root / "index.html").read_text(encoding="utf-8")
+
+
+def test_windows_start_and_end_are_respected(tmp_path):
+    renderer = VideotronRenderer(tmp_path)
+    later = snapshot("renstra", ident=1, start=NOW + timedelta(hours=2))
+    evening = snapshot("cpns", ident=2, daily_windows=[DailyWindow(start=time(18), end=time(22))])
+    night = snapshot("bansos", ident=3, daily_windows=[DailyWindow(start=time(22), end=time(11))])
+    ended = snapshot("banjir", ident=4, end=NOW - timedelta(minutes=1))
+    for snap in (later, evening, night, ended):
+        renderer.render(envelope("videotron", snap), now=NOW)
+    data = playlist(renderer.root)
+    by_key = {i["key"]: i for i in data["items"]}
+    assert ended.key not in by_key  # expired: off the playlist at once
+    assert by_key[later.key]["active"] is False and by_key[evening.key]["active"] is False
+    assert by_key[night.key]["active"] is True  # 10.00 WIB lies in 22.00-11.00 (past midnight)
+    m3u = (renderer.root / "playlist.m3u").read_text(encoding="utf-8")
+    assert by_key[night.key]["slides"][0]["src"] in m3u
+    assert by_key[later.key]["slides"][0]["src"] not in m3u
+    # Once the start has passed, a rebuild puts it on air.
+    renderer.refresh(now=NOW + timedelta(hours=3))
+    assert {i["key"]: i for i in playlist(renderer.root)["items"]}[later.key]["active"] is True
+    assert not list((renderer.root / "slides").glob(f"{ended.key}*"))
+
+
+def test_in_window_semantics():
+    assert in_window([], time(3))
+    assert in_window([["08:00:00", "17:00:00"]], time(8))
+    assert not in_window([["08:00:00", "17:00:00"]], time(17))
+    assert in_window([["22:00:00", "06:00:00"]], time(23, 30))
+    assert not in_window([["22:00:00", "06:00:00"]], time(12))
+
+
+def test_revoke_drops_and_update_replaces(tmp_path):
+    renderer = VideotronRenderer(tmp_path)
+    first = snapshot("renstra", ident=1)
+    old = renderer.render(envelope("videotron", first), now=NOW)
+    other = renderer.render(envelope("videotron", snapshot("cpns", ident=2)), now=NOW)
+    corrected = first.model_copy(update={"revision": 2, "title": "Sosialisasi Renstra (Ralat Jadwal)",
+                                         "corrects_number": first.number})
+    new = renderer.render(envelope("videotron", corrected, kind=Kind.UPDATE), now=NOW)
+    assert new and new != old and all(p.is_file() for p in new)
+    assert not any(p.exists() for p in old)  # the old revision's slides are gone
+    data = playlist(renderer.root)
+    srcs = [s["src"] for i in data["items"] for s in i["slides"]]
+    assert [i["title"] for i in data["items"] if i["key"] == first.key] == [corrected.title]
+    assert not any(f"slides/{p.name}" in srcs for p in old)
+    out = renderer.render(envelope("videotron", corrected, kind=Kind.REVOKE), now=NOW)
+    assert out == [renderer.root / "playlist.json"]
+    data = playlist(renderer.root)
+    assert [i["key"] for i in data["items"]] == [snapshot("cpns", ident=2).key]
+    assert not any(p.exists() for p in new) and all(p.exists() for p in other)
+    assert new[0].name not in (renderer.root / "playlist.m3u").read_text(encoding="utf-8")
+
+
+def test_rendering_twice_is_idempotent(tmp_path):
+    renderer = VideotronRenderer(tmp_path)
+    env = envelope("videotron", snapshot("banjir", public_url="https://ppid.example.go.id/p/1"))
+    first = renderer.render(env, now=NOW)
+    before = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*")
+              if p.is_file() and p.name != "lock"}
+    second = renderer.render(env, now=NOW)
+    after = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*")
+             if p.is_file() and p.name != "lock"}
+    assert first == second
+    assert before == after
+
+
+def test_channels_do_not_import_ui_or_broker():
+    code = ("import sys, channels.videotron, channels.noticeboard; "
+            "print(any(m in sys.modules for m in ('textual', 'pika')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "False"
+
+
+def _dominant(img: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, int, int]:
+    colours = img.convert("RGB").crop(box).getcolors(maxcolors=1 << 20)
+    return max(colours)[1]
+
+
+def test_player_page_shows_the_first_slide_in_chromium(tmp_path):
+    chromium = require_tool("chromium")
+    width, height = 960, 540
+    renderer = VideotronRenderer(tmp_path, VideotronSettings(width=width, height=height))
+    renderer.render(envelope("videotron", snapshot("renstra", ident=1)))
+    renderer.render(envelope("videotron", snapshot("banjir", ident=2)))
+    first = playlist(renderer.root)["items"][0]
+    assert first["alert"] is True  # serta-merta plays first
+    shot = tmp_path / "shot.png"
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars", "--virtual-time-budget=3000",
+           f"--screenshot={shot}", f"--window-size={width},{height}",
+           (renderer.root / "index.html").resolve().as_uri()]
+    subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    assert shot.is_file(), "Chromium wrote no screenshot"
+    with Image.open(shot) as img, Image.open(renderer.root / first["slides"][0]["src"]) as slide:
+        assert img.size == (width, height)
+        header = (width // 2, 2, width - 4, height // 30)
+        assert _dominant(slide, header) == ALERT.header
+        got = _dominant(img, header)
+        assert max(abs(a - b) for a, b in zip(got, ALERT.header)) <= 6, got
+        assert max(abs(a - b) for a, b in zip(got, NORMAL.header)) > 60
+        footer = (width // 2, height - 6, width - 4, height - 2)
+        assert _dominant(img, footer) == _dominant(slide, footer)
