@@ -110,6 +110,7 @@ class Relay:
                     log.error("relay_error", error=repr(exc))
                     n = 0
                 if not n:
+                    self.transport.tick()
                     stop.wait(self.bb.poll_interval)
         finally:
             if self.lock:

@@ -80,19 +80,36 @@ def pg_admin_url():
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def template_home(tmp_path_factory) -> tuple[Path, dict]:
+    """A demo home made once per session (migrations and password hashing are slow); copied per test."""
+    from shared.bootstrap import init_home
+    from shared.config import Settings
+    from shared.db import engine_for
+    from shared.services import Warta
+
+    path = tmp_path_factory.mktemp("template-home")
+    settings = Settings(home=path, broker="embedded")
+    accounts = init_home(settings, demo=True)
+    w = Warta(settings)
+    ids = {a["username"]: w.authenticate(a["username"], a["password"])["id"] for a in accounts}
+    engine_for(settings.db_url).dispose()
+    return path, ids
+
+
 class Home:
     """A demo home: settings, services, demo account ids, and helpers to approve announcements."""
 
-    def __init__(self) -> None:
-        from shared.bootstrap import init_home
+    def __init__(self, template: tuple[Path, dict]) -> None:
+        import shutil
+
         from shared.config import get_settings
         from shared.services import Warta
 
         self.settings = get_settings()
-        accounts = init_home(self.settings, demo=True)
+        shutil.copytree(template[0], self.settings.home, dirs_exist_ok=True)
         self.w = Warta(self.settings)
-        self.ids = {a["username"]: self.w.authenticate(a["username"], a["password"])["id"]
-                    for a in accounts}
+        self.ids = dict(template[1])
 
     def approve(self, title: str = "Uji Tulang Punggung", channels: str = "web",
                 klasifikasi: str = "berkala") -> int:
@@ -123,9 +140,9 @@ class Home:
 
 
 @pytest.fixture
-def home(transport_kind) -> Home:
+def home(transport_kind, template_home) -> Home:
     """A demo home on SQLite with the transport under test configured."""
-    return Home()
+    return Home(template_home)
 
 
 def spawn(*args: str, env: dict | None = None, log: Path | None = None) -> subprocess.Popen:
@@ -147,3 +164,65 @@ def artifact_files(out: Path, renderer: str = "noop") -> list[Path]:
     """Files a renderer produced (temporary files included, so leftovers show)."""
     root = out / renderer
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def close_broker_connections(prefix: str) -> int:
+    """Have the broker close every connection of this test (named ``<prefix>:...``), as
+    ``rabbitmqctl close_all_connections`` would, without touching other tests' connections."""
+    import json
+
+    ctl = require_tool_or_skip("rabbitmqctl")
+    out = subprocess.run([ctl, "list_connections", "pid", "client_properties", "--formatter", "json",
+                          "-q"], capture_output=True, text=True, check=True).stdout
+    closed = 0
+    for conn in json.loads(out or "[]"):
+        props = {p[0]: p[2] for p in conn.get("client_properties", [])}
+        if str(props.get("connection_name", "")).startswith(prefix + ":"):
+            subprocess.run([ctl, "close_connection", conn["pid"], "uji: koneksi ditutup broker"],
+                           capture_output=True, check=True)
+            closed += 1
+    return closed
+
+
+def require_tool_or_skip(name: str) -> str:
+    """``require_tool`` of the shared conftest."""
+    from tests.conftest import require_tool
+
+    return require_tool(name)
+
+
+def queue_depth(home, channel: str) -> int:  # noqa: ANN001
+    """Messages waiting in a channel's queue (either transport)."""
+    from sqlalchemy import func, select
+
+    from shared.models import QueueMessage
+    from workers.transport.topology import Names
+
+    name = Names(home.settings.amqp_prefix).queue(channel)
+    if home.settings.embedded:
+        with home.w.read() as s:
+            return s.execute(select(func.count()).select_from(QueueMessage)
+                             .where(QueueMessage.queue == name, QueueMessage.state == "ready")).scalar()
+    import pika
+
+    conn = pika.BlockingConnection(pika.URLParameters(home.settings.broker))
+    try:
+        return conn.channel().queue_declare(name, passive=True).method.message_count
+    finally:
+        conn.close()
+
+
+def inbox_states(home, channel: str) -> dict:  # noqa: ANN001
+    """The worker inbox's message counts per state (empty before the worker made it)."""
+    import sqlite3
+
+    path = home.settings.home / f"worker-{channel}" / "inbox.db"
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(path, timeout=10)
+    try:
+        return dict(db.execute("SELECT state, count(*) FROM messages GROUP BY state").fetchall())
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        db.close()

@@ -41,9 +41,14 @@ def test_approved_items_are_disseminated_and_archived(home) -> None:
     data = json.loads(manifests[0].read_text())
     assert data["files"] and all(len(f["sha256"]) == 64 for f in data["files"])
     assert len(artifact_files(home.settings.out, "rec")) == 7
-    actions = [e["action"] for e in home.w.audit_events(items[1])] if hasattr(home.w, "audit_events") else None
-    if actions is not None:
-        assert "disseminating" in actions and "disseminated" in actions
+    from sqlalchemy import select
+
+    from shared.models import AuditEvent
+
+    with home.w.read() as s:
+        actions = list(s.execute(select(AuditEvent.action)
+                                 .where(AuditEvent.announcement_id == items[1])).scalars())
+    assert actions[-1] == "disseminated"
 
 
 def test_duplicate_and_unknown_receipts_change_nothing(home) -> None:
@@ -163,6 +168,8 @@ def test_serta_merta_overtakes_waiting_messages(home) -> None:
     t = make_transport(home.settings, bb)
     wait_until(lambda: home.w.outbox_lag() == 0.0, 30, what="outbox published")
     relay.stop()
+    assert {home.w.get_item(i)["state"] for i in normal + [urgent]} == {"disseminating"}
+    assert {d["state"] for i in normal for d in home.deliveries(i)} == {"queued"}
     handle = start_all(home.settings, channels=["web"], renderer_override=REC, bb=bb, relay=False)
     try:
         wait_until(lambda: home.all_confirmed(normal + [urgent]), 60, what="all confirmed")

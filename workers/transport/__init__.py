@@ -76,6 +76,9 @@ class Transport(Protocol):
     def redrive(self, message_ids: set[str] | None) -> list[str]:
         """Put parked messages (all when None) back on their channel queue; returns their ids."""
 
+    def tick(self) -> None:
+        """Keep an idle connection alive (heartbeats)."""
+
     def close(self) -> None:
         """Release connections."""
 

@@ -113,6 +113,14 @@ class AmqpTransport:
         self._declared = False
         self._channel()
 
+    def tick(self) -> None:
+        """Let an idle publishing connection answer heartbeats (the relay calls it between polls)."""
+        if self._conn is not None and self._conn.is_open:
+            try:
+                self._conn.process_data_events(time_limit=0)
+            except AMQPError:
+                self.close()
+
     def close(self) -> None:
         """Close the publishing connection quietly."""
         if self._conn is not None and self._conn.is_open:

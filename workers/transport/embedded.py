@@ -40,6 +40,9 @@ class EmbeddedTransport:
     def close(self) -> None:
         """Nothing to release (the engine is shared by the process)."""
 
+    def tick(self) -> None:
+        """Nothing to keep alive."""
+
     # -- publishing --------------------------------------------------------------------------------
 
     def publish_dispatch(self, channel: str, body: bytes, message_id: str, priority: int,
