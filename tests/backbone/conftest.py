@@ -169,16 +169,14 @@ def artifact_files(out: Path, renderer: str = "noop") -> list[Path]:
 def close_broker_connections(prefix: str) -> int:
     """Have the broker close every connection of this test (named ``<prefix>:...``), as
     ``rabbitmqctl close_all_connections`` would, without touching other tests' connections."""
-    import json
-
     ctl = require_tool_or_skip("rabbitmqctl")
-    out = subprocess.run([ctl, "list_connections", "pid", "client_properties", "--formatter", "json",
-                          "-q"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run([ctl, "list_connections", "pid", "client_properties", "-q",
+                          "--no-table-headers"], capture_output=True, text=True, check=True).stdout
     closed = 0
-    for conn in json.loads(out or "[]"):
-        props = {p[0]: p[2] for p in conn.get("client_properties", [])}
-        if str(props.get("connection_name", "")).startswith(prefix + ":"):
-            subprocess.run([ctl, "close_connection", conn["pid"], "uji: koneksi ditutup broker"],
+    for line in out.splitlines():  # "<rabbit@host.N.N.N>\t[{...,{"connection_name","<name>"}]"
+        pid, _, props = line.partition("\t")
+        if f'{{"connection_name","{prefix}:' in props:
+            subprocess.run([ctl, "close_connection", pid, "uji: koneksi ditutup broker"],
                            capture_output=True, check=True)
             closed += 1
     return closed
