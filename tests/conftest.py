@@ -44,3 +44,164 @@ def _isolated_env(tmp_path, monkeypatch):
     for name in ("WARTA_DATABASE_URL", "WARTA_OUTPUT_DIR", "WARTA_ARCHIVE_DIR", "WARTA_PROFILE",
                  "WARTA_BROKER", "WARTA_PASSWORD", "WARTA_PUBLIC_URL", "WARTA_TIMEZONE"):
         monkeypatch.delenv(name, raising=False)
+
+
+# -- databases: every domain test runs on SQLite and on PostgreSQL --------------------------------
+
+PG_URL = os.environ.get("WARTA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+_PG_TEMPLATE: dict[str, str] = {}
+
+
+def _pg_admin():
+    import sqlalchemy as sa
+
+    return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", pool_size=1)
+
+
+def _pg_template(admin) -> str:
+    """A migrated template database, made once per test session (copying it is fast)."""
+    if "name" in _PG_TEMPLATE:
+        return _PG_TEMPLATE["name"]
+    import sqlalchemy as sa
+
+    from shared.db import engine_for, upgrade
+
+    name = f"warta_tpl_{os.getpid()}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = PG_URL.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    engine_for(url).dispose()  # a template must have no open connections
+    _PG_TEMPLATE["name"] = name
+    return name
+
+
+_PG_TO_DROP: list[str] = []
+
+
+def require_pg() -> None:
+    """Skip (or fail under CI) when PostgreSQL is unreachable."""
+    host_port = PG_URL.split("@", 1)[-1].split("/", 1)[0]
+    host, _, port = host_port.partition(":")
+    if not port_open(host or "127.0.0.1", int(port or 5432)):
+        unavailable(f"PostgreSQL is not reachable at {host_port} (WARTA_TEST_PG_URL)")
+
+
+def pg_database() -> str:
+    """A fresh, migrated, empty PostgreSQL database; returns its URL (drop it with drop_pg_database)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    require_pg()
+    admin = _pg_admin()
+    template = _pg_template(admin)
+    name = f"warta_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Drop a database made by :func:`pg_database` (closing this process's connections first)."""
+    import sqlalchemy as sa
+
+    from shared.db import engine_for
+
+    engine_for(url).dispose()
+    name = url.rsplit("/", 1)[-1]
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_SEEDS: dict[str, dict] = {}
+
+
+def _seed(backend: str, factory) -> dict:
+    """Once per session and backend: a migrated database with the demo accounts and a home holding
+    the keys and demo passwords. Hashing six argon2 passwords per test would dominate the suite."""
+    if backend in _SEEDS:
+        return _SEEDS[backend]
+    from shared.bootstrap import init_home
+    from shared.config import Settings
+    from shared.db import engine_for
+    from shared.services import Warta
+
+    home = factory.mktemp(f"seed-{backend}")
+    if backend == "sqlite":
+        url = f"sqlite:///{home / 'warta.db'}"
+    else:
+        _pg_template(_pg_admin())
+        url = PG_URL.rsplit("/", 1)[0] + f"/{_PG_TEMPLATE['name']}"
+    settings = Settings(home=home, database_url=url)
+    accounts = init_home(settings, demo=True)
+    w = Warta(settings)
+    ids = {a["username"]: w.authenticate(a["username"], a["password"])["id"] for a in accounts}
+    engine_for(url).dispose()  # checkpoints SQLite's WAL; frees the PG template
+    _SEEDS[backend] = {"home": home, "url": url, "accounts": accounts, "ids": ids}
+    return _SEEDS[backend]
+
+
+@pytest.fixture(params=["sqlite", "pg"])
+def db_url(request, tmp_path, tmp_path_factory, monkeypatch):
+    """A fresh database with the demo accounts, once on SQLite and once on PostgreSQL; the home
+    (keys, demo passwords) is prepared too. Exported as WARTA_DATABASE_URL."""
+    if request.param == "pg":
+        require_pg()
+    seed = _seed(request.param, tmp_path_factory)
+    home = tmp_path / "var"
+    shutil.copytree(seed["home"], home, ignore=shutil.ignore_patterns("warta.db*"))
+    if request.param == "sqlite":
+        shutil.copyfile(seed["home"] / "warta.db", home / "warta.db")
+        url = f"sqlite:///{home / 'warta.db'}"
+    else:
+        url = _pg_copy(seed["url"].rsplit("/", 1)[-1])
+        request.addfinalizer(lambda: _PG_TO_DROP.append(url))  # dropped at session end: cheaper
+    monkeypatch.setenv("WARTA_HOME", str(home))
+    monkeypatch.setenv("WARTA_DATABASE_URL", url)
+    request.node.seed = seed
+    return url
+
+
+def _pg_copy(template: str) -> str:
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"warta_t_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    admin.dispose()
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture
+def warta(db_url, request):
+    """The services facade over a fresh demo database, with ``ids`` and ``passwords`` of the demo
+    accounts (pelaksana1, kabid1, sekretaris1, kadis1, ppid1, admin)."""
+    from shared.config import get_settings
+    from shared.services import Warta
+
+    seed = request.node.seed
+    w = Warta(get_settings())
+    w.ids = dict(seed["ids"])
+    w.passwords = {a["username"]: a["password"] for a in seed["accounts"]}
+    return w
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Drop the PostgreSQL databases made for this session."""
+    for url in _PG_TO_DROP:
+        drop_pg_database(url)
+    if "name" in _PG_TEMPLATE:
+        import sqlalchemy as sa
+
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{_PG_TEMPLATE["name"]}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,102 @@
+"""The whole chain through the ``warta`` command, as scripts use it (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.factories import demo_item
+
+
+def run(warta, user: str | None, *args: str, expect_ok: bool = True) -> dict:
+    """Run ``warta ARGS --json`` (as ``user`` with its password) and return its one JSON object."""
+    env = dict(os.environ)
+    if user:
+        env["WARTA_PASSWORD"] = warta.passwords[user]
+        args = (*args, "--as", user)
+    proc = subprocess.run([sys.executable, "-m", "warta.cli", *args, "--json"], capture_output=True,
+                          text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
+    assert (proc.returncode == 0) == expect_ok, (proc.stdout, proc.stderr)
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stdout  # exactly one JSON object
+    return json.loads(lines[0]) | {"_stderr": proc.stderr, "_rc": proc.returncode}
+
+
+def test_chain_with_a_return_at_each_level_through_the_cli(warta):
+    sample = demo_item("cpns")
+    item = run(warta, "pelaksana1", "item", "create", "--title", sample["title"], "--body", sample["body"],
+               "--summary", sample["summary"], "--class", "berkala", "--audience", "masyarakat",
+               "--channels", "videotron,radio,web,print", "--start", "2026-12-01T00:00")
+    assert {"id", "state", "number", "klasifikasi", "sasaran", "channels", "deliveries"} <= item.keys()
+    iid = str(item["id"])
+    assert item["state"] == "draft" and item["start_at"].startswith("2026-11-30T17:00")  # WIB → UTC
+    run(warta, "pelaksana1", "item", "submit", iid)
+    assert run(warta, "kabid1", "item", "return", iid, "--note", "Tambahkan tautan pendaftaran")["state"] == "returned"
+    run(warta, "pelaksana1", "item", "revise", iid, "--summary", "Pendaftaran 1-15 Desember 2026.")
+    run(warta, "pelaksana1", "item", "submit", iid)
+    run(warta, "kabid1", "item", "approve", iid)
+    assert run(warta, "sekretaris1", "item", "return", iid, "--note", "Periksa jumlah formasi")["state"] == "review_kabid"
+    run(warta, "kabid1", "item", "approve", iid)
+    run(warta, "sekretaris1", "item", "approve", iid)
+    assert run(warta, "kadis1", "item", "return", iid, "--note", "Sebutkan dasar hukum")["state"] == "review_kabid"
+    run(warta, "kabid1", "item", "approve", iid)
+    run(warta, "sekretaris1", "item", "approve", iid)
+    final = run(warta, "kadis1", "item", "approve", iid)
+    assert final["state"] == "approved" and final["number"].startswith("001/PENG/DISKOMINFO/")
+    assert sorted(d["channel"] for d in final["deliveries"]) == ["print", "radio", "videotron", "web"]
+    assert all(d["state"] == "pending" for d in final["deliveries"])
+    shown = run(warta, None, "item", "show", iid)
+    assert shown["number"] == final["number"] and shown["revision"] == 2
+    listed = run(warta, None, "item", "list", "--state", "approved")
+    assert [i["id"] for i in listed["items"]] == [item["id"]]
+
+
+@pytest.mark.parametrize("user,args,words", [
+    ("pelaksana1", ("item", "approve", "{id}"), "Pelaksana tidak berwenang menyetujui pengumuman"),
+    ("kabid1", ("item", "return", "{id}", "--note", " "), "wajib disertai catatan"),
+    ("sekretaris1", ("item", "approve", "{id}"), "tahap ini milik Kabid/Kasubag"),
+    ("ppid1", ("item", "revoke", "{id}", "--reason", "salah"), "hanya Kepala Dinas"),
+])
+def test_refusals_exit_non_zero_with_the_reason(warta, user, args, words):
+    item = run(warta, "pelaksana1", "item", "create", "--title", "Uji", "--body", "Isi", "--class",
+               "berkala", "--audience", "masyarakat", "--channels", "web")
+    run(warta, "pelaksana1", "item", "submit", str(item["id"]))
+    out = run(warta, user, *(a.format(id=item["id"]) for a in args), expect_ok=False)
+    assert out["_rc"] == 3 and words in out["error"] and words in out["_stderr"]
+    assert run(warta, None, "item", "show", str(item["id"]))["state"] == "review_kabid"
+
+
+def test_forbidden_channel_through_the_cli(warta):
+    sample = demo_item("gaji-asn")
+    out = run(warta, "pelaksana1", "item", "create", "--title", sample["title"], "--body", sample["body"],
+              "--class", "berkala", "--audience", "pegawai", "--channels", "print,web", expect_ok=False)
+    assert "kanal 'web' tidak diizinkan" in out["error"]
+    assert run(warta, None, "item", "list")["items"] == []
+
+
+def test_wrong_password_and_missing_password(warta):
+    env = dict(os.environ, WARTA_PASSWORD="salah-sekali")
+    proc = subprocess.run([sys.executable, "-m", "warta.cli", "item", "submit", "1", "--as", "pelaksana1"],
+                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert proc.returncode == 5 and "kata sandi salah" in proc.stderr
+    env.pop("WARTA_PASSWORD")
+    proc = subprocess.run([sys.executable, "-m", "warta.cli", "item", "submit", "1", "--as", "pelaksana1"],
+                          capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=60)
+    assert proc.returncode == 5 and "WARTA_PASSWORD" in proc.stderr
+
+
+def test_init_demo_json_lists_one_account_per_role(tmp_path):
+    env = dict(os.environ, WARTA_HOME=str(tmp_path / "home"))
+    env.pop("WARTA_DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "warta.cli", "init", "--demo", "--json"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    users = json.loads(proc.stdout)["users"]
+    assert [u["username"] for u in users] == ["pelaksana1", "kabid1", "sekretaris1", "kadis1", "ppid1", "admin"]
+    assert {u["role"] for u in users} == {"pelaksana", "kabid", "sekretaris", "kadis", "ppid", "admin"}
+    assert all(len(u["password"]) >= 8 for u in users)
+    assert oct((tmp_path / "home" / "demo-accounts.json").stat().st_mode)[-3:] == "600"
