@@ -27,10 +27,29 @@ def stop_workers(handle: Any) -> None:
         handle.stop()
 
 
-def redrive(w: Any, actor_id: int, item_id: int, channel: str) -> Any:
-    """Send a parked delivery again (PPID); the rule checks live in the service."""
-    fn = getattr(w, "redrive", None)
-    if fn is None:
+def redrive(w: Any, actor_id: int, item_id: int, channel: str) -> int:
+    """Send the parked delivery of ``item_id`` on ``channel`` again (PPID only): the message
+    goes back from the parking queue to its channel queue and the delivery is marked queued.
+    Returns the number of deliveries changed."""
+    from shared.workflow import Role
+
+    me = next((u for u in w.list_users() if u["id"] == actor_id), None)
+    if me is None or me["role"] != Role.PPID:
+        # checked before the message moves; mark_redriven checks it again in its transaction
+        raise Refused("Hanya PPID yang dapat mengirim ulang pesan yang diparkir")
+    item = w.get_item(item_id, actor_id)
+    delivery = next((d for d in item["deliveries"] if d["channel"] == channel), None)
+    if delivery is None or delivery["state"] != "parked":
+        raise Refused("Pengiriman kanal '{channel}' tidak diparkir (status: {state})",
+                      channel=channel, state=delivery["state"] if delivery else "—")
+    try:
+        from workers.transport import make_transport
+    except ImportError:
         raise Refused("Fitur kirim ulang belum tersedia: layanan pengiriman (backbone) belum "
-                      "terpasang")
-    return fn(actor_id, item_id, channel)
+                      "terpasang") from None
+    transport = make_transport(w.settings, role="kiosk-redrive")
+    try:
+        transport.redrive({delivery["message_id"]})
+    finally:
+        transport.close()
+    return w.mark_redriven([delivery["message_id"]], actor_id)

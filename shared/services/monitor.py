@@ -36,16 +36,15 @@ class MonitorQueries:
                                     .where(OutboxRow.published_at.is_(None))
                                     .group_by(OutboxRow.channel)).all())
             queues = dict(s.execute(select(QueueMessage.queue, func.count())
-                                    .where(QueueMessage.state != "done")
+                                    .where(QueueMessage.state.in_(("ready", "leased")))
                                     .group_by(QueueMessage.queue)).all())
             rows = []
             for channel in Channel:
                 states = {st: n for (ch, st), n in by_state.items() if ch == channel}
                 # the embedded transport names queues after the channel ("warta.radio",
-                # "warta.radio.retry.10s"); parking queues are counted as parked, not as depth
+                # "warta.radio.urgent"); parked messages are counted as parked, not as depth
                 depth = outbox.get(channel, 0) + sum(
-                    n for q, n in queues.items()
-                    if channel.value in q.split(".") and "park" not in q)
+                    n for q, n in queues.items() if channel.value in q.split("."))
                 when = last.get(channel)
                 rows.append({
                     "channel": channel.value,
