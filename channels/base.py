@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from shared.messages import Envelope
+from shared.slug import safe_slug  # noqa: F401 - re-exported for renderers
 
 
 class RenderError(Exception):
@@ -70,6 +71,8 @@ def atomic_write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        # mkstemp makes 0600 files; outputs are read by web servers and players running as others
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -88,13 +91,3 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def safe_slug(text: str, limit: int = 60) -> str:
-    """A file-name-safe slug (ASCII letters, digits, dashes); never empty, never a path trick."""
-    import re
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:limit].strip("-")
-    return slug or "pengumuman"

@@ -14,7 +14,8 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from channels.base import atomic_write, safe_slug, sha256_file
+from channels.base import atomic_write, sha256_file
+from shared.slug import proof_folder
 from shared.config import Settings
 from shared.messages import Kind, Receipt
 from shared.models import Announcement
@@ -30,7 +31,7 @@ log = get_logger(service_part="archiver")
 def proof_dir(archive: Path, number: str, channel: str, kind: str, at, tz: str) -> Path:  # noqa: ANN001
     """Where the proof of one delivery is filed (month of confirmation, in the agency's zone)."""
     when = local(at, tz)
-    base = archive / f"{when:%Y}" / f"{when:%m}" / safe_slug(number or "tanpa-nomor", 100) / channel
+    base = archive / f"{when:%Y}" / f"{when:%m}" / proof_folder(number) / channel
     return base / "pencabutan" if kind == Kind.REVOKE else base
 
 

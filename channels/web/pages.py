@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from channels.base import safe_slug
+from shared.slug import item_page_name
 from channels.web.text import esc, one_line, paragraphs_html
 from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.timefmt import date_id, datetime_id
@@ -32,7 +32,7 @@ a{color:#0b57d0}footer{font-size:.8rem;color:#666;margin-top:1.5rem}
 def item_filename(number: str, title: str) -> str:
     """The page file name of an announcement under ``items/``: a slug of number and title, never a
     path trick (no slashes, dots or non-ASCII)."""
-    return f"{safe_slug(f'{number} {title}', 90)}.html"
+    return item_page_name(number, title)
 
 
 def item_url(base_url: str, number: str, title: str) -> str:

@@ -5,9 +5,7 @@ Rendering to PDF and XLSX is in :mod:`shared.records.report_docs`."""
 
 from __future__ import annotations
 
-import re
 import statistics
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from sqlalchemy.orm import Session
 from shared.classification import KLASIFIKASI_LABEL, Channel, Klasifikasi, Sasaran
 from shared.config import AgencyProfile
 from shared.models import Announcement, Delivery, WorkflowStep
+from shared.slug import proof_folder
 from shared.records import month_bounds, month_label, month_of
 from shared.records.archive_seal import month_dir
 from shared.timefmt import short_id, utcnow
@@ -42,15 +41,6 @@ PARKED = {"parked"}
 STEPS = ("disposition", "drafting", "review_kabid", "review_sekretaris", "review_kadis",
          "dissemination")
 """The SOP steps in their order (Kalbar SOP)."""
-
-
-def proof_slug(number: str) -> str:
-    """The archive folder name of an announcement's number. The archiver names folders with
-    ``channels.base.safe_slug``; the same rule is repeated here because shared/ must not import
-    the channels package (tests check both agree)."""
-    ascii_text = unicodedata.normalize("NFKD", number).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()[:60].strip("-")
-    return slug or "pengumuman"
 
 
 def duration_text(minutes: float | None) -> str:
@@ -146,7 +136,7 @@ def proof_location(archive: Path, number: str, confirmed_at: datetime | None, tz
     """Where the archiver filed an announcement's proof: ``archive/YYYY/MM/<number-slug>/``."""
     if not number or confirmed_at is None:
         return None
-    return month_dir(archive, month_of(confirmed_at, tz)) / proof_slug(number)
+    return month_dir(archive, month_of(confirmed_at, tz)) / proof_folder(number)
 
 
 def _item_row(a: Announcement, deliveries: list[Delivery], tz: str, archive: Path,

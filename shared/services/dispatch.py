@@ -14,6 +14,7 @@ from shared.classification import LEGAL_BASIS, Klasifikasi, channel_refusal
 from shared.config import AgencyProfile, Settings
 from shared.messages import AgencySnapshot, AnnouncementSnapshot, DailyWindow, Kind, new_envelope
 from shared.models import Announcement, Delivery, OutboxRow, Revision, User
+from shared.slug import item_page_name
 
 
 def agency_snapshot(profile: AgencyProfile, tz: str) -> AgencySnapshot:
@@ -27,11 +28,15 @@ def agency_snapshot(profile: AgencyProfile, tz: str) -> AgencySnapshot:
                           signatory_title=profile.signatory_title, timezone=tz, logo_png_b64=logo)
 
 
-def public_url(settings: Settings, item: Announcement) -> str | None:
-    """The announcement's web page when a public URL is configured."""
+def public_url(session: Session, settings: Settings, item: Announcement) -> str | None:
+    """The announcement's web page when a public URL is configured. A correction keeps the page
+    of the announcement it corrects, so QR codes already printed stay valid."""
     if not settings.public_url:
         return None
-    return f"{settings.public_url.rstrip('/')}/items/{item.key}.html"
+    first = item
+    while first.corrects_id:
+        first = session.get(Announcement, first.corrects_id)
+    return f"{settings.public_url.rstrip('/')}/items/{item_page_name(first.number or '', first.title)}"
 
 
 def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
@@ -50,7 +55,7 @@ def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
         approver_nip=approver.nip if approver and approver.nip else profile.signatory_nip,
         legal_basis=LEGAL_BASIS[Klasifikasi(rev.klasifikasi)],
         corrects_number=corrects.number if corrects else None, revoked_at=item.revoked_at,
-        revoked_reason=item.revoked_reason, public_url=public_url(settings, item),
+        revoked_reason=item.revoked_reason, public_url=public_url(session, settings, item),
         agency=agency_snapshot(profile, settings.timezone))
 
 

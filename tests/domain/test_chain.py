@@ -149,3 +149,25 @@ def test_exempt_items_are_readable_only_by_kadis_ppid_and_author(warta):
         assert all(r["id"] != item for r in w.list_items(ids[other]))
     with pytest.raises(WartaError, match="tidak diumumkan"):
         w.submit(ids["pelaksana1"], item)
+
+
+def test_public_url_is_the_web_page_and_a_correction_keeps_it(warta, monkeypatch):
+    import json
+
+    from channels.web.pages import item_url
+    from shared.config import get_settings
+    from shared.services import Warta
+
+    monkeypatch.setenv("WARTA_PUBLIC_URL", "https://ppid.example.go.id")
+    w = Warta(get_settings())
+    w.ids = warta.ids
+    orig = draft(w, "cpns")
+    to_state(w, orig, "approved")
+    fix = w.correct(w.ids["pelaksana1"], orig, title="Ralat Jadwal Seleksi CPNS")
+    to_state(w, fix, "approved")
+    with w.read() as s:
+        urls = {r.announcement_id: json.loads(r.payload)["announcement"]["public_url"]
+                for r in s.execute(select(OutboxRow)).scalars()}
+    first = w.get_item(orig)
+    assert urls[orig] == item_url("https://ppid.example.go.id", first["number"], first["title"])
+    assert fix not in urls or urls[fix] == urls[orig]  # no channel received it: nothing to update

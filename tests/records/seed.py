@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from shared.bootstrap import init_home
 from shared.config import get_settings
 from shared.models import Announcement, Delivery, Revision, WorkflowStep
-from shared.records.report import proof_slug
+from shared.slug import proof_folder as proof_slug
 from shared.services import Warta
 from tests.factories import demo_item
 

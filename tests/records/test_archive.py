@@ -16,7 +16,7 @@ def _close(cli):  # noqa: ANN001, ANN202
 
 
 def _proof(month, key: str, channel: str = "web"):  # noqa: ANN001, ANN202
-    from shared.records.report import proof_slug
+    from shared.slug import proof_folder as proof_slug
 
     return month_dir(month.archive, MONTH) / proof_slug(month.numbers[key]) / channel
 

@@ -6,8 +6,8 @@ import subprocess
 
 from openpyxl import load_workbook
 
-from channels.base import safe_slug
-from shared.records.report import duration_text, proof_slug
+from shared.records.report import duration_text
+from shared.slug import proof_folder as proof_slug
 from tests.conftest import require_tool
 from tests.records.conftest import pdf_text
 from tests.records.seed import MONTH
@@ -65,11 +65,6 @@ def test_report_xlsx(month, cli, tmp_path):
     assert banjir[6].value == f"2026/09/{proof_slug(month.numbers['banjir'])}/"
     assert banjir[6].hyperlink.target.startswith("file://")
     assert (month.archive / banjir[6].value).is_dir()
-
-
-def test_slug_matches_the_archivers():
-    for number in ("001/PENG/DISKOMINFO/XI/2026", "Ralat 002/PENG/É/2026", "///"):
-        assert proof_slug(number) == safe_slug(number)
 
 
 def test_duration_text():
