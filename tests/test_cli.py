@@ -13,17 +13,20 @@ from tests.factories import demo_item
 
 
 def run(warta, user: str | None, *args: str, expect_ok: bool = True) -> dict:
-    """Run ``warta ARGS --json`` (as ``user`` with its password) and return its one JSON object."""
-    env = dict(os.environ)
+    """Run ``warta ARGS --json`` (as ``user`` with its password) in-process and return its one JSON
+    object, with the exit code and stderr."""
+    from typer.testing import CliRunner
+
+    from warta.cli import app
+
+    env = {"WARTA_PASSWORD": warta.passwords[user]} if user else {}
     if user:
-        env["WARTA_PASSWORD"] = warta.passwords[user]
         args = (*args, "--as", user)
-    proc = subprocess.run([sys.executable, "-m", "warta.cli", *args, "--json"], capture_output=True,
-                          text=True, env=env, timeout=120, stdin=subprocess.DEVNULL)
-    assert (proc.returncode == 0) == expect_ok, (proc.stdout, proc.stderr)
-    lines = [line for line in proc.stdout.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stdout  # exactly one JSON object
-    return json.loads(lines[0]) | {"_stderr": proc.stderr, "_rc": proc.returncode}
+    result = CliRunner().invoke(app, [*args, "--json"], env=env)
+    assert (result.exit_code == 0) == expect_ok, (result.stdout, result.stderr, result.exception)
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stdout  # exactly one JSON object
+    return json.loads(lines[0]) | {"_stderr": result.stderr, "_rc": result.exit_code}
 
 
 def test_chain_with_a_return_at_each_level_through_the_cli(warta):

@@ -75,13 +75,15 @@ class AmqpTransport:
             log.warning("broker_unreachable", attempt=state.attempt_number,
                         error=repr(state.outcome.exception()))
 
-        retrying = Retrying(retry=retry_if_exception(lambda e: isinstance(e, AMQPConnectionError)
+        # any failure to connect (refused, handshake timeout on a busy broker...) is retried,
+        # except wrong credentials and permissions
+        retrying = Retrying(retry=retry_if_exception(lambda e: isinstance(e, Exception)
                                                      and not _fatal(e)),
                             wait=wait_random_exponential(multiplier=0.5, max=30), stop=give_up,
                             before_sleep=before_sleep, reraise=True)
         try:
             return retrying(pika.BlockingConnection, self.params)
-        except AMQPError as exc:
+        except Exception as exc:
             if _fatal(exc):
                 msg = (f"Broker menolak koneksi (kredensial atau izin vhost salah): {exc!r}; "
                        f"periksa WARTA_BROKER")
@@ -156,8 +158,10 @@ class AmqpTransport:
         while not stop.is_set():
             try:
                 conn = self.connect(stop)
-            except AMQPError:
-                return  # only when stop was set while retrying
+            except FatalTransportError:
+                raise
+            except Exception:  # noqa: BLE001 - only when stop was set while retrying
+                return
             self.sessions += 1
             try:
                 _Session(self, conn, queues, handler, stop).run()
