@@ -92,8 +92,10 @@ def test_missing_topology_on_the_real_broker(healthy, monkeypatch):
         unavailable("RabbitMQ is not running on 127.0.0.1:5672")
     import pika
 
+    from tests.ops.test_definitions import require_amqp_handshake
     from workers.transport.topology import declare
 
+    require_amqp_handshake()
     prefix = f"doctor-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("WARTA_BROKER", "amqp://guest:guest@127.0.0.1:5672/%2F")
     monkeypatch.setenv("WARTA_AMQP_PREFIX", prefix)
