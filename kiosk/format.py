@@ -6,11 +6,10 @@ from datetime import datetime
 
 from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.i18n import _
-from shared.timefmt import short_id
+from shared.timefmt import local, short_id, zone_abbrev
 from shared.workflow import ROLE_LABEL, STATE_LABEL, STEP_LABEL, Role, State
 
-CHANNEL_LABEL = {"videotron": "Videotron", "radio": "Radio", "web": "Situs web",
-                 "print": "Papan informasi (cetak)"}
+CHANNEL_LABEL = {"videotron": "Videotron", "radio": "Radio", "web": "Web", "print": "Cetak"}
 """How channels are written for operators."""
 
 DELIVERY_LABEL = {"pending": "Menunggu", "in-progress": "Diproses", "in_progress": "Diproses",
@@ -28,6 +27,18 @@ def when(value: str | None, tz: str) -> str:
     """'21/11/2026 09.00 WIB', or a dash for nothing."""
     moment = parse_iso(value)
     return short_id(moment, tz) if moment else "—"
+
+
+def when_short(value: str | None, tz: str) -> str:
+    """'23/11 08.30 WIB' for narrow tables, or a dash."""
+    moment = parse_iso(value)
+    return f"{local(moment, tz):%d/%m %H.%M} {zone_abbrev(tz)}" if moment else "—"
+
+
+def clip(text: str | None, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    one = " ".join((text or "").split())
+    return one if len(one) <= width else one[:max(1, width - 1)] + "…"
 
 
 def duration(seconds: float) -> str:
@@ -64,9 +75,9 @@ SHORT_STATE = {State.DRAFT: "Draf", State.REVIEW_KABID: "Kabid", State.REVIEW_SE
 """Short state names for the one-line counts of the home screen."""
 
 
-def short_state(state: State) -> str:
+def short_state(state: str) -> str:
     """A state in one word."""
-    return _(SHORT_STATE[state])
+    return _(SHORT_STATE.get(state, state))
 
 
 def state_label(state: str) -> str:

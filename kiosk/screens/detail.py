@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Label, Static
 
-from kiosk.format import (channel_label, decision_label, delivery_label, klas_label, sla_label,
-                          state_label, step_label, when)
+from kiosk.format import (channel_label, clip, decision_label, delivery_label, klas_label,
+                          sla_label, state_label, step_label, when, when_short)
 from kiosk.screens.base import WartaScreen
 from shared.i18n import _
 
@@ -48,11 +48,11 @@ class DetailScreen(WartaScreen):
     def on_mount(self) -> None:
         """Columns, first load, and the live refresh while deliveries are unsettled."""
         self.query_one("#timeline", DataTable).add_columns(
-            _("Tahap"), _("Pelaku"), _("Mulai"), _("Diputuskan"), _("Keputusan"), _("SLA"),
+            _("Tahap"), _("Pelaku"), _("Keputusan"), _("SLA"), _("Diputuskan"), _("Mulai"),
             _("Catatan"))
         self.query_one("#deliveries", DataTable).add_columns(
-            _("Kanal"), _("Status"), _("Percobaan"), _("Coba lagi"), _("Galat terakhir"),
-            _("Artefak"), _("Checksum"))
+            _("Kanal"), _("Status"), _("Coba"), _("Coba lagi"), _("Galat terakhir"),
+            _("Checksum"), _("Artefak"))
         self.action_reload()
         if self.live_seconds:
             self.set_interval(self.live_seconds, self._live, name="detail-live")
@@ -81,11 +81,11 @@ class DetailScreen(WartaScreen):
         steps.clear()
         for st in item["steps"]:
             sla = sla_label(st)
-            steps.add_row(step_label(st["step"]), st["actor_name"] or "—",
-                          when(st["started_at"], self.tz), when(st["decided_at"], self.tz),
+            steps.add_row(clip(step_label(st["step"]), 22), clip(st["actor_name"] or "—", 18),
                           decision_label(st["decision"]),
                           Text(sla, style="red" if st["sla_met"] is False else ""),
-                          st["note"] or "")
+                          when_short(st["decided_at"], self.tz),
+                          when_short(st["started_at"], self.tz), clip(st["note"], 40))
         table = self.query_one("#deliveries", DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -93,8 +93,9 @@ class DetailScreen(WartaScreen):
             artifacts = ", ".join(str(a.get("path", a)) if isinstance(a, dict) else str(a)
                                   for a in d["artifacts"]) or "—"
             table.add_row(channel_label(d["channel"]), delivery_label(d["state"]),
-                          str(d["attempts"]), when(d["next_attempt_at"], self.tz),
-                          d["last_error"] or "—", artifacts, (d["sha256"] or "—")[:16],
+                          str(d["attempts"]), when_short(d["next_attempt_at"], self.tz),
+                          clip(d["last_error"], 24) or "—", (d["sha256"] or "—")[:12],
+                          clip(artifacts, 60),
                           key=d["channel"])
         if item["deliveries"]:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))

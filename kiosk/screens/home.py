@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Label, Static
 
-from kiosk.format import countdown, short_state, step_label, when
+from kiosk.format import clip, countdown, short_state, step_label, when_short
 from kiosk.screens.base import WartaScreen
 from shared.i18n import _
 from shared.workflow import Role, State
@@ -39,20 +39,24 @@ class HomeScreen(WartaScreen):
 
     def on_mount(self) -> None:
         """Columns, first load, and the periodic refresh of the countdowns."""
-        self.query_one("#waiting", DataTable).add_columns(
-            _("No."), _("Judul"), _("Tahap"), _("Batas SLA"))
-        self.query_one("#dispositions", DataTable).add_columns(
-            _("No."), _("Instruksi"), _("Kepada"), _("Batas"), _("Status"))
+        # fixed widths from the terminal's width: the title and instructions get what is left
+        room = self.title_room = max(20, self.app.size.width - 56)
+        waiting = self.query_one("#waiting", DataTable)
+        for label, width in ((_("No."), 4), (_("Judul"), room), (_("Tahap"), 25),
+                             (_("Batas SLA"), 18)):
+            waiting.add_column(label, width=width)
+        disp = self.query_one("#dispositions", DataTable)
+        for label, width in ((_("No."), 4), (_("Instruksi"), room), (_("Kepada"), 12),
+                             (_("Batas"), 15), (_("Status"), 14)):
+            disp.add_column(label, width=width)
         shows_disp = self.user.get("role") in (Role.PELAKSANA, Role.KABID)
         self.query_one("#dispositions").display = shows_disp
         self.query_one("#disp-label").display = shows_disp
-        self.action_reload()
         self.set_interval(REFRESH_SECONDS, self.action_reload, name="home-refresh")
 
     def on_screen_resume(self) -> None:
-        """Back from another screen: the data may have changed."""
-        if self.is_mounted:
-            self.action_reload()
+        """Shown (first time or back from another screen): the data may have changed."""
+        self.action_reload()
 
     def action_reload(self) -> None:
         """Read everything again (in a worker)."""
@@ -72,10 +76,11 @@ class HomeScreen(WartaScreen):
         table = self.query_one("#waiting", DataTable)
         cursor = table.cursor_row
         table.clear()
+        room = self.title_room
         for item in data["waiting"]:
             text, overdue = countdown(item["due_at"], now)
             mark = Text(text, style="bold red" if overdue else "green")
-            title = ("! " if item["priority"] > 1 else "") + item["title"]
+            title = clip(("! " if item["priority"] > 1 else "") + item["title"], room)
             table.add_row(str(item["id"]), title, step_label(item["step"]), mark,
                           key=f"{item['id']}:{item['state']}")
         if data["waiting"]:
@@ -86,9 +91,10 @@ class HomeScreen(WartaScreen):
         disp.clear()
         for d in data["dispositions"]:
             text, overdue = countdown(d["due_at"], now) if not d["done"] else (_("selesai"), False)
-            disp.add_row(str(d["id"]), d["instructions"], d["assignee"], when(d["due_at"], self.tz),
+            disp.add_row(str(d["id"]), clip(d["instructions"], room), d["assignee"],
+                         when_short(d["due_at"], self.tz),
                          Text(text, style="bold red" if overdue else ""), key=str(d["id"]))
-        notices = [f"• {n['message']}" for n in data["inbox"]]
+        notices = [f"• {clip(n['message'], self.size.width - 4)}" for n in data["inbox"]]
         self.query_one("#inbox", Static).update("\n".join(notices) or _("Tidak ada pemberitahuan."))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from kiosk.format import klas_label, state_label, when
+from kiosk.format import clip, klas_label, short_state, state_label, when_short
 from kiosk.screens.base import WartaScreen
 from shared.classification import Klasifikasi
 from shared.i18n import _
@@ -51,7 +51,7 @@ class ItemListScreen(WartaScreen):
     def on_mount(self) -> None:
         """Columns and the first page."""
         self.query_one("#items", DataTable).add_columns(
-            _("No."), _("Nomor"), _("Judul"), _("Status"), _("Klasifikasi"), _("Dibuat"))
+            _("No."), _("Judul"), _("Status"), _("Nomor"), _("Klasifikasi"), _("Dibuat"))
         self.action_reload()
 
     def filters(self) -> dict | None:
@@ -90,9 +90,11 @@ class ItemListScreen(WartaScreen):
         self.rows_on_page = len(rows)
         table = self.query_one("#items", DataTable)
         table.clear()
+        room = max(20, self.size.width - 50)
         for r in rows:
-            table.add_row(str(r["id"]), r["number"] or "—", r["title"], state_label(r["state"]),
-                          klas_label(r["klasifikasi"]), when(r["created_at"], self.tz),
+            table.add_row(str(r["id"]), clip(r["title"], room), short_state(r["state"]),
+                          r["number"] or "—", klas_label(r["klasifikasi"]),
+                          when_short(r["created_at"], self.tz),
                           key=f"{r['id']}:{r['state']}")
         first = self.page * PAGE_SIZE + 1
         text = _("Halaman {p}: baris {a}–{b}", p=self.page + 1, a=first if rows else 0,

@@ -30,7 +30,7 @@ class LoginScreen(WartaScreen):
             with Horizontal(id="login-actions"):
                 yield Button(_("Masuk"), variant="primary", id="login")
                 yield Label("", id="login-error")
-        yield DataTable(id="demo-accounts", cursor_type="row", show_cursor=False)
+        yield DataTable(id="demo-accounts", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -55,10 +55,12 @@ class LoginScreen(WartaScreen):
         table.clear(columns=True)
         if not accounts:
             return
-        table.add_columns(_("Akun demo"), _("Peran"), _("Kata sandi"))
+        table.display = True  # before the rows, so the auto height counts them
+        # fixed widths: a table that sizes itself to its rows redraws once they arrive
+        for label, width in ((_("Akun demo"), 12), (_("Peran"), 14), (_("Kata sandi"), 24)):
+            table.add_column(label, width=width)
         for row in accounts:
             table.add_row(*row)
-        table.display = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the username moves on; in the password signs in."""

@@ -37,12 +37,20 @@ def text_of(widget) -> str:  # noqa: ANN001
     return content.plain if hasattr(content, "plain") else str(content)
 
 
-async def login(pilot, username: str, password: str | None = None) -> None:  # noqa: ANN001
-    """Type the credentials on the sign-in screen and wait for the home screen."""
+async def login(pilot, username: str, password: str | None = None, typed: bool = False) -> None:  # noqa: ANN001
+    """Fill the credentials on the sign-in screen and press Enter; wait for the home screen.
+    ``typed`` presses every key (slow in Pilot: about 0.1 s a key); otherwise the fields are
+    filled and only Enter is pressed."""
     await until(pilot, lambda: screen_name(pilot) == "LoginScreen", what="sign-in screen")
     await pilot.click("#username")
-    await pilot.press(*username, "enter")
-    await pilot.press(*(password or PASSWORDS[username]), "enter")
+    if typed:
+        await pilot.press(*username, "enter")
+        await pilot.press(*(password or PASSWORDS[username]), "enter")
+    else:
+        pilot.app.screen.query_one("#username").value = username
+        pilot.app.screen.query_one("#password").value = password or PASSWORDS[username]
+        pilot.app.screen.query_one("#password").focus()
+        await pilot.press("enter")
     await until(pilot, lambda: screen_name(pilot) == "HomeScreen", what=f"home of {username}")
     await until(pilot, lambda: pilot.app.screen.query_one("#waiting").row_count > 0,
                 what="home loaded")

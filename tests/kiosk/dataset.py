@@ -21,10 +21,10 @@ PASSWORDS = {name: f"demo-{name}-2026" for name, *_ in DEMO_ACCOUNTS}
 """Fixed demo passwords (the real demo generates random ones)."""
 
 
-def make_home() -> tuple[Settings, Warta, dict[str, int]]:
-    """A fresh home (the test's WARTA_HOME) with the demo accounts; returns settings, services
-    and the account ids by username."""
-    settings = get_settings()
+def make_home(settings: Settings | None = None) -> tuple[Settings, Warta, dict[str, int]]:
+    """A fresh home (the test's WARTA_HOME unless ``settings`` say otherwise) with the demo
+    accounts; returns settings, services and the account ids by username."""
+    settings = settings or get_settings()
     init_home(settings)
     w = Warta(settings)
     ids = {}
@@ -49,3 +49,35 @@ def freeze_times(w: Warta, at: datetime = FROZEN_NOW) -> None:
         s.execute(update(InboxEntry).values(created_at=start))
         s.execute(update(Delivery).where(Delivery.confirmed_at.is_not(None))
                   .values(confirmed_at=start + timedelta(minutes=20)))
+
+
+def sample(key: str) -> dict:
+    """A demo announcement's fields as ``create_item`` takes them."""
+    from tests.factories import demo_item
+
+    a = demo_item(key)
+    return {k: a[k] for k in ("title", "summary", "body", "klasifikasi", "sasaran", "channels")}
+
+
+def snapshot_data(w: Warta, ids: dict[str, int]) -> dict[str, int]:
+    """The fixed dataset of the snapshots: one item waiting for Kabid, one returned to its
+    drafter, one approved with pending deliveries (no workers), one disposition."""
+    from shared.models import Announcement, NumberSequence
+
+    p, kabid = ids["pelaksana1"], ids["kabid1"]
+    w.assign(kabid, "pelaksana1", "Susun pengumuman jadwal seleksi CPNS 2026.")
+    waiting = w.create_item(p, **sample("renstra"))
+    w.submit(p, waiting)
+    returned = w.create_item(p, **sample("cpns"))
+    w.submit(p, returned)
+    w.return_item(kabid, returned, "Lengkapi syarat pendaftaran dan narahubung.")
+    approved = w.create_item(p, **sample("banjir"))
+    w.submit(p, approved)
+    for who in ("kabid1", "sekretaris1", "kadis1"):
+        w.approve(ids[who], approved)
+    with w.tx() as s:  # the number and approval time follow the frozen clock, not today
+        s.execute(update(Announcement).where(Announcement.id == approved).values(
+            number="001/PENG/DISKOMINFO/XI/2026", approved_at=FROZEN_NOW - timedelta(minutes=5)))
+        s.execute(update(NumberSequence).values(year=2026))
+    freeze_times(w)
+    return {"waiting": waiting, "returned": returned, "approved": approved}
