@@ -1,0 +1,251 @@
+"""Behaviour of single screens: idle lock, refusals shown in Indonesian, channels the rules forbid,
+paging over the database, monitor counts, re-drive, help, previews and English."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import insert, update
+
+from kiosk.app import WartaKiosk
+from kiosk.previews import channel_limits, previews
+from shared.models import Announcement, Delivery
+from tests.kiosk.conftest import login, screen_name, text_of, until
+from tests.kiosk.dataset import sample
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(settings, w, scenario, size=(100, 32)) -> None:  # noqa: ANN001
+    """Run ``scenario(pilot)`` in the kiosk."""
+    async def main() -> None:
+        async with WartaKiosk(settings, w).run_test(size=size) as pilot:
+            await scenario(pilot)
+    asyncio.run(main())
+
+
+def notices(pilot) -> list[str]:  # noqa: ANN001
+    return [n.message for n in pilot.app._notifications]
+
+
+def approved_item(w, ids) -> int:  # noqa: ANN001
+    item = w.create_item(ids["pelaksana1"], **sample("renstra"))
+    w.submit(ids["pelaksana1"], item)
+    for who in ("kabid1", "sekretaris1", "kadis1"):
+        w.approve(ids[who], item)
+    return item
+
+
+def test_idle_lock_returns_to_login(home) -> None:
+    settings, w, _ids = home
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        await login(pilot, "kabid1")
+        app = pilot.app
+        assert not app.check_idle_lock(app.last_activity + settings.idle_lock_seconds - 1)
+        assert app.check_idle_lock(app.last_activity + settings.idle_lock_seconds + 1)
+        await until(pilot, lambda: screen_name(pilot) == "LoginScreen", what="locked")
+        assert app.user is None
+        assert "tidak ada aktivitas" in text_of(app.screen.query_one("#login-error"))
+
+    run(settings, w, scenario)
+
+
+def test_wrong_password_is_refused_in_indonesian(home) -> None:
+    settings, w, _ids = home
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        await until(pilot, lambda: screen_name(pilot) == "LoginScreen")
+        pilot.app.screen.query_one("#username").value = "kabid1"
+        pilot.app.screen.query_one("#password").value = "salah-sekali"
+        pilot.app.screen.query_one("#password").focus()
+        await pilot.press("enter")
+        error = pilot.app.screen.query_one("#login-error")
+        await until(pilot, lambda: "salah" in text_of(error), what="refusal")
+        assert text_of(error) == "Nama pengguna atau kata sandi salah"
+        assert screen_name(pilot) == "LoginScreen"
+
+    run(settings, w, scenario)
+
+
+def test_revoke_by_non_kadis_shows_the_services_refusal(home) -> None:
+    settings, w, ids = home
+    item = approved_item(w, ids)
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        from kiosk.screens.detail import DetailScreen
+
+        await login(pilot, "sekretaris1")
+        await pilot.app.push_screen(DetailScreen(item, live_seconds=0))
+        await until(pilot, lambda: pilot.app.screen.item)
+        await pilot.press("c")
+        await until(pilot, lambda: screen_name(pilot) == "NoteDialog")
+        pilot.app.screen.query_one("#note").insert("Coba cabut.")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: any("hanya Kepala Dinas" in m for m in notices(pilot)))
+        assert w.get_item(item, ids["kadis1"])["state"] == "approved"
+
+    run(settings, w, scenario)
+
+
+def test_forbidden_channels_are_disabled_with_the_reason(home) -> None:
+    settings, w, _ids = home
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        await login(pilot, "pelaksana1")
+        await pilot.press("n")
+        await until(pilot, lambda: screen_name(pilot) == "EditorScreen")
+        editor = pilot.app.screen
+        assert not any(editor.query_one(f"#ch-{c}").disabled for c in ("videotron", "print"))
+        editor.query_one("#sasaran").value = "pegawai"
+        await until(pilot, lambda: editor.query_one("#ch-web").disabled)
+        assert not editor.query_one("#ch-print").disabled
+        assert "papan informasi internal" in text_of(editor.query_one("#channel-reasons"))
+        editor.query_one("#klas").value = "dikecualikan"
+        await until(pilot, lambda: editor.query_one("#ch-print").disabled)
+        assert "Pasal 17" in text_of(editor.query_one("#channel-reasons"))
+        editor.query_one("#klas").value = "serta-merta"
+        editor.query_one("#sasaran").value = "masyarakat"
+        await until(pilot, lambda: not editor.query_one("#ch-radio").disabled)
+        assert "tertinggi" in text_of(editor.query_one("#priority"))
+
+    run(settings, w, scenario)
+
+
+def test_list_pages_through_the_database_and_filters(home) -> None:
+    settings, w, ids = home
+    with w.tx() as s:
+        s.execute(insert(Announcement), [
+            {"key": f"k{i}", "state": "draft", "title": f"Pengumuman uji {i:03d}",
+             "klasifikasi": "berkala", "sasaran": "masyarakat", "channels": ["web"],
+             "priority": 1, "revision": 1, "author_id": ids["pelaksana1"]} for i in range(120)])
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        await login(pilot, "kadis1")
+        await pilot.press("d")
+        await until(pilot, lambda: screen_name(pilot) == "ItemListScreen")
+        screen = pilot.app.screen
+        table = screen.query_one("#items")
+        await until(pilot, lambda: table.row_count == 50, what="first page")
+        assert "Pengumuman uji 119" in str(table.get_row_at(0)[1])
+        await pilot.press("f8")
+        await until(pilot, lambda: "Pengumuman uji 069" in str(table.get_row_at(0)[1]))
+        await pilot.press("f8")
+        await until(pilot, lambda: table.row_count == 20, what="last page")
+        assert "baris 101–120" in text_of(screen.query_one("#page"))
+        screen.query_one("#f-text").value = "uji 07"
+        await until(pilot, lambda: table.row_count == 10, what="text filter")
+        screen.query_one("#f-month").value = "2026-13"
+        await until(pilot, lambda: "TTTT-BB" in text_of(screen.query_one("#page")))
+
+    run(settings, w, scenario)
+
+
+def test_monitor_counts_pending_and_parked(home) -> None:
+    settings, w, ids = home
+    approved_item(w, ids)
+    with w.tx() as s:
+        s.execute(update(Delivery).where(Delivery.channel == "radio").values(state="parked"))
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        from kiosk.screens.monitor import MonitorScreen
+
+        await login(pilot, "ppid1")
+        await pilot.app.push_screen(MonitorScreen(refresh_seconds=0))
+        table = pilot.app.screen.query_one("#monitor")
+        await until(pilot, lambda: table.row_count == 4)
+        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(4)}
+        assert str(rows["Radio"][5]) == "1" and str(rows["Radio"][1]) == "0"
+        assert str(rows["Web"][1]) == "1" and str(rows["Web"][2]) == "1"  # pending, in the outbox
+        assert "1 pengiriman diparkir" in text_of(pilot.app.screen.query_one("#parked-list"))
+
+    run(settings, w, scenario)
+
+
+def test_ppid_redrives_a_parked_delivery_and_others_may_not(home) -> None:
+    settings, w, ids = home
+    item = approved_item(w, ids)
+    with w.tx() as s:
+        s.execute(update(Delivery).values(state="parked", last_error="kanal mati"))
+
+    async def attempt(pilot, user: str) -> None:  # noqa: ANN001
+        from kiosk.screens.detail import DetailScreen
+
+        await login(pilot, user)
+        await pilot.app.push_screen(DetailScreen(item, live_seconds=0))
+        detail = pilot.app.screen
+        await until(pilot, lambda: detail.item)
+        detail.query_one("#deliveries").focus()
+        await pilot.press("u")
+
+    async def not_ppid(pilot) -> None:  # noqa: ANN001
+        await attempt(pilot, "kadis1")
+        await until(pilot, lambda: any("Hanya PPID" in m for m in notices(pilot)))
+
+    async def ppid(pilot) -> None:  # noqa: ANN001
+        await attempt(pilot, "ppid1")
+        await until(pilot, lambda: any(d["state"] == "queued"
+                                       for d in pilot.app.screen.item.get("deliveries", [])))
+
+    run(settings, w, not_ppid)
+    assert all(d["state"] == "parked" for d in w.get_item(item, ids["kadis1"])["deliveries"])
+    run(settings, w, ppid)
+    states = sorted(d["state"] for d in w.get_item(item, ids["kadis1"])["deliveries"])
+    assert states.count("queued") == 1 and states.count("parked") == 3
+
+
+def test_help_lists_every_screens_keys(home) -> None:
+    settings, w, _ids = home
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        await login(pilot, "kabid1")
+        await pilot.press("f1")
+        await until(pilot, lambda: screen_name(pilot) == "HelpDialog")
+        table = pilot.app.screen.query_one("#keys")
+        rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        for what in ("Kirim ulang", "Ajukan ke Kabid", "Kembalikan", "Cabut", "Kunci", "Pemantauan"):
+            assert any(r[2] == what for r in rows), what
+        assert ("Semua layar", "F1", "Bantuan") in rows
+        await pilot.press("f1")
+        await until(pilot, lambda: screen_name(pilot) == "HomeScreen")
+
+    run(settings, w, scenario)
+
+
+def test_previews_and_limits(home) -> None:
+    settings, w, _ids = home
+    fields = dict(sample("banjir"), start_at=None, end_at=None, daily_windows=[])
+    result = previews(fields, w.profile, settings.timezone)
+    assert result["air_seconds"] > 10
+    assert "Durasi siar" in result["radio"].text and "Perhatian" in result["radio"].text
+    assert fields["title"].upper() in result["print"].text
+    assert result["slides"] >= 1 and result["videotron"].image.width >= 160
+    long = dict(fields, title="Banjir " * 30)
+    assert any("Videotron: judul" in p for p in channel_limits(long))
+    assert channel_limits(fields, air_seconds=result["air_seconds"],
+                          slide_count=result["slides"]) == []
+    assert any("Radio" in p for p in channel_limits(fields, air_seconds=900))
+
+
+def test_english_is_selectable() -> None:
+    code = ("import asyncio\n"
+            "from tests.kiosk.dataset import make_home\n"
+            "from kiosk.app import WartaKiosk\n"
+            "from tests.kiosk.conftest import login, text_of\n"
+            "settings, w, ids = make_home()\n"
+            "async def main():\n"
+            "    async with WartaKiosk(settings, w).run_test(size=(100, 30)) as pilot:\n"
+            "        await login(pilot, 'kabid1')\n"
+            "        print(text_of(pilot.app.screen.query_one('.topbar')))\n"
+            "        print([b.description for b in pilot.app.screen.BINDINGS])\n"
+            "asyncio.run(main())\n")
+    env = dict(os.environ, WARTA_LANG="en", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Home · Agus Santoso" in out.stdout and "Head of Division" in out.stdout
+    assert "New draft" in out.stdout and "Draf baru" not in out.stdout
