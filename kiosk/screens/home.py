@@ -59,20 +59,23 @@ class HomeScreen(WartaScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        """Read everything again (in a worker)."""
+        """Read everything again (two workers: the lists, and the counts over every row)."""
         self.call("home", self._load)
+        self.call("counts", self.w.state_counts, self.uid)
 
     def _load(self) -> dict:
         w, uid = self.w, self.uid
-        return {"waiting": w.waiting_for(uid), "counts": w.count_by_state(uid),
-                "dispositions": w.dispositions_for(uid), "inbox": w.inbox(uid)[:3]}
+        return {"waiting": w.waiting_for(uid), "dispositions": w.dispositions_for(uid),
+                "inbox": w.inbox(uid)[:3]}
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        """One line of counts per state."""
+        parts = [f"{short_state(st)} {counts.get(st.value, 0)}" for st in State]
+        self.query_one("#counts", Static).update(" · ".join(parts))
 
     def show_home(self, data: dict) -> None:
         """Fill the tables from one load."""
         now = self.app.clock()
-        counts = data["counts"]
-        parts = [f"{short_state(st)} {counts.get(st.value, 0)}" for st in State]
-        self.query_one("#counts", Static).update(" · ".join(parts))
         table = self.query_one("#waiting", DataTable)
         cursor = table.cursor_row
         table.clear()

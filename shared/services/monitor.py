@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from shared.classification import Channel
-from shared.models import Delivery, OutboxRow, QueueMessage
+from shared.models import Announcement, Delivery, OutboxRow, QueueMessage
+from shared.services.queries import EXEMPT_READERS
+from shared.workflow import State
 
 DONE_STATES = ("confirmed", "success", "canceled", "cancelled", "revoked")
 """Delivery states that need nothing more from anyone."""
@@ -57,3 +59,22 @@ class MonitorQueries:
                     "confirmed": states.get("confirmed", 0),
                 })
             return rows
+
+    def state_counts(self, actor_id: int) -> dict[str, int]:
+        """The same numbers as :meth:`count_by_state`, fast at 100,000 announcements: every
+        announcement per state (an index-only count) minus the dikecualikan ones this user may
+        not read (a small set, found through the klasifikasi index). ``count_by_state`` filters
+        every row instead; a test keeps the two equal."""
+        with self.read() as s:
+            user = self._actor(s, actor_id)
+            counts = {str(st): 0 for st in State}
+            counts.update(dict(s.execute(select(Announcement.state, func.count())
+                                         .group_by(Announcement.state)).all()))
+            if user.role not in EXEMPT_READERS:
+                hidden = s.execute(select(Announcement.state, func.count())
+                                   .where(Announcement.klasifikasi == "dikecualikan",
+                                          Announcement.author_id != user.id)
+                                   .group_by(Announcement.state)).all()
+                for state, n in hidden:
+                    counts[state] -= n
+            return counts

@@ -249,3 +249,14 @@ def test_english_is_selectable() -> None:
     assert out.returncode == 0, out.stderr[-2000:]
     assert "Home · Agus Santoso" in out.stdout and "Head of Division" in out.stdout
     assert "New draft" in out.stdout and "Draf baru" not in out.stdout
+
+
+def test_fast_state_counts_equal_the_filtered_counts(home) -> None:
+    settings, w, ids = home
+    for who, klas in (("pelaksana1", "dikecualikan"), ("pelaksana1", "berkala")):
+        w.create_item(ids[who], **dict(sample("hasil-audit"), klasifikasi=klas, channels=[]))
+    other = w.add_user("pelaksana2", "pelaksana", "Pelaksana Dua", "sandi-rahasia-2")
+    w.create_item(other, **dict(sample("hasil-audit"), channels=[]))
+    for user in (*ids.values(), other):
+        assert w.state_counts(user) == w.count_by_state(user)
+    assert w.state_counts(other)["draft"] == 2 and w.state_counts(ids["kadis1"])["draft"] == 3

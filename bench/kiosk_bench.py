@@ -1,0 +1,159 @@
+"""Benchmark of the kiosk over a large database: launch to the sign-in screen, and sign-in to a
+populated home screen with 100,000 announcements (bulk-inserted with SQLAlchemy core).
+
+    python -m bench.kiosk_bench [--rows 100000] [--runs 5] [--json]
+
+Targets (issue 6): launch ≤ 1.0 s, login → home ≤ 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "bench-password-2026"
+STATES = ["draft", "review_kabid", "review_sekretaris", "review_kadis", "returned", "approved",
+          "disseminating", "disseminated", "revoked"]
+STEP = {"draft": "drafting", "returned": "drafting", "review_kabid": "review_kabid",
+        "review_sekretaris": "review_sekretaris", "review_kadis": "review_kadis"}
+TARGETS = {"launch_s": 1.0, "login_to_home_s": 0.3}
+
+
+def build_home(home: Path, rows: int) -> None:
+    """A home with one account per role and ``rows`` announcements (+ one open step each while in
+    the chain), inserted in batches with SQLAlchemy core."""
+    from sqlalchemy import insert
+
+    from shared.bootstrap import init_home
+    from shared.config import Settings
+    from shared.models import Announcement, WorkflowStep
+    from shared.services import Warta
+    from shared.services.users import DEMO_ACCOUNTS
+    from shared.timefmt import utcnow
+
+    settings = Settings(home=home)
+    init_home(settings)
+    w = Warta(settings)
+    ids = {name: w.add_user(name, role, full, PASSWORD, nip=nip)
+           for name, role, full, nip in DEMO_ACCOUNTS}
+    now = utcnow()
+    batch = 10_000
+    with w.tx() as s:
+        for start in range(0, rows, batch):
+            items, steps = [], []
+            for i in range(start, min(rows, start + batch)):
+                state = STATES[i % len(STATES)]
+                items.append({"id": i + 1, "key": f"bench-{i}", "state": state,
+                              "title": f"Pengumuman uji beban nomor {i}", "klasifikasi": "berkala",
+                              "sasaran": "masyarakat", "channels": ["web", "print"],
+                              "priority": 9 if i % 50 == 0 else 1, "revision": 1,
+                              "author_id": ids["pelaksana1"],
+                              "created_at": now - timedelta(minutes=rows - i)})
+                if state in STEP:
+                    steps.append({"announcement_id": i + 1, "step": STEP[state], "revision": 1,
+                                  "started_at": now - timedelta(minutes=5),
+                                  "due_at": now + timedelta(minutes=i % 120 - 30)})
+            s.execute(insert(Announcement), items)
+            s.execute(insert(WorkflowStep), steps)
+
+
+async def _login_once(settings, user: str) -> tuple[float, float]:  # noqa: ANN001
+    """(app start → sign-in screen ready, Enter → home screen filled) in seconds."""
+    from kiosk.app import WartaKiosk
+    from shared.services import Warta
+
+    t0 = time.perf_counter()
+    app = WartaKiosk(settings, Warta(settings))
+    async with app.run_test(size=(120, 40)) as pilot:
+        while type(app.screen).__name__ != "LoginScreen" or not app.screen.query("#username"):
+            await pilot.pause(0.001)
+        launch = time.perf_counter() - t0
+        app.screen.query_one("#username").value = user
+        app.screen.query_one("#password").value = PASSWORD
+        app.screen.query_one("#password").focus()
+        t1 = time.perf_counter()
+        await pilot.press("enter")
+        while (type(app.screen).__name__ != "HomeScreen"
+               or app.screen.query_one("#waiting").row_count == 0):
+            await pilot.pause(0.001)
+        return launch, time.perf_counter() - t1
+
+
+COLD = """
+import time, asyncio
+t0 = time.perf_counter()
+from kiosk.app import WartaKiosk
+async def main():
+    app = WartaKiosk()
+    async with app.run_test(size=(80, 24)) as pilot:
+        while type(app.screen).__name__ != "LoginScreen" or not app.screen.query("#username"):
+            await pilot.pause(0.001)
+        print(time.perf_counter() - t0)
+asyncio.run(main())
+"""
+
+
+def cold_launch(home: Path) -> float:
+    """A new Python process: imports, app, sign-in screen (interpreter start excluded)."""
+    env = dict(os.environ, WARTA_HOME=str(home), PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", COLD], env=env, capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def measure(rows: int = 100_000, runs: int = 5) -> dict:
+    """Build the database once, then time ``runs`` launches and sign-ins; medians in seconds."""
+    from shared.config import Settings
+
+    home = Path(tempfile.mkdtemp(prefix="warta-kiosk-bench-")) / "var"
+    t = time.perf_counter()
+    build_home(home, rows)
+    build_s = time.perf_counter() - t
+    settings = Settings(home=home)
+    launches, logins = [], {"kabid1": [], "pelaksana1": []}
+    for _ in range(runs):
+        for user in logins:
+            launch, login = asyncio.run(_login_once(settings, user))
+            launches.append(launch)
+            logins[user].append(login)
+    cold = [cold_launch(home) for _ in range(runs)]
+    from shared.services import Warta
+
+    w = Warta(settings)
+    auth = []
+    for _ in range(runs):  # the password check alone (argon2id, parameters of shared.passwords)
+        t = time.perf_counter()
+        w.authenticate("kabid1", PASSWORD)
+        auth.append(time.perf_counter() - t)
+    return {"rows": rows, "runs": runs, "build_s": round(build_s, 2),
+            "launch_in_process_s": round(statistics.median(launches), 3),
+            "launch_cold_process_s": round(statistics.median(cold), 3),
+            "login_to_home_s": {u: round(statistics.median(v), 3) for u, v in logins.items()},
+            "login_to_home_max_s": round(max(max(v) for v in logins.values()), 3),
+            "authenticate_s": round(statistics.median(auth), 3),
+            "targets": TARGETS}
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = measure(args.rows, args.runs)
+    print(json.dumps(result, indent=None if args.json else 2))
+
+
+if __name__ == "__main__":
+    main()
