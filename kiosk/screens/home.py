@@ -59,9 +59,9 @@ class HomeScreen(WartaScreen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        """Read everything again (two workers: the lists, and the counts over every row)."""
+        """Read everything again: first what waits for the user, then (when that is shown) the
+        counts over every row, so the two do not compete for the database and the GIL."""
         self.call("home", self._load)
-        self.call("counts", self.w.state_counts, self.uid)
 
     def _load(self) -> dict:
         w, uid = self.w, self.uid
@@ -97,6 +97,7 @@ class HomeScreen(WartaScreen):
             disp.add_row(str(d["id"]), clip(d["instructions"], room), d["assignee"],
                          when_short(d["due_at"], self.tz),
                          Text(text, style="bold red" if overdue else ""), key=str(d["id"]))
+        self.call("counts", self.w.state_counts, self.uid)
         notices = [f"• {clip(n['message'], self.size.width - 4)}" for n in data["inbox"]]
         self.query_one("#inbox", Static).update("\n".join(notices) or _("Tidak ada pemberitahuan."))
 
