@@ -49,12 +49,32 @@ def fast_env(monkeypatch):
         monkeypatch.setenv(name, value)
 
 
+def delete_broker_topology(prefix: str, tiers: list[int] | None = None) -> None:
+    """Delete this test's queues and exchanges from the shared broker."""
+    import pika
+
+    from workers.transport.topology import delete
+
+    params = pika.URLParameters(BROKER_URL)
+    params.socket_timeout = params.blocked_connection_timeout = 10
+    try:
+        conn = pika.BlockingConnection(params)
+    except Exception:  # noqa: BLE001 - a broker gone down already has nothing to clean
+        return
+    try:
+        delete(conn.channel(), prefix, tiers or [1, 2, 10, 60, 300, 1800])
+    finally:
+        conn.close()
+
+
 @pytest.fixture(params=["embedded", "amqp"])
 def transport_kind(request, monkeypatch, fast_env):
     """Each behaviour once over the embedded transport and once over RabbitMQ."""
     if request.param == "amqp":
         request.applymarker(pytest.mark.broker)
         monkeypatch.setenv("WARTA_BROKER", require_broker())
+        prefix = os.environ["WARTA_AMQP_PREFIX"]
+        request.addfinalizer(lambda: delete_broker_topology(prefix))
     return request.param
 
 

@@ -16,11 +16,15 @@ pytestmark = pytest.mark.broker
 
 
 @pytest.fixture
-def amqp_home(monkeypatch, fast_env, template_home):  # noqa: ANN001, ANN201
-    """A demo home whose broker is the real RabbitMQ with a unique prefix."""
-    from tests.backbone.conftest import Home, require_broker
+def amqp_home(request, monkeypatch, fast_env, template_home):  # noqa: ANN001, ANN201
+    """A demo home whose broker is the real RabbitMQ with a unique prefix (deleted afterwards)."""
+    import os
+
+    from tests.backbone.conftest import Home, delete_broker_topology, require_broker
 
     monkeypatch.setenv("WARTA_BROKER", require_broker())
+    prefix = os.environ["WARTA_AMQP_PREFIX"]
+    request.addfinalizer(lambda: delete_broker_topology(prefix))
     return Home(template_home)
 
 

@@ -131,3 +131,13 @@ def declare(channel, prefix: str, tiers: list[int], delivery_limit: int) -> None
         channel.queue_declare(q["name"], durable=True, arguments=q["arguments"])
     for b in defs["bindings"]:
         channel.queue_bind(b["destination"], b["source"], routing_key=b["routing_key"])
+
+
+def delete(channel, prefix: str, tiers: list[int]) -> None:  # noqa: ANN001
+    """Delete every queue and exchange of ``prefix`` (tests and demos on a shared broker clean up
+    after themselves; quorum queues are not free)."""
+    defs = definitions(prefix, tiers, 1)
+    for q in defs["queues"]:
+        channel.queue_delete(q["name"])
+    for e in defs["exchanges"]:
+        channel.exchange_delete(e["name"])
