@@ -22,8 +22,11 @@ ASSETS = Path(__file__).resolve().parent
 FONTS = ASSETS / "fonts"
 SANS_REGULAR = FONTS / "NotoSans-Regular.ttf"
 SANS_BOLD = FONTS / "NotoSans-Bold.ttf"
-SERIF_REGULAR = FONTS / "NotoSerif-Regular.ttf"
-SERIF_BOLD = FONTS / "NotoSerif-Bold.ttf"
+# The printed notice embeds pre-subset copies of Noto Serif (Latin ranges an Indonesian notice
+# needs; made by ``make_subset.py`` from the full fonts next to them): fpdf2 parses the whole font
+# for every document, and the full one costs about 40 ms a PDF.
+SERIF_REGULAR = FONTS / "NotoSerif-Regular-subset.ttf"
+SERIF_BOLD = FONTS / "NotoSerif-Bold-subset.ttf"
 FONT_LICENCE = FONTS / "OFL.txt"
 EMBLEM = ASSETS / "emblem.png"
 
