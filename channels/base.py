@@ -48,6 +48,19 @@ class ChannelRenderer(ABC):
         """Render ``envelope`` (publish, update or revoke) and return the files it produced for this
         message (absolute paths under ``self.root``), which the receipt carries as proof."""
 
+    def sweep_temp(self) -> int:
+        """Remove temp files a killed process left behind (``atomic_write``'s ``.NAME.*.tmp``).
+        Called at worker start: one worker process owns a channel's output folder."""
+        removed = 0
+        for tmp in self.root.rglob(".*.tmp") if self.root.exists() else []:
+            tmp.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+    def maintain(self) -> list[Path]:
+        """Periodic upkeep while idle (e.g. expired slides leave the playlist); returns files changed."""
+        return []
+
     def health(self) -> list[str]:
         """Warnings for the start-up log and ``warta doctor`` (e.g. "audio off: no espeak-ng")."""
         return []

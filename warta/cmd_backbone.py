@@ -26,14 +26,11 @@ def _stop_on_signals() -> threading.Event:
 
 def _start(service: str):  # noqa: ANN202
     """Settings, backbone settings, logging and metrics of a service process."""
-    import logging
-
-    from shared.observability import configure_logging, serve_metrics
+    from shared.observability import start_observability
     from workers.settings import backbone_settings
 
     cfg = settings()
-    configure_logging(service, json_logs=getattr(cfg, "log_format", "json") == "json", level=logging.INFO)
-    serve_metrics(getattr(cfg, "metrics_port", 0), getattr(cfg, "metrics_host", "127.0.0.1"))
+    start_observability(service, cfg)
     return cfg, backbone_settings()
 
 

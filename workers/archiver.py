@@ -19,7 +19,7 @@ from shared.slug import proof_folder
 from shared.config import Settings
 from shared.messages import Kind, Receipt
 from shared.models import Announcement
-from shared.observability import get_logger
+from shared.observability import METRICS, get_logger
 from shared.services import Warta
 from shared.services.deliveries import ProofError
 from shared.timefmt import local
@@ -85,6 +85,7 @@ class Archiver:
 
     def handle(self, inc: Incoming) -> Settlement:
         """Apply one receipt (never raises for a bad one: it is logged and dropped)."""
+        METRICS.heartbeat.set_to_current_time()
         try:
             receipt = Receipt.model_validate_json(inc.body)
         except (ValidationError, ValueError) as exc:
@@ -105,5 +106,6 @@ class Archiver:
         """Consume receipts until ``stop``."""
         self.transport.declare()
         log.info("archiver_started", archive=str(self.settings.archive))
-        self.transport.serve([self.transport.names.receipts], self.handle, stop)
+        self.transport.serve([self.transport.names.receipts], self.handle, stop,
+                             idle=METRICS.heartbeat.set_to_current_time)
         log.info("archiver_stopped")

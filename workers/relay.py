@@ -94,6 +94,7 @@ class Relay:
         if published:
             log.info("published", rows=len(published))
         METRICS.outbox_lag.set(self.w.outbox_lag())
+        METRICS.heartbeat.set_to_current_time()
         return len(published)
 
     def run(self, stop: threading.Event) -> None:

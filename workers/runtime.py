@@ -60,16 +60,32 @@ class ChannelWorker:
         """Consume the channel's queues (urgent first) until ``stop``; the message in hand finishes."""
         for warning in self.renderer.health():
             self.log.warning("renderer_health", warning=warning)
+        swept = self.renderer.sweep_temp()
+        if swept:
+            self.log.warning("temp_files_removed", count=swept)
         transport.declare()
         self.log.info("worker_started", renderer=type(self.renderer).__name__,
                       queues=channel_queues(transport.names, self.channel))
-        transport.serve(channel_queues(transport.names, self.channel), self.handle, stop)
+        transport.serve(channel_queues(transport.names, self.channel), self.handle, stop,
+                        idle=self._idle)
         self.log.info("worker_stopped")
+
+    def _idle(self) -> None:
+        """Upkeep between messages, at most once a minute (playlist expiry, heartbeat)."""
+        METRICS.heartbeat.set_to_current_time()
+        now = time.monotonic()
+        if now - getattr(self, "_maintained", 0.0) >= 60:
+            self._maintained = now
+            try:
+                self.renderer.maintain()
+            except Exception as exc:  # noqa: BLE001 - upkeep must never stop the worker
+                self.log.warning("maintain_failed", error=repr(exc))
 
     # -- one message -------------------------------------------------------------------------------
 
     def handle(self, inc: Incoming) -> Settlement:
         """Decide what happens to one message (never raises for a bad message)."""
+        METRICS.heartbeat.set_to_current_time()
         log = self.log.bind(message_id=inc.message_id, deliveries=inc.deliveries)
         attempt = int(inc.headers.get(ATTEMPT, 0) or 0)
         try:

@@ -80,6 +80,10 @@ class VideotronRenderer(ChannelRenderer):
             remove_orphans(self.root, items, keep=set(produced))
         return produced or [outputs[0]]
 
+    def maintain(self) -> list[Path]:
+        """Drop expired announcements from the playlist files even when no message arrives."""
+        return self.refresh()
+
     def refresh(self, now: datetime | None = None) -> list[Path]:
         """Rebuild the playlist from the state alone (e.g. every minute, so expired announcements
         leave the playlist files even when no message arrives). Returns the output files."""

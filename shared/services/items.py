@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import datetime, time
 
@@ -26,8 +27,9 @@ CONTENT_FIELDS = ("title", "summary", "body", "klasifikasi", "sasaran", "channel
 
 
 def _clean(text: str | None) -> str:
-    # control characters other than newline and tab never belong in an announcement
-    return "".join(c for c in (text or "") if c in "\n\t" or ord(c) >= 32).strip()
+    # control characters (C0, DEL, C1) other than newline and tab never belong in an announcement
+    return "".join(c for c in (text or "")
+                   if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
 
 
 def validate_content(fields: dict) -> dict:

@@ -55,10 +55,7 @@ KIOSK = [
     ("kiosk-bad-window", {"daily_windows": [{"start": "25:99", "end": "08:00"}]}, "refused:"),
 ]
 CASES += [(cid, "kiosk", inp, exp) for cid, inp, exp in KIOSK]
-KNOWN_BUGS = {
-    "kiosk-del-only-title": "shared.services.items._clean keeps DEL (U+007F) and C1 controls "
-                            "(U+0080-U+009F): a title of only control characters is accepted",
-}
+KNOWN_BUGS: dict[str, str] = {}
 CASES.append(("kiosk-del-only-title", "kiosk", {"title": "\x7f\x85\x9b "}, "refused:Judul wajib diisi"))
 
 # -- envelopes: open_envelope ----------------------------------------------------------------------

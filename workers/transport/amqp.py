@@ -104,10 +104,15 @@ class AmqpTransport:
 
     def _declare(self, ch) -> None:  # noqa: ANN001
         try:
-            declare(ch, self.settings.amqp_prefix, self.bb.tiers, self.bb.delivery_limit)
+            declare(ch, self.settings.amqp_prefix, self.bb.tiers, self.bb.delivery_limit,
+                    passive=not self.settings.amqp_declare)
         except AMQPChannelError as exc:
             if "403" in repr(exc) or "ACCESS_REFUSED" in repr(exc):
                 raise FatalTransportError(f"Akun broker tidak berizin menyiapkan antrean: {exc!r}") from None
+            if "404" in repr(exc) or "NOT_FOUND" in repr(exc):
+                raise FatalTransportError(
+                    f"Topologi broker belum disiapkan (WARTA_AMQP_DECLARE=false): muat definisi "
+                    f"dari 'warta topology export' ke broker; {exc!r}") from None
             raise
 
     def declare(self) -> None:
@@ -164,7 +169,7 @@ class AmqpTransport:
                 return
             self.sessions += 1
             try:
-                _Session(self, conn, queues, handler, stop).run()
+                _Session(self, conn, queues, handler, stop, idle).run()
             except (AMQPError, ConnectionError, OSError) as exc:
                 if _fatal(exc):
                     raise FatalTransportError(f"Broker menolak akses: {exc!r}") from None
@@ -210,7 +215,10 @@ class AmqpTransport:
             return
         clean = {k: v for k, v in headers.items() if k not in BROKER_HEADERS + (CODE, REASON)}
         clean.update({ATTEMPT: 0, REDRIVEN: True, CHANNEL: channel})
-        ch.basic_publish(self.names.dispatch, routing_key(channel, props.priority or 0), body,
+        # through the shortest retry tier, which dead-letters into dispatch: only the relay may
+        # write to the dispatch exchange itself (least privilege)
+        ch.basic_publish(self.names.retry_exchange(self.bb.tiers[0]),
+                         routing_key(channel, props.priority or 0), body,
                          _props(props.message_id, props.priority or 0, clean), mandatory=True)
 
     def parked(self) -> list[dict]:
@@ -246,8 +254,9 @@ class _Session:
     """One connection's consume loop: connection thread + one handler thread."""
 
     def __init__(self, transport: AmqpTransport, conn, queues: list[str], handler: Handler,  # noqa: ANN001
-                 stop: threading.Event) -> None:
+                 stop: threading.Event, idle=None) -> None:  # noqa: ANN001
         self.t, self.conn, self.queues, self.handler, self.stop = transport, conn, queues, handler, stop
+        self.idle = idle
         self.ch = conn.channel()
         self.ch.confirm_delivery()
         self.ch.basic_qos(prefetch_count=transport.bb.prefetch)
@@ -271,12 +280,19 @@ class _Session:
     def handler_loop(self) -> None:
         while True:
             with self.cond:
-                while not self.heap and not self.closing:
+                if not self.heap and not self.closing:
                     self.cond.wait(0.5)
                 if self.closing:
                     return
-                _, _, inc = heapq.heappop(self.heap)
-                self.in_hand += 1
+                if not self.heap:
+                    inc = None
+                else:
+                    _, _, inc = heapq.heappop(self.heap)
+                    self.in_hand += 1
+            if inc is None:  # idle: upkeep on this (handler) thread, never the connection's
+                if self.idle:
+                    self.idle()
+                continue
             try:
                 result: Settlement | None = self.handler(inc)
             except Exception as exc:  # noqa: BLE001 - a bug: reject; the delivery limit bounds it

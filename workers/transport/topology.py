@@ -122,13 +122,18 @@ def definitions(prefix: str, tiers: list[int], delivery_limit: int, vhost: str =
             "bindings": bs, "policies": []}
 
 
-def declare(channel, prefix: str, tiers: list[int], delivery_limit: int) -> None:  # noqa: ANN001
-    """Declare the whole topology on a pika channel (idempotent: same names, same arguments)."""
+def declare(channel, prefix: str, tiers: list[int], delivery_limit: int,  # noqa: ANN001
+            passive: bool = False) -> None:
+    """Declare the whole topology on a pika channel (idempotent: same names, same arguments).
+    ``passive`` only checks that it exists: for least-privilege accounts without configure rights
+    (the definitions were loaded into the broker at boot)."""
     defs = definitions(prefix, tiers, delivery_limit)
     for e in defs["exchanges"]:
-        channel.exchange_declare(e["name"], exchange_type=e["type"], durable=True)
+        channel.exchange_declare(e["name"], exchange_type=e["type"], durable=True, passive=passive)
     for q in defs["queues"]:
-        channel.queue_declare(q["name"], durable=True, arguments=q["arguments"])
+        channel.queue_declare(q["name"], durable=True, arguments=q["arguments"], passive=passive)
+    if passive:
+        return
     for b in defs["bindings"]:
         channel.queue_bind(b["destination"], b["source"], routing_key=b["routing_key"])
 
