@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 from functools import lru_cache
 
 import segno
@@ -10,6 +11,9 @@ from PIL import Image, ImageDraw
 
 from channels.assets import font, logo_image
 from channels.videotron.layout import SlidePlan
+
+PNG_LEVEL = 3
+"""zlib level of slide PNGs: 3 is as fast as 1 on slides and a few per cent smaller."""
 
 
 @lru_cache(maxsize=32)
@@ -88,9 +92,25 @@ def draw_slide(plan: SlidePlan, logo_png_b64: str = "", url: str | None = None) 
     return img
 
 
-def png_bytes(img: Image.Image) -> bytes:
-    """PNG bytes of a slide. Compression level 3 is plenty for flat bands and text and keeps a Full
-    HD slide well inside its time budget; the output is deterministic for the same pixels."""
-    buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=3)
-    return buf.getvalue()
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(tag)))
+
+
+def png_bytes(img: Image.Image, level: int = PNG_LEVEL) -> bytes:
+    """Lossless PNG bytes of a slide (8-bit RGB), deterministic for the same pixels.
+
+    Written directly rather than with ``Image.save``: Pillow tries four PNG row filters on every
+    row and keeps the best, which is two thirds of its 35-40 ms on a Full HD slide and buys
+    nothing here: flat bands and text compress as well unfiltered (filter type 0), because deflate
+    finds the repeated pixels itself (same size within a few per cent, about 140 KiB). Unfiltered
+    rows plus zlib cost about 15 ms."""
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    width, height = img.size
+    raw = memoryview(img.tobytes())
+    stride = width * 3
+    rows = b"".join([part for start in range(0, len(raw), stride)
+                     for part in (b"\0", raw[start:start + stride])])
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
+            + _chunk(b"IDAT", zlib.compress(rows, level)) + _chunk(b"IEND", b""))
