@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import segno
 from fpdf import FPDF
@@ -94,14 +95,21 @@ def _fit_pt(pdf: NoticePDF, text: str, family: str, style: str, start: float, sm
     return smallest
 
 
-def _kop(pdf: NoticePDF, n: Notice) -> None:
-    logo, _ = logo_image(n.logo_png_b64)
-    size = 24.0
+@lru_cache(maxsize=8)
+def _logo_png(logo_png_b64: str) -> tuple[bytes, float]:
+    """The letterhead logo as clean PNG bytes and its width/height ratio, decoded once per logo
+    (a worker prints many notices of the same agency)."""
+    logo, _ = logo_image(logo_png_b64)
     buf = io.BytesIO()
     logo.save(buf, format="PNG")
-    ratio = logo.width / logo.height
+    return buf.getvalue(), logo.width / logo.height
+
+
+def _kop(pdf: NoticePDF, n: Notice) -> None:
+    png, ratio = _logo_png(n.logo_png_b64)
+    size = 24.0
     w, h = (size, size / ratio) if ratio >= 1 else (size * ratio, size)
-    pdf.image(buf, x=LEFT + (size - w) / 2, y=TOP + (size - h) / 2, w=w, h=h)
+    pdf.image(io.BytesIO(png), x=LEFT + (size - w) / 2, y=TOP + (size - h) / 2, w=w, h=h)
     x = LEFT + size + 3
     width = WIDTH - (size + 3) * 2  # centred between the logo and an equal right margin
     pdf.set_xy(x, TOP)
