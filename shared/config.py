@@ -100,7 +100,11 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         from zoneinfo import ZoneInfo
 
-        ZoneInfo(value)  # raises on an unknown zone
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(f"zona waktu '{value}' tidak dikenal; contoh: Asia/Jakarta (WIB), "
+                             "Asia/Makassar (WITA), Asia/Jayapura (WIT)") from None
         return value
 
     @property

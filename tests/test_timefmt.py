@@ -31,7 +31,7 @@ def test_roman_months():
 
 def test_unknown_zone_is_refused(monkeypatch):
     monkeypatch.setenv("WARTA_TIMEZONE", "Asia/Atlantis")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="zona waktu 'Asia/Atlantis' tidak dikenal"):
         Settings()
 
 
