@@ -103,3 +103,13 @@ def test_init_demo_json_lists_one_account_per_role(tmp_path):
     assert {u["role"] for u in users} == {"pelaksana", "kabid", "sekretaris", "kadis", "ppid", "admin"}
     assert all(len(u["password"]) >= 8 for u in users)
     assert oct((tmp_path / "home" / "demo-accounts.json").stat().st_mode)[-3:] == "600"
+
+
+def test_bad_configuration_names_the_variable_and_why():
+    from typer.testing import CliRunner
+
+    from warta.cli import app
+
+    result = CliRunner().invoke(app, ["item", "list"], env={"WARTA_TIMEZONE": "Asia/Atlantis"})
+    assert result.exit_code == 2
+    assert "WARTA_TIMEZONE" in result.stderr and "tidak dikenal" in result.stderr

@@ -18,10 +18,14 @@ from shared.i18n import _
 
 def settings() -> Settings:
     """Settings from the environment, with a readable error on a bad value."""
+    from pydantic import ValidationError
+
     try:
         return get_settings()
-    except Exception as exc:  # pydantic's ValidationError text is for developers; say it plainly
-        fail(_("Konfigurasi WARTA_* tidak sah: {err}", err=str(exc).splitlines()[0]), 2)
+    except ValidationError as exc:  # pydantic's text is for developers; name the variable and why
+        reasons = "; ".join(f"WARTA_{'_'.join(map(str, e['loc'])).upper()}: "
+                            f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors())
+        fail(_("Konfigurasi tidak sah: {err}", err=reasons), 2)
 
 
 def services():  # noqa: ANN201 - shared.services.Warta
