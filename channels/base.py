@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from abc import ABC, abstractmethod
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from shared.messages import Envelope
-from shared.slug import safe_slug  # noqa: F401 - re-exported for renderers
+from shared.messages import Envelope, Kind
+from shared.timefmt import aware
+from shared.slug import safe_slug, sha256_file  # noqa: F401 - re-exported for renderers
 
 
 class RenderError(Exception):
@@ -97,10 +98,12 @@ def atomic_write(path: Path, data: bytes) -> Path:
     return path
 
 
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def entry_date(envelope: Envelope, first_time: bool) -> datetime:
+    """The date a feed entry shows: the approval for a first publication, the revocation for a
+    revocation, and for a correction (or a republication) the newer of approval and dispatch."""
+    snap, created = envelope.announcement, aware(envelope.created_at)
+    if envelope.kind == Kind.PUBLISH and first_time:
+        return aware(snap.approved_at)
+    if envelope.kind == Kind.REVOKE:
+        return aware(snap.revoked_at or created)
+    return max(created, aware(snap.approved_at))

@@ -1,11 +1,13 @@
-"""File and folder names derived from user text, in one place so every side agrees: the web page
-of an announcement (its URL goes into QR codes on the approval side), the archive folder of its
-proofs (the archiver writes it, the monthly report links to it)."""
+"""File names and checksums, in one place so every side agrees: the web page of an announcement
+(its URL goes into QR codes on the approval side), the archive folder of its proofs (the archiver
+writes it, the monthly report links to it), and the sha256 every proof carries."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from pathlib import Path
 
 
 def safe_slug(text: str, limit: int = 60) -> str:
@@ -23,3 +25,12 @@ def item_page_name(number: str, title: str) -> str:
 def proof_folder(number: str | None) -> str:
     """The archive folder name of an announcement's proofs."""
     return safe_slug(number or "tanpa-nomor", 100)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from channels.base import ChannelRenderer, TransientRenderError, atomic_write, safe_slug
+from channels.base import ChannelRenderer, entry_date, TransientRenderError, atomic_write, safe_slug
 from channels.radio import script as scripts
 from channels.radio.audio import SpeechEngine, SpeechError, encode_mp3, engine_for
 from channels.radio.feed import feed_bytes
@@ -100,13 +100,7 @@ class RadioRenderer(ChannelRenderer):
 
     def _record(self, snap: AnnouncementSnapshot, env: Envelope, prev: dict | None,
                 doc: scripts.Script, audio: dict | None, files: list[Path]) -> dict:
-        created = aware(env.created_at)
-        if env.kind == Kind.PUBLISH and not prev:
-            updated = aware(snap.approved_at)
-        elif env.kind == Kind.REVOKE:
-            updated = aware(snap.revoked_at or created)
-        else:
-            updated = max(created, aware(snap.approved_at))  # a correction gets a new date
+        updated = entry_date(env, first_time=not prev)
         site = self.settings.site_public_url or self.settings.base_url
         return {
             "key": snap.key, "number": snap.number, "title": snap.title,

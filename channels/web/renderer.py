@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from channels.base import ChannelRenderer, atomic_write, safe_slug
+from channels.base import ChannelRenderer, entry_date, atomic_write, safe_slug
 from channels.web import cap, feeds, pages
 from channels.web.settings import DEFAULT_PUBLIC_URL, WebSettings
 from channels.web.state import FeedState
@@ -72,13 +72,7 @@ class WebRenderer(ChannelRenderer):
                 prev["revoked"] or snap.revision < prev["snap"]["revision"]):
             return prev  # a late publish/update must not resurrect or roll back the page
         page = prev["page"] if prev else pages.item_filename(snap.number, snap.title)
-        created = aware(env.created_at)
-        if env.kind == Kind.PUBLISH and not prev:
-            updated = aware(snap.approved_at)
-        elif env.kind == Kind.REVOKE:
-            updated = aware(snap.revoked_at or created)
-        else:
-            updated = max(created, aware(snap.approved_at))
+        updated = entry_date(env, first_time=not prev)
         return {
             "snap": snap.model_dump(mode="json"),
             "page": page,

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from shared.slug import sha256_file
+
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -34,15 +36,6 @@ def month_dir(archive: Path, month: str) -> Path:
     """``archive/YYYY/MM`` for a ``YYYY-MM`` month."""
     year, mon = parse_month(month)
     return Path(archive) / f"{year:04d}" / f"{mon:02d}"
-
-
-def sha256_file(path: Path) -> str:
-    """The sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def scan(folder: Path) -> dict[str, Path]:

@@ -69,6 +69,13 @@ def validate_content(fields: dict) -> dict:
     return out
 
 
+def _merged(rev: Revision, changes: dict) -> dict:
+    """The revision's content with the given (non-None) changes, validated."""
+    content = {k: getattr(rev, k) for k in CONTENT_FIELDS}
+    content.update({k: v for k, v in changes.items() if v is not None})
+    return validate_content(content)
+
+
 class ItemCommands:
     """Announcement commands (mixed into :class:`shared.services.Warta`)."""
 
@@ -214,9 +221,7 @@ class ItemCommands:
             actor, item = self._actor(s, actor_id), self._item(s, item_id, lock=True)
             check(Action.REVISE, item.state, actor.role)
             rev = self._current_rev(s, item)
-            content = {k: getattr(rev, k) for k in CONTENT_FIELDS}
-            content.update({k: v for k, v in changes.items() if v is not None})
-            content = validate_content(content)
+            content = _merged(rev, changes)
             if all(content[k] == getattr(rev, k) for k in CONTENT_FIELDS):
                 raise InvalidInput("Tidak ada perubahan")
             item.revision += 1
@@ -234,10 +239,7 @@ class ItemCommands:
         with self.tx() as s:
             actor, orig = self._actor(s, actor_id), self._item(s, item_id, lock=True)
             check(Action.CORRECT, orig.state, actor.role)
-            rev = self._current_rev(s, orig)
-            content = {k: getattr(rev, k) for k in CONTENT_FIELDS}
-            content.update({k: v for k, v in changes.items() if v is not None})
-            content = validate_content(content)
+            content = _merged(self._current_rev(s, orig), changes)
             item = Announcement(key=orig.key, state=State.DRAFT, title=content["title"],
                                 klasifikasi=content["klasifikasi"], sasaran=content["sasaran"],
                                 channels=content["channels"],
