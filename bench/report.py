@@ -18,7 +18,7 @@ def machine_line(res: dict) -> str:
     m = res["machine"]
     return (f"{m['date']}, {m['nproc']} cores, {m['memory_gib']} GiB, {m['cpu']}, Python {m['python']}, "
             f"RabbitMQ {m['rabbitmq']}; load average at start {m['loadavg']}, at end "
-            f"{m.get('loadavg_end')} (other engineers' suites were running)")
+            f"{m.get('loadavg_end')}")
 
 
 def table(res: dict) -> str:
@@ -61,9 +61,14 @@ def table(res: dict) -> str:
         rows.append(f"| (4) feed regeneration, 100,000 items | {_f(feeds['large']['median_s'] * 1000, ' ms')} "
                     f"| (same code) | ratio {feeds['ratio']:.2f} (≤ 1.5) |")
     kiosk = res.get("kiosk")
-    if kiosk:
-        rows.append(f"| (4) kiosk home over 100,000 announcements | "
-                    f"{kiosk.get('error') or kiosk} | | |")
+    if kiosk and kiosk.get("error"):
+        rows.append(f"| (4) kiosk over 100,000 announcements | {kiosk['error']} | | |")
+    elif kiosk:
+        rows.append(f"| (4) kiosk launch → sign-in screen, new process | "
+                    f"{kiosk['launch_cold_process_s']:.2f} s | (same code) | ≤ 1.0 s |")
+        for user, seconds in kiosk["login_to_home_s"].items():
+            rows.append(f"| (4) kiosk sign-in → home over {kiosk['rows']:,} announcements, {user} | "
+                        f"{seconds:.3f} s | (same code) | ≤ 0.3 s |")
     errors = [f"- {k}: {v['error']}" for k, v in res.items() if isinstance(v, dict) and "error" in v]
     return "\n".join(rows) + ("\n\nNot measured:\n" + "\n".join(errors) if errors else "")
 
