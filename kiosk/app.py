@@ -12,6 +12,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 
+from kiosk.format import name_case
 from shared.config import Settings, get_settings
 from shared.i18n import _
 from shared.timefmt import utcnow
@@ -52,7 +53,7 @@ class WartaKiosk(App[None]):
         """Show the sign-in screen, arm the idle lock, start the workers when asked."""
         from kiosk.screens.login import LoginScreen
 
-        self.sub_title = self.services.profile.unit.title()
+        self.sub_title = name_case(self.services.profile.unit)
         self.push_screen(LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle-lock")
         if self.with_workers:

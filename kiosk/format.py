@@ -134,3 +134,13 @@ DECISION_LABEL = {"submitted": "diajukan", "approved": "disetujui", "returned": 
 def decision_label(decision: str | None) -> str:
     """A step's decision as operators read it."""
     return _(DECISION_LABEL.get(decision, decision)) if decision else "—"
+
+
+_LOWER_WORDS = {"dan", "atau", "dari", "di", "ke", "untuk", "pada", "yang", "dengan"}
+
+
+def name_case(text: str) -> str:
+    """'DINAS KOMUNIKASI DAN INFORMATIKA' → 'Dinas Komunikasi dan Informatika' (Indonesian title
+    case: conjunctions and prepositions stay lower case after the first word)."""
+    words = text.lower().split()
+    return " ".join(w if i and w in _LOWER_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, Footer, Input, Label, Static
 
-from kiosk.format import role_label
+from kiosk.format import name_case, role_label
 from kiosk.screens.base import WartaScreen
 from shared.i18n import _
 
@@ -24,7 +24,7 @@ class LoginScreen(WartaScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
             yield Static(_("WARTA — Penyebarluasan Informasi Publik"), id="login-title")
-            yield Static(self.app.services.profile.unit.title(), id="login-agency")
+            yield Static(name_case(self.app.services.profile.unit), id="login-agency")
             yield Input(placeholder=_("Nama pengguna"), id="username")
             yield Input(placeholder=_("Kata sandi"), password=True, id="password")
             with Horizontal(id="login-actions"):
