@@ -29,12 +29,13 @@ def all_keys() -> list[tuple[str, str, str]]:
     from kiosk.screens.items import ItemListScreen
     from kiosk.screens.login import LoginScreen
     from kiosk.screens.monitor import MonitorScreen
+    from kiosk.screens.records import RecordsScreen
     from kiosk.screens.review import ReviewScreen
 
     places = [(_("Semua layar"), WartaKiosk), (_("Masuk"), LoginScreen), (_("Beranda"), HomeScreen),
               (_("Daftar/Cari"), ItemListScreen), (_("Editor"), EditorScreen),
               (_("Pemeriksaan"), ReviewScreen), (_("Detail"), DetailScreen),
-              (_("Pemantauan"), MonitorScreen)]
+              (_("Pemantauan"), MonitorScreen), (_("Rekap & Arsip"), RecordsScreen)]
     rows = []
     for where, cls in places:
         for b in cls.BINDINGS:

@@ -24,6 +24,7 @@ class HomeScreen(WartaScreen):
         Binding("a", "assign", _("Disposisi")),
         Binding("d", "list", _("Daftar/Cari")),
         Binding("m", "monitor", _("Pemantauan")),
+        Binding("p", "records", _("Rekap & Arsip")),
         Binding("r", "reload", _("Muat ulang"), show=False),
     ]
 
@@ -152,3 +153,17 @@ class HomeScreen(WartaScreen):
         from kiosk.screens.monitor import MonitorScreen
 
         self.app.push_screen(MonitorScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Rekap & Arsip is offered to the PPID and the Kepala Dinas only (absent for others)."""
+        if action == "records":
+            from kiosk.screens.records import RECORDS_ROLES
+
+            return self.user.get("role") in RECORDS_ROLES
+        return True
+
+    def action_records(self) -> None:
+        """The DIP, the monthly report and the sealed archive (PPID, Kepala Dinas)."""
+        from kiosk.screens.records import RecordsScreen
+
+        self.app.push_screen(RecordsScreen())

@@ -1,0 +1,299 @@
+"""Rekap & Arsip (PPID and Kepala Dinas): the month's DIP with its proposals (propose, accept,
+reject, establish with an SK number, export), the monthly report's summary (export), and the
+sealed archive (close, verify). Every service call runs in a thread worker (see base.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from kiosk.format import clip, klas_label, role_label
+from kiosk.screens.base import WartaScreen
+from kiosk.screens.records_parts import (ChoiceDialog, InputDialog, report_channels, report_sla,
+                                         report_totals, verify_text)
+from shared.errors import WartaError
+from shared.i18n import _
+from shared.records import month_of, parse_month
+from shared.workflow import Role
+
+RECORDS_ROLES = (Role.PPID, Role.KADIS)
+"""Who may open the screen; each action's own rule is enforced by the services."""
+
+STATUS_STYLE = {"usulan": "bold yellow", "diterima": "green"}
+STATUS_TEXT = {"usulan": _("usulan"), "diterima": _("diterima"), "ditolak": _("ditolak")}
+
+
+class RecordsScreen(WartaScreen):
+    """The PPID's records of one month."""
+
+    BINDINGS = [
+        Binding("escape", "back", _("Kembali")),
+        Binding("b", "month", _("Bulan")),
+        Binding("u", "propose", _("Usulkan DIP")),
+        Binding("t", "accept", _("Terima")),
+        Binding("x", "reject", _("Tolak")),
+        Binding("s", "establish", _("Tetapkan SK")),
+        Binding("e", "export_dip", _("Ekspor DIP")),
+        Binding("l", "export_report", _("Ekspor laporan")),
+        Binding("a", "close_archive", _("Tutup arsip")),
+        Binding("v", "verify", _("Periksa arsip")),
+        Binding("r", "reload", _("Muat ulang"), show=False),
+    ]
+
+    def __init__(self, month: str | None = None) -> None:
+        super().__init__()
+        self.month = month or ""
+        self.rows: dict[str, dict] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.top_bar(_("Rekap & Arsip")), classes="topbar")
+        with Horizontal(id="records-month-row"):
+            yield Label(_("Bulan (TTTT-BB):"), classes="section")
+            yield Input(id="records-month", max_length=7, restrict=r"[0-9-]*")
+            yield Static("", id="dip-state")
+        yield Label(_("Daftar Informasi Publik"), classes="section")
+        yield DataTable(id="dip", cursor_type="row", zebra_stripes=True)
+        yield Label(_("Laporan bulanan"), classes="section")
+        yield Static(_("Memuat…"), id="report-totals", classes="hint")
+        with Horizontal(id="report-panels"):
+            yield Static("", id="report-channels")
+            yield Static("", id="report-sla")
+        yield Label(_("Arsip bersegel"), classes="section")
+        yield Static(_("Tekan v untuk memeriksa segel arsip bulan ini, a untuk menutupnya."),
+                     id="archive-state", classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Refuse other roles with the reason; otherwise columns and the first load."""
+        role = self.user.get("role", "")
+        if role not in RECORDS_ROLES:
+            self.notify(_("Rekap & Arsip hanya untuk PPID dan Kepala Dinas; Anda masuk sebagai {r}.",
+                          r=role_label(role)), title=_("Ditolak"), severity="error", timeout=8)
+            self.app.pop_screen()
+            return
+        self.month = self.month or month_of(self.app.clock(), self.tz)
+        self.query_one("#records-month", Input).value = self.month
+        self.room = max(20, self.app.size.width - 46)
+        self.query_one("#dip", DataTable).add_columns(
+            (_("No.")), _("Status"), _("Jenis"), _("Ringkasan isi informasi"), _("Bentuk"))
+        self.query_one("#dip", DataTable).focus()
+        self.action_reload()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        """Read the month's DIP and report again (two workers: the report is the slower one)."""
+        self.call("dip", self._load_dip, self.month)
+        self.call("report", self.w.monthly_report, self.month)
+
+    def _load_dip(self, month: str) -> dict:
+        established = next((v for v in self.w.dip_versions() if v["month"] == month), None)
+        return {"entries": self.w.dip_entries(month), "established": established}
+
+    def show_dip(self, data: dict) -> None:
+        """Proposals first (they wait for a decision), then the register."""
+        table = self.query_one("#dip", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        entries = data["entries"]
+        self.rows = {}
+        for e in entries["proposals"] + entries["register"]:
+            self.rows[str(e["id"])] = e
+            table.add_row(str(e["id"]), Text(STATUS_TEXT.get(e["status"], e["status"]), style=STATUS_STYLE.get(e["status"], "")),
+                          klas_label(e["jenis"]), clip(e["ringkasan"], self.room),
+                          "/".join(e["bentuk"]), key=str(e["id"]))
+        if self.rows:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+        else:
+            table.add_row("", "", "", _("Belum ada baris DIP; tekan u untuk mengusulkan dari "
+                                        "pengumuman yang disetujui."), "")
+        est = data["established"]
+        state = (Text(_("Ditetapkan: SK {sk} ({n} baris)", sk=est["sk_number"], n=est["entries"]),
+                      style="bold green") if est else
+                 Text(_("Rancangan · {u} usulan menunggu telaah · {d} baris diterima",
+                        u=len(entries["proposals"]), d=len(entries["register"])), style="yellow"))
+        self.query_one("#dip-state", Static).update(state)
+
+    def show_report(self, data: dict) -> None:
+        """The summary: totals, counts per channel, SLA compliance per step."""
+        self.query_one("#report-totals", Static).update(report_totals(data))
+        self.query_one("#report-channels", Static).update(report_channels(data))
+        self.query_one("#report-sla", Static).update(report_sla(data))
+
+    def failed_report(self, error: str) -> None:
+        """The report could not be read: say why where it would be."""
+        self.query_one("#report-totals", Static).update(Text(error, style="bold red"))
+        self.notify(error, title=_("Ditolak"), severity="error", timeout=8)
+
+    # -- month -----------------------------------------------------------------------------------
+
+    def action_month(self) -> None:
+        """Type another month."""
+        self.query_one("#records-month", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """A valid YYYY-MM loads that month; anything else is refused with the expected form."""
+        value = event.value.strip()
+        try:
+            parse_month(value)
+        except WartaError as exc:
+            self.notify(str(exc), title=_("Ditolak"), severity="error", timeout=8)
+            return
+        self.month = value
+        self.query_one("#archive-state", Static).update(
+            _("Tekan v untuk memeriksa segel arsip bulan ini, a untuk menutupnya."))
+        self.query_one("#dip", DataTable).focus()
+        self.action_reload()
+
+    # -- DIP -------------------------------------------------------------------------------------
+
+    def action_propose(self) -> None:
+        """Proposals from the announcements approved in the month."""
+        self.call("propose", self.w.propose_dip_entries, self.month, self.user.get("username", ""))
+
+    def show_propose(self, count: int) -> None:
+        """Say how many were proposed."""
+        self.notify(_("{n} usulan DIP baru dari pengumuman yang disetujui.", n=count) if count else
+                    _("Tidak ada usulan baru: semua pengumuman bulan ini sudah diusulkan."))
+        self.call("dip", self._load_dip, self.month)
+
+    def _selected(self) -> dict | None:
+        table = self.query_one("#dip", DataTable)
+        if not self.rows or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.rows.get(key or "")
+
+    def _selected_proposal(self) -> dict | None:
+        entry = self._selected()
+        if entry is None or entry["status"] != "usulan":
+            self.notify(_("Pilih baris berstatus usulan terlebih dahulu."), severity="warning")
+            return None
+        return entry
+
+    def action_accept(self) -> None:
+        """Accept the selected proposal into the register."""
+        entry = self._selected_proposal()
+        if entry:
+            self.call("review", self.w.review_dip_entry, self.uid, entry["id"], True)
+
+    def action_reject(self) -> None:
+        """Reject the selected proposal; a reason is required."""
+        entry = self._selected_proposal()
+        if entry is None:
+            return
+        from kiosk.dialogs.note import NoteDialog
+
+        self.app.push_screen(NoteDialog(
+            _("Tolak usulan DIP #{id}. Tulis alasannya:", id=entry["id"]),
+            _("Penolakan usulan DIP wajib disertai alasan"), _("Tolak")),
+            lambda note: self._rejected(entry["id"], note))
+
+    def _rejected(self, entry_id: int, note: str | None) -> None:
+        if note:
+            self.call("review", self.w.review_dip_entry, self.uid, entry_id, False, note)
+
+    def show_review(self, row: dict) -> None:
+        """The decision was recorded."""
+        self.notify(_("Usulan DIP #{id} {s}.", id=row["id"], s=STATUS_TEXT.get(row["status"], row["status"])))
+        self.call("dip", self._load_dip, self.month)
+
+    def action_establish(self) -> None:
+        """Penetapan: ask for the SK number."""
+        self.app.push_screen(InputDialog(
+            _("Tetapkan DIP bulan {m}. Nomor SK penetapan:", m=self.month),
+            _("Nomor SK penetapan DIP wajib diisi"), _("Tetapkan"),
+            placeholder="188.4/…/PPID/2026"), self._established)
+
+    def _established(self, sk: str | None) -> None:
+        if sk:
+            self.call("establish", self.w.establish_dip, self.uid, self.month, sk)
+
+    def show_establish(self, result: dict) -> None:
+        """The month is frozen under the SK."""
+        self.notify(_("DIP {m} ditetapkan dengan SK {sk}: {n} baris.", m=result["month"],
+                      sk=result["sk_number"], n=result["entries"]))
+        self.call("dip", self._load_dip, self.month)
+
+    def action_export_dip(self) -> None:
+        """Export the DIP (established version, or the draft) in a chosen format."""
+        self.app.push_screen(ChoiceDialog(_("Ekspor DIP bulan {m} sebagai:", m=self.month),
+                                          [("xlsx", "XLSX"), ("csv", "CSV"), ("pdf", "PDF")]),
+                             lambda fmt: self._export(fmt, "dip"))
+
+    def action_export_report(self) -> None:
+        """Export the monthly report."""
+        self.app.push_screen(ChoiceDialog(_("Ekspor laporan bulan {m} sebagai:", m=self.month),
+                                          [("pdf", "PDF"), ("xlsx", "XLSX")]),
+                             lambda fmt: self._export(fmt, "report"))
+
+    def export_path(self, what: str, fmt: str) -> Path:
+        """``$WARTA_HOME/exports/dip-2026-09.xlsx``."""
+        name = "dip" if what == "dip" else "laporan-bulanan"
+        return (Path(self.app.settings.home) / "exports" / f"{name}-{self.month}.{fmt}").resolve()
+
+    def _export(self, fmt: str | None, what: str) -> None:
+        if not fmt:
+            return
+        path = self.export_path(what, fmt)
+        fn = self.w.export_dip if what == "dip" else self.w.export_monthly_report
+
+        def job() -> Path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return fn(self.month, fmt, path)
+
+        self.call("export", job)
+
+    def show_export(self, path: Path) -> None:
+        """Show where the file is."""
+        self.last_export = Path(path)
+        self.notify(_("Berkas tersimpan: {p}", p=str(path)), timeout=12)
+
+    # -- archive ---------------------------------------------------------------------------------
+
+    def action_close_archive(self) -> None:
+        """Seal the month's archive folder, after confirmation."""
+        from kiosk.dialogs.confirm import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog(
+            _("Tutup arsip bulan {m}?\n\nSemua berkas di folder arsip bulan itu disegel dengan "
+              "manifest bertanda tangan; segel tidak dapat dibuka lagi.", m=self.month),
+            _("Tutup & segel")), self._close_confirmed)
+
+    def _close_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self.call("close", self.w.close_archive, self.month, self.user.get("username", ""))
+
+    def show_close(self, result: dict) -> None:
+        """Sealed: how many files, where."""
+        msg = _("Arsip {m} disegel: {n} berkas di {d}.", m=result["month"], n=result["files"],
+                d=result["folder"])
+        self.query_one("#archive-state", Static).update(Text(msg, style="bold green"))
+        self.notify(msg)
+
+    def action_verify(self) -> None:
+        """Check the seal and every file."""
+        self.query_one("#archive-state", Static).update(_("Memeriksa…"))
+        self.call("verify", self.w.verify_archive, self.month)
+
+    def show_verify(self, result: dict) -> None:
+        """All well, or each changed, missing and extra file."""
+        self.last_verify = result
+        self.query_one("#archive-state", Static).update(verify_text(result))
+        if not result["ok"]:
+            self.notify(_("Arsip {m} tidak utuh; lihat daftar berkas.", m=self.month),
+                        title=_("Arsip"), severity="error", timeout=8)
+
+    def failed_verify(self, error: str) -> None:
+        """Not sealed (or unreadable): the reason, in the panel and as a red notice."""
+        self.query_one("#archive-state", Static).update(Text(error, style="bold red"))
+        self.notify(error, title=_("Ditolak"), severity="error", timeout=8)
+
+    def action_back(self) -> None:
+        """Back to the home screen."""
+        self.app.pop_screen()

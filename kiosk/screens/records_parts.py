@@ -1,0 +1,142 @@
+"""Parts of the Rekap & Arsip screen: the small dialogs it asks with (an SK number, an export
+format) and the pure text of its report and archive panels (no database, no widgets touched)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from kiosk.format import clip
+from shared.i18n import _
+
+
+class InputDialog(ModalScreen[str | None]):
+    """Ask for one line (e.g. the SK number); refuses an empty one with the reason."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
+
+    def __init__(self, title: str, required: str, send: str | None = None,
+                 placeholder: str = "") -> None:
+        super().__init__()
+        self.title_text, self.required = title, required
+        self.send = send or _("Simpan")
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-text")
+            yield Input(id="line", placeholder=self.placeholder)
+            yield Label("", id="line-error", classes="error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.send, variant="primary", id="send")
+                yield Button(_("Batal"), id="cancel")
+
+    def on_mount(self) -> None:
+        """Start typing at once."""
+        self.query_one("#line", Input).focus()
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter sends."""
+        self.action_send()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Send or cancel."""
+        if event.button.id == "send":
+            self.action_send()
+        else:
+            self.dismiss(None)
+
+    def action_send(self) -> None:
+        """Dismiss with the text, unless it is empty."""
+        text = self.query_one("#line", Input).value.strip()
+        if not text:
+            self.query_one("#line-error", Label).update(self.required)
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        """Nothing is sent."""
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Pick one of a few choices (an export format); dismisses its value or None."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question, self.choices = question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                for value, label in self.choices:
+                    yield Button(label, variant="primary", id=f"choice-{value}")
+                yield Button(_("Batal"), id="cancel")
+
+    def on_mount(self) -> None:
+        """The first choice has the focus."""
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Answer with the chosen value."""
+        bid = event.button.id or ""
+        self.dismiss(bid.removeprefix("choice-") if bid.startswith("choice-") else None)
+
+    def action_cancel(self) -> None:
+        """Nothing chosen."""
+        self.dismiss(None)
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+def report_totals(data: dict) -> str:
+    """One line: what the month approved and how its deliveries went."""
+    t = data["totals"]
+    return _("{label}: {a} disetujui, {d} tersebar, {r} dicabut · pengiriman {n}: {c} terkonfirmasi, "
+             "{f} gagal, {p} diparkir, {u} ulang", label=data["label"], a=t["approved"],
+             d=t["disseminated"], r=t["revoked"], n=t["deliveries"], c=t["confirmed"],
+             f=t["failed"], p=t["parked"], u=t["retries"])
+
+
+def report_channels(data: dict) -> Text:
+    """Counts per channel, one line each."""
+    text = Text(_("Kanal       Jml  OK  Gagal Parkir") + "\n", style="bold")
+    for c in data["channels"]:
+        bad = c["failed"] or c["parked"]
+        text.append(f"{clip(c['label'], 10):<10} {c['total']:>4} {c['confirmed']:>3} {c['failed']:>6} "
+                    f"{c['parked']:>6}\n", style="red" if bad else "")
+    return text
+
+
+def report_sla(data: dict) -> Text:
+    """SLA compliance per SOP step: met / decided, the share, median against the target."""
+    text = Text(_("Tahap SOP        Tepat   Median/target") + "\n", style="bold")
+    for s in data["sla"]:
+        median = "—" if s["median_min"] is None else f"{s['median_min']:.0f}"
+        late = s["share"] is not None and s["share"] < 1
+        text.append(f"{clip(s['label'], 16):<16} {s['met']}/{s['n']} {_pct(s['share']):>4}  "
+                    f"{median}/{s['target_min']} {_('mnt')}\n", style="red" if late else "")
+    return text
+
+
+def verify_text(result: dict) -> Text:
+    """The archive check: all well in green, or every changed, missing and extra file in red."""
+    if result["ok"]:
+        return Text(_("✓ Arsip {m} utuh: {n} berkas cocok dengan segel, tanda tangan sah.",
+                      m=result["month"], n=result["checked"]), style="bold green")
+    text = Text(_("✗ Arsip {m} TIDAK utuh:", m=result["month"]) + "\n", style="bold red")
+    if result.get("problem"):
+        text.append(result["problem"] + "\n", style="red")
+    for label, key in ((_("diubah"), "changed"), (_("hilang"), "missing"), (_("tambahan"), "extra")):
+        for path in result[key]:
+            text.append(f"{label}: {path}\n", style="red")
+    return text
