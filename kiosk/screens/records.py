@@ -31,17 +31,18 @@ STATUS_TEXT = {"usulan": _("usulan"), "diterima": _("diterima"), "ditolak": _("d
 class RecordsScreen(WartaScreen):
     """The PPID's records of one month."""
 
+    # short descriptions: the footer holds all eight actions at 80 columns (F1 lists them too)
     BINDINGS = [
-        Binding("escape", "back", _("Kembali")),
-        Binding("b", "month", _("Bulan")),
-        Binding("u", "propose", _("Usulkan DIP")),
+        Binding("escape", "back", _("Kembali"), show=False),
+        Binding("b", "month", _("Bulan"), show=False),
+        Binding("u", "propose", _("Usulkan")),
         Binding("t", "accept", _("Terima")),
         Binding("x", "reject", _("Tolak")),
-        Binding("s", "establish", _("Tetapkan SK")),
-        Binding("e", "export_dip", _("Ekspor DIP")),
-        Binding("l", "export_report", _("Ekspor laporan")),
-        Binding("a", "close_archive", _("Tutup arsip")),
-        Binding("v", "verify", _("Periksa arsip")),
+        Binding("s", "establish", _("Tetapkan")),
+        Binding("e", "export_dip", _("Ekspor")),
+        Binding("l", "export_report", _("Laporan")),
+        Binding("a", "close_archive", _("Segel")),
+        Binding("v", "verify", _("Periksa")),
         Binding("r", "reload", _("Muat ulang"), show=False),
     ]
 
@@ -53,7 +54,7 @@ class RecordsScreen(WartaScreen):
     def compose(self) -> ComposeResult:
         yield Static(self.top_bar(_("Rekap & Arsip")), classes="topbar")
         with Horizontal(id="records-month-row"):
-            yield Label(_("Bulan (TTTT-BB):"), classes="section")
+            yield Label(_("Bulan (b):"), classes="section")
             yield Input(id="records-month", max_length=7, restrict=r"[0-9-]*")
             yield Static("", id="dip-state")
         yield Label(_("Daftar Informasi Publik"), classes="section")
@@ -66,7 +67,7 @@ class RecordsScreen(WartaScreen):
         yield Label(_("Arsip bersegel"), classes="section")
         yield Static(_("Tekan v untuk memeriksa segel arsip bulan ini, a untuk menutupnya."),
                      id="archive-state", classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         """Refuse other roles with the reason; otherwise columns and the first load."""
@@ -78,10 +79,13 @@ class RecordsScreen(WartaScreen):
             return
         self.month = self.month or month_of(self.app.clock(), self.tz)
         self.query_one("#records-month", Input).value = self.month
-        self.room = max(20, self.app.size.width - 46)
-        self.query_one("#dip", DataTable).add_columns(
-            (_("No.")), _("Status"), _("Jenis"), _("Ringkasan isi informasi"), _("Bentuk"))
-        self.query_one("#dip", DataTable).focus()
+        # fixed widths from the terminal's width: the summary gets what is left
+        self.room = room = max(20, self.app.size.width - 50)
+        table = self.query_one("#dip", DataTable)
+        for label, width in ((_("No."), 3), (_("Status"), 8), (_("Jenis"), 11),
+                             (_("Ringkasan isi informasi"), room), (_("Bentuk"), 16)):
+            table.add_column(label, width=width)
+        table.focus()
         self.action_reload()
 
     # -- loading ---------------------------------------------------------------------------------
@@ -115,7 +119,7 @@ class RecordsScreen(WartaScreen):
         est = data["established"]
         state = (Text(_("Ditetapkan: SK {sk} ({n} baris)", sk=est["sk_number"], n=est["entries"]),
                       style="bold green") if est else
-                 Text(_("Rancangan · {u} usulan menunggu telaah · {d} baris diterima",
+                 Text(_("Rancangan: {u} usulan, {d} diterima",
                         u=len(entries["proposals"]), d=len(entries["register"])), style="yellow"))
         self.query_one("#dip-state", Static).update(state)
 
