@@ -8,13 +8,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
+import tempfile
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from channels.base import atomic_write, sha256_file
+from channels.base import sha256_file
 from shared.slug import proof_folder
 from shared.config import Settings
 from shared.messages import Kind, Receipt
@@ -23,6 +26,7 @@ from shared.observability import METRICS, get_logger
 from shared.services import Warta
 from shared.services.deliveries import ProofError
 from shared.timefmt import local
+from workers.settings import BackboneSettings, backbone_settings
 from workers.transport import Incoming, Settlement, Transport
 
 log = get_logger(service_part="archiver")
@@ -42,64 +46,183 @@ def _safe_name(name: str) -> str:
     return str(path)
 
 
+@dataclass
+class StagedProof:
+    """A proof written to temp files (fsynced); ``install`` renames them into place."""
+
+    key: tuple
+    stored: list[dict] = field(default_factory=list)
+    digest: str = ""
+    moves: list[tuple[Path, Path]] = field(default_factory=list)
+
+    def install(self) -> tuple[list[dict], str]:
+        """Rename every file into place (manifest last); returns (artifacts, manifest sha256)."""
+        for tmp, target in self.moves:
+            os.replace(tmp, target)
+        self.moves = []
+        return self.stored, self.digest
+
+    def discard(self) -> None:
+        """Remove the temp files (the receipt was not applied)."""
+        for tmp, _ in self.moves:
+            tmp.unlink(missing_ok=True)
+        self.moves = []
+
+
+def _proof_key(item, r: Receipt) -> tuple:  # noqa: ANN001
+    """What the proof's content depends on besides the receipt (staged vs. applied must agree)."""
+    return (item.id, item.number, item.key, item.title, r.message_id)
+
+
+def _staged_write(target: Path, data: bytes) -> Path:
+    """``data`` in a fsynced temp file next to ``target`` (same folder, so the rename is atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o644)  # read by others, as atomic_write's files
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _fsync_path(path: Path) -> None:
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
 class Archiver:
     """Receipts → deliveries and archive."""
 
-    def __init__(self, settings: Settings, transport: Transport) -> None:
+    def __init__(self, settings: Settings, transport: Transport,
+                 bb: BackboneSettings | None = None) -> None:
         self.settings, self.transport = settings, transport
+        self.bb = bb or backbone_settings()
         self.w = Warta(settings)
 
     def file_proof(self, item: Announcement, r: Receipt) -> tuple[list[dict], str]:
         """Write the artifacts and manifest; checksums are verified before anything counts."""
+        return self.prepare_proof(item, r).install()
+
+    def prepare_proof(self, item, r: Receipt) -> "StagedProof":  # noqa: ANN001
+        """Write (and fsync) the proof of ``r`` as temp files next to their final names; nothing
+        is visible under the final names until :meth:`StagedProof.install`. Raises
+        :class:`ProofError` on a checksum mismatch (the temp files are removed)."""
         folder = proof_dir(self.settings.archive, item.number or r.number, str(r.channel), r.kind,
                            r.at, self.settings.timezone)
-        files, stored = [], []
-        for a in r.artifacts:
-            name = _safe_name(a.name)
-            target = folder / name
-            if a.data_b64 is not None:
-                data = base64.b64decode(a.data_b64)
-                if hashlib.sha256(data).hexdigest() != a.sha256:
-                    raise ProofError(f"Checksum {name} tidak cocok dengan tanda terima")
-                atomic_write(target, data)
-            elif a.ref and Path(a.ref).is_file():  # large file on this machine: copy it
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(a.ref, target)
-                if sha256_file(target) != a.sha256:
-                    target.unlink()
-                    raise ProofError(f"Checksum {name} tidak cocok dengan tanda terima")
-            else:  # large file on another machine: the manifest keeps the reference
-                stored.append({"name": name, "size": a.size, "sha256": a.sha256, "ref": a.ref})
-                continue
-            files.append({"path": name, "sha256": a.sha256, "size": a.size})
-            stored.append({"name": name, "size": a.size, "sha256": a.sha256,
-                           "path": str(target.relative_to(self.settings.archive))})
-        manifest = {"files": files, "references": [s for s in stored if "ref" in s],
-                    "number": item.number, "announcement_id": item.id, "key": item.key,
-                    "title": item.title, "channel": str(r.channel), "kind": str(r.kind),
-                    "outcome": str(r.outcome), "message_id": r.message_id,
-                    "confirmed_at": r.at.isoformat(), "host": r.host, "attempt": r.attempt}
-        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-        atomic_write(folder / "manifest.json", data)
-        return stored, hashlib.sha256(data).hexdigest()
+        staged = StagedProof(key=_proof_key(item, r))
+        try:
+            files = []
+            for a in r.artifacts:
+                name = _safe_name(a.name)
+                target = folder / name
+                if a.data_b64 is not None:
+                    data = base64.b64decode(a.data_b64)
+                    if hashlib.sha256(data).hexdigest() != a.sha256:
+                        raise ProofError(f"Checksum {name} tidak cocok dengan tanda terima")
+                    staged.moves.append((_staged_write(target, data), target))
+                elif a.ref and Path(a.ref).is_file():  # large file on this machine: copy it
+                    tmp = _staged_write(target, b"")
+                    staged.moves.append((tmp, target))
+                    shutil.copyfile(a.ref, tmp)
+                    if sha256_file(tmp) != a.sha256:
+                        raise ProofError(f"Checksum {name} tidak cocok dengan tanda terima")
+                    _fsync_path(tmp)
+                else:  # large file on another machine: the manifest keeps the reference
+                    staged.stored.append({"name": name, "size": a.size, "sha256": a.sha256, "ref": a.ref})
+                    continue
+                files.append({"path": name, "sha256": a.sha256, "size": a.size})
+                staged.stored.append({"name": name, "size": a.size, "sha256": a.sha256,
+                                      "path": str(target.relative_to(self.settings.archive))})
+            manifest = {"files": files, "references": [s for s in staged.stored if "ref" in s],
+                        "number": item.number, "announcement_id": item.id, "key": item.key,
+                        "title": item.title, "channel": str(r.channel), "kind": str(r.kind),
+                        "outcome": str(r.outcome), "message_id": r.message_id,
+                        "confirmed_at": r.at.isoformat(), "host": r.host, "attempt": r.attempt}
+            data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            staged.moves.append((_staged_write(folder / "manifest.json", data), folder / "manifest.json"))
+            staged.digest = hashlib.sha256(data).hexdigest()
+        except BaseException:
+            staged.discard()
+            raise
+        return staged
+
+    def handle_batch(self, batch: list[Incoming]) -> list[Settlement]:
+        """Apply several receipts in one database transaction; every message is settled (acked)
+        only after that transaction committed. A bad receipt is logged and dropped as in
+        :meth:`handle`; a database failure raises, and the transport requeues the whole batch."""
+        METRICS.heartbeat.set_to_current_time()
+        receipts = []
+        for inc in batch:
+            receipt = self._decode(inc)
+            if receipt is not None:
+                receipts.append(receipt)
+        results = self._apply_staged(receipts) if receipts else []
+        for receipt, result in zip(receipts, results):
+            self._log_result(receipt, result)
+        return [Settlement() for _ in batch]
+
+    def _apply_staged(self, receipts: list[Receipt]) -> list[str | ProofError]:
+        """Stage (write + fsync) the proofs the batch will need BEFORE taking the database's write
+        lock, then apply every receipt in one transaction, in which a staged proof is only renamed
+        into place when its receipt is applied; the rest are discarded."""
+        staged: dict[str, StagedProof | ProofError] = {}
+        for receipt, item in zip(receipts, self.w.receipts_to_file(receipts)):
+            if item is not None and receipt.message_id not in staged:
+                try:
+                    staged[receipt.message_id] = self.prepare_proof(item, receipt)
+                except ProofError as exc:
+                    staged[receipt.message_id] = exc
+
+        def file_proof(item: Announcement, r: Receipt) -> tuple[list[dict], str]:
+            ready = staged.pop(r.message_id, None)
+            if isinstance(ready, ProofError):
+                raise ready
+            if ready is not None and ready.key == _proof_key(item, r):
+                return ready.install()
+            if ready is not None:  # the announcement changed since staging: file it afresh
+                ready.discard()
+            return self.file_proof(item, r)
+
+        try:
+            return self.w.record_receipts(receipts, file_proof)
+        finally:
+            for left in staged.values():  # not applied (duplicate, stale) or the batch failed
+                if isinstance(left, StagedProof):
+                    left.discard()
+
+    def _decode(self, inc: Incoming) -> Receipt | None:
+        try:
+            return Receipt.model_validate_json(inc.body)
+        except (ValidationError, ValueError) as exc:
+            log.error("receipt_undecodable", message_id=inc.message_id,
+                      error=str(exc).splitlines()[0][:200])
+            return None
+
+    @staticmethod
+    def _log_result(receipt: Receipt, result: str | ProofError) -> None:
+        bound = log.bind(message_id=receipt.message_id, channel=str(receipt.channel),
+                         announcement_id=receipt.announcement_id, outcome=str(receipt.outcome))
+        if isinstance(result, ProofError):
+            bound.error("receipt_proof_rejected", error=str(result))
+        else:
+            (bound.warning if result in ("unknown", "stale") else bound.info)("receipt", result=result)
 
     def handle(self, inc: Incoming) -> Settlement:
         """Apply one receipt (never raises for a bad one: it is logged and dropped)."""
         METRICS.heartbeat.set_to_current_time()
-        try:
-            receipt = Receipt.model_validate_json(inc.body)
-        except (ValidationError, ValueError) as exc:
-            log.error("receipt_undecodable", message_id=inc.message_id,
-                      error=str(exc).splitlines()[0][:200])
+        receipt = self._decode(inc)
+        if receipt is None:
             return Settlement()
-        bound = log.bind(message_id=receipt.message_id, channel=str(receipt.channel),
-                         announcement_id=receipt.announcement_id, outcome=str(receipt.outcome))
         try:
-            result = self.w.record_receipt(receipt, self.file_proof)
+            result: str | ProofError = self.w.record_receipt(receipt, self.file_proof)
         except ProofError as exc:
-            bound.error("receipt_proof_rejected", error=str(exc))
-            return Settlement()
-        (bound.warning if result in ("unknown", "stale") else bound.info)("receipt", result=result)
+            result = exc
+        self._log_result(receipt, result)
         return Settlement()
 
     def run(self, stop: threading.Event) -> None:
@@ -107,5 +230,6 @@ class Archiver:
         self.transport.declare()
         log.info("archiver_started", archive=str(self.settings.archive))
         self.transport.serve([self.transport.names.receipts], self.handle, stop,
-                             idle=METRICS.heartbeat.set_to_current_time)
+                             idle=METRICS.heartbeat.set_to_current_time,
+                             batch_handler=self.handle_batch, batch=self.bb.archiver_batch)
         log.info("archiver_stopped")

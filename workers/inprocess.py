@@ -68,7 +68,7 @@ def start_all(settings: Settings, channels: list[str] | None = None,
         transport = make_transport(settings, bb, f"worker-{channel}")
         services.append((f"worker-{channel}", lambda stop, w=worker, t=transport: w.run(t, stop)))
     if archiver:
-        a = Archiver(settings, make_transport(settings, bb, "archiver"))
+        a = Archiver(settings, make_transport(settings, bb, "archiver"), bb)
         services.append(("archiver", a.run))
     for name, target in services:
         thread = _guard(handle, name, target)

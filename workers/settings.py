@@ -42,6 +42,10 @@ class BackboneSettings(BaseSettings):
     relay_batch: int = Field(default=100, ge=1)
     """Outbox rows the relay claims at once."""
 
+    archiver_batch: int = Field(default=64, ge=1, le=1000)
+    """Receipts the archiver applies in one database transaction (AMQP; its prefetch is raised to
+    match). Each is acknowledged only after that transaction committed."""
+
     relay_lease: float = Field(default=30.0, gt=0)
     """Seconds a claimed outbox row is hidden from other relays (a crashed relay's rows return)."""
 

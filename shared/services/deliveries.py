@@ -4,6 +4,7 @@ receipts (archiver), listing deliveries and re-driving parked ones (operators, P
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Callable
 
 from sqlalchemy import func, select, update
@@ -51,27 +52,39 @@ class DeliveryCommands:
 
     def outbox_published(self, row_ids: list[int]) -> list[int]:
         """Mark rows published (after the broker confirmed them); move announcements whose rows are
-        all out from approved to disseminating. Returns those announcement ids."""
+        all out from approved to disseminating. Returns those announcement ids. A few set-based
+        statements per batch (not one per row): the relay holds the write lock briefly."""
         if not row_ids:
             return []
         now = utcnow()
         with self.tx() as s:
-            rows = s.execute(select(OutboxRow).where(OutboxRow.id.in_(row_ids))).scalars().all()
-            for row in rows:
-                row.published_at, row.last_error = now, None
-                s.execute(update(Delivery).where(Delivery.announcement_id == row.announcement_id,
-                                                 Delivery.channel == row.channel,
-                                                 Delivery.message_id == row.message_id,
-                                                 Delivery.state == "pending").values(state="queued"))
+            rows = s.execute(select(OutboxRow.announcement_id, OutboxRow.channel, OutboxRow.message_id)
+                             .where(OutboxRow.id.in_(row_ids))).all()
+            if not rows:
+                return []
+            s.execute(update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+                      .values(published_at=now, last_error=None)
+                      .execution_options(synchronize_session=False))
+            item_ids = sorted({r.announcement_id for r in rows})
+            # a delivery is queued when ITS message (announcement, channel, message id) went out
+            s.execute(update(Delivery).where(Delivery.announcement_id.in_(item_ids),
+                                             Delivery.message_id.in_([r.message_id for r in rows]),
+                                             Delivery.state == "pending")
+                      .values(state="queued").execution_options(synchronize_session=False))
+            left = dict(s.execute(select(OutboxRow.announcement_id, func.count())
+                                  .where(OutboxRow.announcement_id.in_(item_ids),
+                                         OutboxRow.published_at.is_(None))
+                                  .group_by(OutboxRow.announcement_id)).all())
             moved = []
-            for item_id in sorted({r.announcement_id for r in rows}):
-                item = self._item(s, item_id, lock=True)
-                left = s.execute(select(func.count()).select_from(OutboxRow).where(
-                    OutboxRow.announcement_id == item_id, OutboxRow.published_at.is_(None))).scalar()
-                if item.state == State.APPROVED and not left:
-                    item.state = State.DISSEMINATING
-                    audit.record(s, SYSTEM, "disseminating", item.id)
-                    moved.append(item_id)
+            ready = [i for i in item_ids if not left.get(i)]
+            if ready:
+                items = s.execute(select(Announcement).where(Announcement.id.in_(ready))
+                                  .order_by(Announcement.id).with_for_update()).scalars().all()
+                for item in items:
+                    if item.state == State.APPROVED:
+                        item.state = State.DISSEMINATING
+                        audit.record(s, SYSTEM, "disseminating", item.id)
+                        moved.append(item.id)
             return moved
 
     def outbox_failed(self, row_id: int, error: str, backoff_seconds: float) -> None:
@@ -102,36 +115,71 @@ class DeliveryCommands:
         message of the channel) or ``unknown`` (no such announcement or delivery). Proof is filed
         inside the transaction, so a failure leaves the delivery unchanged."""
         with self.tx() as s:
-            item = s.get(Announcement, receipt.announcement_id)
-            if item is None or item.key != receipt.announcement_key:
-                return "unknown"
-            d = s.execute(select(Delivery).where(Delivery.announcement_id == item.id,
-                                                 Delivery.channel == str(receipt.channel))
-                          .with_for_update()).scalar_one_or_none()
-            if d is None:
-                return "unknown"
-            if d.message_id != receipt.message_id:
-                return "stale"
-            if receipt.outcome in (Outcome.CONFIRMED, Outcome.REVOKED):
-                target = "revoked" if receipt.kind == Kind.REVOKE else "confirmed"
-                if d.state == target:
-                    return "duplicate"
-                artifacts, digest = file_proof(item, receipt)
-                d.state, d.confirmed_at, d.artifacts, d.sha256 = target, receipt.at, artifacts, digest
-                d.attempts, d.last_error, d.next_attempt_at = max(d.attempts, receipt.attempt), None, None
-                if receipt.outcome == Outcome.REVOKED and receipt.kind != Kind.REVOKE:
-                    d.last_error = receipt.reason  # a publish the channel had already revoked
-                self._settle_item(s, item)
-                return "applied"
-            if d.state in FINAL:
-                return "duplicate"  # a late failure report after success changes nothing
-            state = "parked" if receipt.outcome == Outcome.PARKED else "retrying"
-            if d.state == state and d.attempts == receipt.attempt and d.last_error == receipt.reason:
+            return self._apply_receipt(s, receipt, file_proof)
+
+    def record_receipts(self, receipts: list[Receipt], file_proof: ProofFiler) -> list[str | ProofError]:
+        """Apply several receipts in ONE transaction (the archiver's batch): one result per receipt,
+        as :meth:`record_receipt`, or the :class:`ProofError` that rejected it. A rejected proof
+        changes nothing in the database (it is raised before any change), so the others still
+        count; any other error rolls the whole batch back and raises (the caller requeues it)."""
+        results: list[str | ProofError] = []
+        with self.tx() as s:
+            for receipt in receipts:
+                try:
+                    results.append(self._apply_receipt(s, receipt, file_proof))
+                except ProofError as exc:
+                    results.append(exc)
+        return results
+
+    def receipts_to_file(self, receipts: list[Receipt]) -> list[SimpleNamespace | None]:
+        """For each receipt, the announcement's fields its proof needs (id, number, key, title)
+        when applying it now would file a proof, else None. A hint only: the archiver stages the
+        proof before the write transaction, which decides again (:meth:`record_receipts`)."""
+        out: list[SimpleNamespace | None] = []
+        with self.read() as s:
+            for r in receipts:
+                item = s.get(Announcement, r.announcement_id)
+                d = None if item is None or item.key != r.announcement_key else s.execute(
+                    select(Delivery).where(Delivery.announcement_id == item.id,
+                                           Delivery.channel == str(r.channel))).scalar_one_or_none()
+                target = "revoked" if r.kind == Kind.REVOKE else "confirmed"
+                files = (d is not None and d.message_id == r.message_id and d.state != target
+                         and r.outcome in (Outcome.CONFIRMED, Outcome.REVOKED))
+                out.append(SimpleNamespace(id=item.id, number=item.number, key=item.key,
+                                           title=item.title) if files else None)
+        return out
+
+    def _apply_receipt(self, s, receipt: Receipt, file_proof: ProofFiler) -> str:  # noqa: ANN001
+        item = s.get(Announcement, receipt.announcement_id)
+        if item is None or item.key != receipt.announcement_key:
+            return "unknown"
+        d = s.execute(select(Delivery).where(Delivery.announcement_id == item.id,
+                                             Delivery.channel == str(receipt.channel))
+                      .with_for_update()).scalar_one_or_none()
+        if d is None:
+            return "unknown"
+        if d.message_id != receipt.message_id:
+            return "stale"
+        if receipt.outcome in (Outcome.CONFIRMED, Outcome.REVOKED):
+            target = "revoked" if receipt.kind == Kind.REVOKE else "confirmed"
+            if d.state == target:
                 return "duplicate"
-            d.state, d.attempts, d.last_error = state, receipt.attempt, receipt.reason
-            audit.record(s, SYSTEM, f"delivery_{state}", item.id, channel=d.channel,
-                         reason=receipt.reason)
+            artifacts, digest = file_proof(item, receipt)  # raises ProofError before any change
+            d.state, d.confirmed_at, d.artifacts, d.sha256 = target, receipt.at, artifacts, digest
+            d.attempts, d.last_error, d.next_attempt_at = max(d.attempts, receipt.attempt), None, None
+            if receipt.outcome == Outcome.REVOKED and receipt.kind != Kind.REVOKE:
+                d.last_error = receipt.reason  # a publish the channel had already revoked
+            self._settle_item(s, item)
             return "applied"
+        if d.state in FINAL:
+            return "duplicate"  # a late failure report after success changes nothing
+        state = "parked" if receipt.outcome == Outcome.PARKED else "retrying"
+        if d.state == state and d.attempts == receipt.attempt and d.last_error == receipt.reason:
+            return "duplicate"
+        d.state, d.attempts, d.last_error = state, receipt.attempt, receipt.reason
+        audit.record(s, SYSTEM, f"delivery_{state}", item.id, channel=d.channel,
+                     reason=receipt.reason)
+        return "applied"
 
     def _settle_item(self, s, item: Announcement) -> None:  # noqa: ANN001
         deliveries = s.execute(select(Delivery).where(Delivery.announcement_id == item.id)).scalars().all()

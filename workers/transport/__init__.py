@@ -55,6 +55,8 @@ class Settlement:
 
 
 Handler = Callable[[Incoming], Settlement]
+BatchHandler = Callable[[list[Incoming]], list[Settlement]]
+"""Handles several messages at once (the archiver: one database transaction per batch)."""
 
 
 class Transport(Protocol):
@@ -67,8 +69,10 @@ class Transport(Protocol):
                          headers: dict) -> None:
         """Publish one dispatch message, confirmed; raise :class:`PublishError` otherwise."""
 
-    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None) -> None:  # noqa: ANN001
-        """Consume ``queues`` (first ones preferred) until ``stop`` is set, finishing the message in hand."""
+    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None,  # noqa: ANN001
+              batch_handler: BatchHandler | None = None, batch: int = 1) -> None:
+        """Consume ``queues`` (first ones preferred) until ``stop`` is set, finishing the message in
+        hand; a transport may hand up to ``batch`` messages at once to ``batch_handler``."""
 
     def parked(self) -> list[dict]:
         """Parked messages: message_id, channel, code, reason."""

@@ -27,7 +27,7 @@ from shared.config import Settings
 from shared.observability import get_logger
 from workers.settings import BackboneSettings
 from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, REDRIVEN, FatalTransportError,
-                               Handler, Incoming, PublishError, Settlement)
+                               BatchHandler, Handler, Incoming, PublishError, Settlement)
 from workers.transport.topology import RECEIPT_KEY, Names, declare, routing_key
 
 log = get_logger(transport="amqp")
@@ -158,8 +158,11 @@ class AmqpTransport:
 
     # -- consuming ---------------------------------------------------------------------------------
 
-    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None) -> None:  # noqa: ANN001
-        """Consume ``queues`` (earlier ones first) until ``stop``, reconnecting on connection loss."""
+    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None,  # noqa: ANN001
+              batch_handler: BatchHandler | None = None, batch: int = 1) -> None:
+        """Consume ``queues`` (earlier ones first) until ``stop``, reconnecting on connection loss.
+        With ``batch_handler`` and ``batch`` > 1, up to ``batch`` messages already delivered are
+        handled at once (prefetch raised to match) and each is settled after the call returns."""
         while not stop.is_set():
             try:
                 conn = self.connect(stop)
@@ -169,7 +172,7 @@ class AmqpTransport:
                 return
             self.sessions += 1
             try:
-                _Session(self, conn, queues, handler, stop, idle).run()
+                _Session(self, conn, queues, handler, stop, idle, batch_handler, batch).run()
             except (AMQPError, ConnectionError, OSError) as exc:
                 if _fatal(exc):
                     raise FatalTransportError(f"Broker menolak akses: {exc!r}") from None
@@ -254,12 +257,15 @@ class _Session:
     """One connection's consume loop: connection thread + one handler thread."""
 
     def __init__(self, transport: AmqpTransport, conn, queues: list[str], handler: Handler,  # noqa: ANN001
-                 stop: threading.Event, idle=None) -> None:  # noqa: ANN001
+                 stop: threading.Event, idle=None, batch_handler: BatchHandler | None = None,  # noqa: ANN001
+                 batch: int = 1) -> None:
         self.t, self.conn, self.queues, self.handler, self.stop = transport, conn, queues, handler, stop
         self.idle = idle
+        self.batch_handler = batch_handler if batch > 1 else None
+        self.batch = batch if self.batch_handler else 1
         self.ch = conn.channel()
         self.ch.confirm_delivery()
-        self.ch.basic_qos(prefetch_count=transport.bb.prefetch)
+        self.ch.basic_qos(prefetch_count=max(transport.bb.prefetch, self.batch))
         transport._declare(self.ch)
         self.heap: list = []
         self.cond = threading.Condition()
@@ -284,32 +290,49 @@ class _Session:
                     self.cond.wait(0.5)
                 if self.closing:
                     return
-                if not self.heap:
-                    inc = None
-                else:
-                    _, _, inc = heapq.heappop(self.heap)
-                    self.in_hand += 1
-            if inc is None:  # idle: upkeep on this (handler) thread, never the connection's
+                taken = [heapq.heappop(self.heap)[2] for _ in range(min(self.batch, len(self.heap)))]
+                self.in_hand += len(taken)
+            if not taken:  # idle: upkeep on this (handler) thread, never the connection's
                 if self.idle:
                     self.idle()
                 continue
-            try:
-                result: Settlement | None = self.handler(inc)
-            except Exception as exc:  # noqa: BLE001 - a bug: reject; the delivery limit bounds it
-                log.exception("handler_failed", message_id=inc.message_id, error=repr(exc))
-                result = None
+            results = self._handle(taken)
             done = threading.Event()
             try:
-                self.conn.add_callback_threadsafe(functools.partial(self.settle, inc, result, done))
+                self.conn.add_callback_threadsafe(functools.partial(self.settle_all, taken, results,
+                                                                    done))
             except AMQPError:
                 done.set()  # connection gone: the broker redelivers, the inbox absorbs it
             while not done.wait(0.5):
                 if self.conn.is_closed:
                     break
             with self.cond:
-                self.in_hand -= 1
+                self.in_hand -= len(taken)
 
-    def settle(self, inc: Incoming, st: Settlement | None, done: threading.Event) -> None:
+    def _handle(self, taken: list[Incoming]) -> list[Settlement | None]:
+        """Settlements of the messages taken; None (reject and requeue) when the handler failed."""
+        try:
+            if self.batch_handler is not None:
+                results = list(self.batch_handler(taken))
+                if len(results) != len(taken):
+                    raise RuntimeError("batch handler returned a wrong number of settlements")
+                return results
+            return [self.handler(taken[0])]
+        except Exception as exc:  # noqa: BLE001 - a bug: reject; the delivery limit bounds it
+            log.exception("handler_failed", message_id=taken[0].message_id, count=len(taken),
+                          error=repr(exc))
+            return [None] * len(taken)
+
+    def settle_all(self, taken: list[Incoming], results: list[Settlement | None],
+                   done: threading.Event) -> None:
+        """On the connection thread: settle every message of a batch, in order."""
+        try:
+            for inc, st in zip(taken, results):
+                self.settle(inc, st, None)
+        finally:
+            done.set()
+
+    def settle(self, inc: Incoming, st: Settlement | None, done: threading.Event | None) -> None:
         """On the connection thread: receipt, retry/park, ack (publishes confirmed, mandatory)."""
         tag, props, key = inc.token
         try:
@@ -333,7 +356,8 @@ class _Session:
             log.error("settle_publish_failed", message_id=inc.message_id, error=repr(exc))
             self.ch.basic_reject(tag, requeue=True)
         finally:
-            done.set()
+            if done is not None:
+                done.set()
 
     def run(self) -> None:
         tags = [self.ch.basic_consume(q, functools.partial(self.on_message, rank, q))

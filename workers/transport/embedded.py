@@ -97,8 +97,10 @@ class EmbeddedTransport:
                                                  QueueMessage.state == "leased")
                       .values(lease_until=until))
 
-    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None) -> None:  # noqa: ANN001
-        """Lease, handle (in a thread, renewing the lease), settle; until ``stop`` is set."""
+    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None,  # noqa: ANN001
+              batch_handler=None, batch: int = 1) -> None:  # noqa: ANN001
+        """Lease, handle (in a thread, renewing the lease), settle; until ``stop`` is set.
+        One message at a time: ``batch_handler`` is accepted for the interface and not used."""
         while not stop.is_set():
             incoming = self._lease(queues)
             if incoming is None:
