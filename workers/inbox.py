@@ -29,7 +29,9 @@ class Inbox:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")  # 'started' must survive a power cut (paper)
+        # NORMAL in WAL: a commit survives a crash of this process at once, and a power cut once
+        # the WAL is synced; marks that must survive a power cut are written durable (FULL).
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
 
     def get(self, channel: str, message_id: str) -> tuple[str, str | None] | None:
@@ -40,20 +42,37 @@ class Inbox:
         return (row[0], row[1]) if row else None
 
     def mark(self, channel: str, message_id: str, key: str, state: str,
-             receipt: str | None = None) -> None:
-        """Record a state (committed before this returns)."""
+             receipt: str | None = None, durable: bool = True) -> None:
+        """Record a state (committed before this returns). ``durable`` (the default) also syncs it
+        to disk so it survives a power cut (``synchronous=FULL``); without it the commit survives
+        a crash of the process but maybe not a power cut (the worker's cheap 'started' mark of a
+        reversible channel, whose re-render after a power cut overwrites the same files)."""
         with self._lock:
-            self._db.execute(
-                "INSERT INTO messages (channel, message_id, key, state, receipt, updated_at) "
-                "VALUES (?,?,?,?,?,?) ON CONFLICT (channel, message_id) DO UPDATE SET "
-                "state=excluded.state, receipt=excluded.receipt, updated_at=excluded.updated_at",
-                (channel, message_id, key, state, receipt, utcnow().isoformat()))
+            if durable:
+                self._db.execute("PRAGMA synchronous=FULL")
+            try:
+                self._write_mark(channel, message_id, key, state, receipt)
+            finally:
+                if durable:
+                    self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def _write_mark(self, channel: str, message_id: str, key: str, state: str,
+                    receipt: str | None) -> None:
+        self._db.execute(
+            "INSERT INTO messages (channel, message_id, key, state, receipt, updated_at) "
+            "VALUES (?,?,?,?,?,?) ON CONFLICT (channel, message_id) DO UPDATE SET "
+            "state=excluded.state, receipt=excluded.receipt, updated_at=excluded.updated_at",
+            (channel, message_id, key, state, receipt, utcnow().isoformat()))
 
     def revoke(self, channel: str, key: str) -> None:
         """Remember that ``key`` was revoked on ``channel``."""
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO revoked (channel, key, at) VALUES (?,?,?)",
-                             (channel, key, utcnow().isoformat()))
+            self._db.execute("PRAGMA synchronous=FULL")  # a revocation must survive a power cut
+            try:
+                self._db.execute("INSERT OR IGNORE INTO revoked (channel, key, at) VALUES (?,?,?)",
+                                 (channel, key, utcnow().isoformat()))
+            finally:
+                self._db.execute("PRAGMA synchronous=NORMAL")
 
     def is_revoked(self, channel: str, key: str) -> bool:
         """True when the channel already revoked ``key``."""

@@ -112,7 +112,10 @@ class ChannelWorker:
             self.inbox.mark(self.channel, env.message_id, key, "done", receipt.decode())
             log.info("skipped_revoked")
             return Settlement(receipt=receipt)
-        self.inbox.mark(self.channel, env.message_id, key, "started")
+        # paper: 'started' must survive a power cut (a redelivery then parks as maybe_done);
+        # a reversible channel's re-render overwrites the same files, so a cheap mark is enough
+        self.inbox.mark(self.channel, env.message_id, key, "started",
+                        durable=self.renderer.irreversible)
         started = time.monotonic()
         try:
             files = self._render(env)
