@@ -41,7 +41,7 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                     as_json: bool = json_opt) -> None:
         """Jadikan pengumuman yang disetujui pada bulan itu usulan baris DIP."""
         w = services()
-        who = acting_user(w, actor, as_json)["username"] if actor else "system"
+        who = acting_user(w, actor, as_json)["id"] if actor else None
         n = guarded(as_json, lambda: w.propose_dip_entries(month, who))
         emit({"month": month, "proposed": n}, as_json, _("{n} usulan DIP baru untuk bulan {m}", n=n, m=month))
 
@@ -174,7 +174,7 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                       as_json: bool = json_opt) -> None:
         """Tutup arsip bulan itu: manifest sha256 setiap berkas, ditandatangani (Ed25519)."""
         w = services()
-        who = acting_user(w, actor, as_json)["username"] if actor else "system"
+        who = acting_user(w, actor, as_json)["id"] if actor else None
         result = guarded(as_json, lambda: w.close_archive(month, who))
         emit(result, as_json, _("Arsip bulan {m} ditutup: {n} berkas disegel di {d}", m=month,
                                 n=result["files"], d=result["folder"]))

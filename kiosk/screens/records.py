@@ -158,7 +158,7 @@ class RecordsScreen(WartaScreen):
 
     def action_propose(self) -> None:
         """Proposals from the announcements approved in the month."""
-        self.call("propose", self.w.propose_dip_entries, self.month, self.user.get("username", ""))
+        self.call("propose", self.w.propose_dip_entries, self.month, self.uid)
 
     def show_propose(self, count: int) -> None:
         """Say how many were proposed."""
@@ -271,7 +271,7 @@ class RecordsScreen(WartaScreen):
 
     def _close_confirmed(self, yes: bool | None) -> None:
         if yes:
-            self.call("close", self.w.close_archive, self.month, self.user.get("username", ""))
+            self.call("close", self.w.close_archive, self.month, self.uid)
 
     def show_close(self, result: dict) -> None:
         """Sealed: how many files, where."""

@@ -66,12 +66,22 @@ class RecordCommands:
 
     # -- DIP -------------------------------------------------------------------------------------
 
-    def propose_dip_entries(self, month: str, actor: str = "system") -> int:
+    def _records_actor(self, s: Session, actor_id: int | None, what: str) -> str:
+        """The username acting on the records: PPID or Kepala Dinas, or ``system`` for a scheduled
+        job run by the operator (no user)."""
+        if actor_id is None:
+            return "system"
+        user = self._actor(s, actor_id)
+        _require(user, (Role.PPID, Role.KADIS), what)
+        return user.username
+
+    def propose_dip_entries(self, month: str, actor_id: int | None = None) -> int:
         """Turn the announcements approved in ``month`` into DIP proposals (``usulan``) for the PPID
         to review; idempotent. Exempt and leadership-only announcements are never proposed."""
         parse_month(month)
         start, end = month_bounds(month, self.tz)
         with self.tx() as s:
+            actor = self._records_actor(s, actor_id, "mengusulkan baris DIP")
             taken = select(DipEntry.announcement_id).where(DipEntry.announcement_id.is_not(None))
             items = list(s.execute(select(Announcement).where(
                 and_(Announcement.approved_at >= start, Announcement.approved_at < end),
@@ -282,10 +292,13 @@ class RecordCommands:
             signer = self._ppid_signer(s)
         return report_docs.write_pdf(data, self.profile, self.tz, path, signer)
 
-    def close_archive(self, month: str, actor: str = "system") -> dict:
-        """Seal the month's archive folder with a signed manifest (see :mod:`archive_seal`)."""
+    def close_archive(self, month: str, actor_id: int | None = None) -> dict:
+        """Seal the month's archive folder with a signed manifest (see :mod:`archive_seal`); PPID or
+        Kepala Dinas, or the operator's scheduled job (no user)."""
         from shared.records import archive_seal
 
+        with self.read() as s:
+            actor = self._records_actor(s, actor_id, "menyegel arsip bulanan")
         result = archive_seal.close_month(self.settings.archive, month, self.signing_key, self.tz, actor)
         with self.tx() as s:
             audit.record(s, actor, "archive_close", None, month=month, files=result.files,

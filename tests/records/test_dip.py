@@ -119,3 +119,14 @@ def test_unestablished_month_exports_as_draft(month, cli, tmp_path):
     assert "RANCANGAN - belum ditetapkan" in pdf_text(tmp_path / "d.pdf")
     bad = cli(["dip", "export", "--month", "2026-13", "--format", "pdf", "--output", tmp_path / "x.pdf"])
     assert bad.exit_code == 2 and "TTTT-BB" in bad.output
+
+
+@pytest.mark.parametrize("who", ["pelaksana1", "kabid1", "sekretaris1", "admin"])
+def test_only_ppid_or_kadis_propose_and_seal(month, who):
+    w = month.w
+    with pytest.raises(Refused, match="tidak berwenang mengusulkan baris DIP"):
+        w.propose_dip_entries(MONTH, month.users[who])
+    with pytest.raises(Refused, match="tidak berwenang menyegel arsip bulanan"):
+        w.close_archive(MONTH, month.users[who])
+    assert w.dip_entries(MONTH)["proposals"] == []
+    assert w.propose_dip_entries(MONTH, month.users["ppid1"]) == 4
