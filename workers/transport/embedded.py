@@ -63,7 +63,8 @@ class EmbeddedTransport:
 
     # -- consuming ---------------------------------------------------------------------------------
 
-    def _lease(self, queues: list[str]) -> Incoming | None:
+    def _lease(self, queues: list[str], limit: int = 1) -> list[Incoming]:
+        """Lease up to ``limit`` of the best ready messages in one transaction."""
         now = utcnow()
         with self._sessions.begin() as s:
             stmt = (select(QueueMessage).where(
@@ -71,63 +72,68 @@ class EmbeddedTransport:
                 or_(and_(QueueMessage.state == "ready", QueueMessage.available_at <= now),
                     and_(QueueMessage.state == "leased", QueueMessage.lease_until < now)))
                 .order_by(QueueMessage.priority.desc(), QueueMessage.available_at, QueueMessage.id)
-                .limit(1))
+                .limit(limit))
             if self._pg:
                 stmt = stmt.with_for_update(skip_locked=True)
-            msg = s.execute(stmt).scalar_one_or_none()
-            if msg is None:
-                return None
-            if msg.deliveries > self.bb.delivery_limit:
-                # backstop for a consumer that dies on this message before it can park it
-                msg.state = "parked"
-                msg.headers = {**msg.headers, CODE: "delivery_limit",
-                               REASON: "Batas pengiriman ulang terlampaui"}
-                log.warning("parked_delivery_limit", message_id=msg.message_id, queue=msg.queue)
-                return None
-            msg.state, msg.lease_until = "leased", now + timedelta(seconds=self.bb.visibility_timeout)
-            msg.deliveries += 1
-            return Incoming(body=msg.body.encode(), headers=dict(msg.headers or {}),
-                            message_id=msg.message_id, priority=msg.priority,
-                            deliveries=msg.deliveries - 1, queue=msg.queue, token=msg.id)
+            leased = []
+            for msg in s.execute(stmt).scalars().all():
+                if msg.deliveries > self.bb.delivery_limit:
+                    # backstop for a consumer that dies on this message before it can park it
+                    msg.state = "parked"
+                    msg.headers = {**msg.headers, CODE: "delivery_limit",
+                                   REASON: "Batas pengiriman ulang terlampaui"}
+                    log.warning("parked_delivery_limit", message_id=msg.message_id, queue=msg.queue)
+                    continue
+                msg.state, msg.lease_until = "leased", now + timedelta(seconds=self.bb.visibility_timeout)
+                msg.deliveries += 1
+                leased.append(Incoming(body=msg.body.encode(), headers=dict(msg.headers or {}),
+                                       message_id=msg.message_id, priority=msg.priority,
+                                       deliveries=msg.deliveries - 1, queue=msg.queue, token=msg.id))
+            return leased
 
-    def _renew(self, row_id: int) -> None:
+    def _renew(self, row_ids: list[int]) -> None:
         until = utcnow() + timedelta(seconds=self.bb.visibility_timeout)
         with self._sessions.begin() as s:
-            s.execute(update(QueueMessage).where(QueueMessage.id == row_id,
+            s.execute(update(QueueMessage).where(QueueMessage.id.in_(row_ids),
                                                  QueueMessage.state == "leased")
                       .values(lease_until=until))
 
     def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None,  # noqa: ANN001
               batch_handler=None, batch: int = 1) -> None:  # noqa: ANN001
-        """Lease, handle (in a thread, renewing the lease), settle; until ``stop`` is set.
-        One message at a time: ``batch_handler`` is accepted for the interface and not used."""
+        """Lease, handle (in a thread, renewing the leases), settle; until ``stop`` is set. With
+        ``batch_handler`` and ``batch`` > 1, up to ``batch`` messages are leased, handled and
+        settled at once (one transaction each for lease and settlement)."""
+        many = batch_handler is not None and batch > 1
         while not stop.is_set():
-            incoming = self._lease(queues)
-            if incoming is None:
+            taken = self._lease(queues, batch if many else 1)
+            if not taken:
                 if idle:
                     idle()
                 stop.wait(self.bb.poll_interval)
                 continue
             box: dict = {}
 
-            def run(inc: Incoming = incoming) -> None:
+            def run(taken: list[Incoming] = taken) -> None:
                 try:
-                    box["settlement"] = handler(inc)
-                except BaseException as exc:  # noqa: BLE001 - reported below, message released
+                    box["settlements"] = (list(batch_handler(taken)) if many
+                                          else [handler(taken[0])])
+                except BaseException as exc:  # noqa: BLE001 - reported below, messages released
                     box["error"] = exc
 
             worker = threading.Thread(target=run, name="warta-handle", daemon=True)
             worker.start()
-            while True:  # renew the lease while the handler works (like AMQP heartbeats)
+            while True:  # renew the leases while the handler works (like AMQP heartbeats)
                 worker.join(self.bb.visibility_timeout / 3)
                 if not worker.is_alive():
                     break
-                self._renew(incoming.token)
-            if "error" in box:
-                log.error("handler_failed", message_id=incoming.message_id, error=repr(box["error"]))
-                self._release(incoming.token)
+                self._renew([inc.token for inc in taken])
+            if "error" in box or len(box.get("settlements", [])) != len(taken):
+                log.error("handler_failed", message_id=taken[0].message_id, count=len(taken),
+                          error=repr(box.get("error")))
+                for inc in taken:
+                    self._release(inc.token)
                 continue
-            self._settle(incoming, box["settlement"])
+            self._settle_all(list(zip(taken, box["settlements"])))
 
     def _release(self, row_id: int) -> None:
         with self._sessions.begin() as s:
@@ -135,22 +141,30 @@ class EmbeddedTransport:
                       .values(state="ready", lease_until=None, available_at=utcnow()))
 
     def _settle(self, incoming: Incoming, st: Settlement) -> None:
+        self._settle_all([(incoming, st)])
+
+    def _settle_all(self, pairs: list[tuple[Incoming, Settlement]]) -> None:
         with self._sessions.begin() as s:
-            if st.receipt is not None:
-                self._put(self.names.receipts, st.receipt, incoming.message_id, incoming.priority,
-                          {}, session=s)
-            row = s.get(QueueMessage, incoming.token)
-            if row is None:
-                return
-            if st.retry_delay is not None:
-                row.state, row.lease_until, row.deliveries = "ready", None, 0
-                row.available_at = utcnow() + timedelta(seconds=st.retry_delay)
-                row.headers = {**(row.headers or {}), **st.headers}
-            elif st.park:
-                row.state, row.lease_until = "parked", None
-                row.headers = {**(row.headers or {}), **st.headers}
-            else:
-                s.delete(row)
+            for incoming, st in pairs:
+                self._settle_in(s, incoming, st)
+
+    def _settle_in(self, s, incoming: Incoming, st: Settlement) -> None:  # noqa: ANN001
+        """One message's settlement inside the caller's transaction."""
+        if st.receipt is not None:
+            self._put(self.names.receipts, st.receipt, incoming.message_id, incoming.priority,
+                      {}, session=s)
+        row = s.get(QueueMessage, incoming.token)
+        if row is None:
+            return
+        if st.retry_delay is not None:
+            row.state, row.lease_until, row.deliveries = "ready", None, 0
+            row.available_at = utcnow() + timedelta(seconds=st.retry_delay)
+            row.headers = {**(row.headers or {}), **st.headers}
+        elif st.park:
+            row.state, row.lease_until = "parked", None
+            row.headers = {**(row.headers or {}), **st.headers}
+        else:
+            s.delete(row)
 
     # -- parking -----------------------------------------------------------------------------------
 
