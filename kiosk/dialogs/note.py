@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Label, Static, TextArea
 
 from shared.i18n import _
@@ -22,18 +23,31 @@ class NoteDialog(ModalScreen[str | None]):
         self.required = required
         self.send = send or _("Kirim")
 
+    FIELD = "note"
+    """The id of the text field (and, with ``-error``, of its error label)."""
+    VARIANT = "warning"
+    """The send button's variant."""
+
+    def field(self) -> Widget:
+        """The widget the text is typed in (a subclass may ask for one line instead)."""
+        return TextArea(id=self.FIELD, soft_wrap=True, show_cursor=True)
+
+    def text(self) -> str:
+        """What was typed, stripped."""
+        return self.query_one(f"#{self.FIELD}", TextArea).text.strip()
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-text")
-            yield TextArea(id="note", soft_wrap=True, show_cursor=True)
-            yield Label("", id="note-error", classes="error")
+            yield self.field()
+            yield Label("", id=f"{self.FIELD}-error", classes="error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.send, variant="warning", id="send")
+                yield Button(self.send, variant=self.VARIANT, id="send")
                 yield Button(_("Batal"), id="cancel")
 
     def on_mount(self) -> None:
         """Start typing at once."""
-        self.query_one("#note", TextArea).focus()
+        self.query_one(f"#{self.FIELD}").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Send or cancel."""
@@ -44,9 +58,9 @@ class NoteDialog(ModalScreen[str | None]):
 
     def action_send(self) -> None:
         """Dismiss with the note, unless it is empty."""
-        text = self.query_one("#note", TextArea).text.strip()
+        text = self.text()
         if not text:
-            self.query_one("#note-error", Label).update(self.required)
+            self.query_one(f"#{self.FIELD}-error", Label).update(self.required)
             return
         self.dismiss(text)
 

@@ -8,59 +8,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
 
+from kiosk.dialogs.note import NoteDialog
 from kiosk.format import clip
 from shared.i18n import _
 
 
-class InputDialog(ModalScreen[str | None]):
+class InputDialog(NoteDialog):
     """Ask for one line (e.g. the SK number); refuses an empty one with the reason."""
 
     BINDINGS = [Binding("escape", "cancel", _("Batal"))]
+    FIELD = "line"
+    VARIANT = "primary"
 
     def __init__(self, title: str, required: str, send: str | None = None,
                  placeholder: str = "") -> None:
-        super().__init__()
-        self.title_text, self.required = title, required
-        self.send = send or _("Simpan")
+        super().__init__(title, required, send or _("Simpan"))
         self.placeholder = placeholder
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-text")
-            yield Input(id="line", placeholder=self.placeholder)
-            yield Label("", id="line-error", classes="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.send, variant="primary", id="send")
-                yield Button(_("Batal"), id="cancel")
+    def field(self) -> Widget:
+        """One line; Enter sends."""
+        return Input(id=self.FIELD, placeholder=self.placeholder)
 
-    def on_mount(self) -> None:
-        """Start typing at once."""
-        self.query_one("#line", Input).focus()
+    def text(self) -> str:
+        """What was typed, stripped."""
+        return self.query_one(f"#{self.FIELD}", Input).value.strip()
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         """Enter sends."""
         self.action_send()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Send or cancel."""
-        if event.button.id == "send":
-            self.action_send()
-        else:
-            self.dismiss(None)
-
-    def action_send(self) -> None:
-        """Dismiss with the text, unless it is empty."""
-        text = self.query_one("#line", Input).value.strip()
-        if not text:
-            self.query_one("#line-error", Label).update(self.required)
-            return
-        self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        """Nothing is sent."""
-        self.dismiss(None)
 
 
 class ChoiceDialog(ModalScreen[str | None]):
