@@ -4,27 +4,14 @@ roles are refused with the reason."""
 
 from __future__ import annotations
 
-import asyncio
 
 from openpyxl import load_workbook
 
-from kiosk.app import WartaKiosk
 from tests.kiosk.conftest import login, screen_name, text_of, until
 from tests.records.seed import MONTH, seed_month
+from tests.kiosk.pilot import notices, run
 
 SK = "188.4/27/PPID/IX/2026"
-
-
-def run(settings, w, scenario, size=(100, 32)) -> None:  # noqa: ANN001
-    """Run ``scenario(pilot)`` in the kiosk."""
-    async def main() -> None:
-        async with WartaKiosk(settings, w).run_test(size=size) as pilot:
-            await scenario(pilot)
-    asyncio.run(main())
-
-
-def notices(pilot) -> list[str]:  # noqa: ANN001
-    return [n.message for n in pilot.app._notifications]
 
 
 def statuses(screen) -> list[str]:  # noqa: ANN001

@@ -3,7 +3,6 @@ paging over the database, monitor counts, re-drive, help, previews and English."
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -11,25 +10,13 @@ from pathlib import Path
 
 from sqlalchemy import insert, update
 
-from kiosk.app import WartaKiosk
 from kiosk.previews import channel_limits, previews
 from shared.models import Announcement, Delivery
 from tests.kiosk.conftest import login, screen_name, text_of, until
 from tests.kiosk.dataset import sample
+from tests.kiosk.pilot import notices, run
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(settings, w, scenario, size=(100, 32)) -> None:  # noqa: ANN001
-    """Run ``scenario(pilot)`` in the kiosk."""
-    async def main() -> None:
-        async with WartaKiosk(settings, w).run_test(size=size) as pilot:
-            await scenario(pilot)
-    asyncio.run(main())
-
-
-def notices(pilot) -> list[str]:  # noqa: ANN001
-    return [n.message for n in pilot.app._notifications]
 
 
 def approved_item(w, ids) -> int:  # noqa: ANN001
