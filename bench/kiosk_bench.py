@@ -90,7 +90,7 @@ async def _login_once(settings, user: str) -> tuple[float, float]:  # noqa: ANN0
 
 
 COLD = """
-import time, asyncio
+import time, asyncio, sys
 t0 = time.perf_counter()
 from kiosk.app import WartaKiosk
 async def main():
@@ -98,17 +98,29 @@ async def main():
     async with app.run_test(size=(80, 24)) as pilot:
         while type(app.screen).__name__ != "LoginScreen" or not app.screen.query("#username"):
             await pilot.pause(0.001)
-        print(time.perf_counter() - t0)
+        launch = time.perf_counter() - t0
+        app.screen.query_one("#username").value = sys.argv[1]
+        app.screen.query_one("#password").value = sys.argv[2]
+        app.screen.query_one("#password").focus()
+        t1 = time.perf_counter()
+        await pilot.press("enter")
+        while (type(app.screen).__name__ != "HomeScreen"
+               or app.screen.query_one("#waiting").row_count == 0):
+            await pilot.pause(0.001)
+        print(launch, time.perf_counter() - t1)
 asyncio.run(main())
 """
 
 
-def cold_launch(home: Path) -> float:
-    """A new Python process: imports, app, sign-in screen (interpreter start excluded)."""
+def cold_launch(home: Path, user: str) -> tuple[float, float]:
+    """A new Python process: (imports, app and sign-in screen; the first sign-in of that process)
+    in seconds, interpreter start excluded. The first sign-in is what an operator meets after
+    starting the kiosk; later ones (after the idle lock) are the in-process figures."""
     env = dict(os.environ, WARTA_HOME=str(home), PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", COLD], env=env, capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    return float(out.stdout.strip().splitlines()[-1])
+    out = subprocess.run([sys.executable, "-c", COLD, user, PASSWORD], env=env,
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    launch, login = out.stdout.strip().splitlines()[-1].split()
+    return float(launch), float(login)
 
 
 def measure(rows: int = 100_000, runs: int = 5) -> dict:
@@ -126,7 +138,7 @@ def measure(rows: int = 100_000, runs: int = 5) -> dict:
             launch, login = asyncio.run(_login_once(settings, user))
             launches.append(launch)
             logins[user].append(login)
-    cold = [cold_launch(home) for _ in range(runs)]
+    cold = [cold_launch(home, user) for _ in range(runs) for user in logins]
     from shared.services import Warta
 
     w = Warta(settings)
@@ -137,7 +149,9 @@ def measure(rows: int = 100_000, runs: int = 5) -> dict:
         auth.append(time.perf_counter() - t)
     return {"rows": rows, "runs": runs, "build_s": round(build_s, 2),
             "launch_in_process_s": round(statistics.median(launches), 3),
-            "launch_cold_process_s": round(statistics.median(cold), 3),
+            "launch_cold_process_s": round(statistics.median(c[0] for c in cold), 3),
+            "first_login_cold_process_s": round(statistics.median(c[1] for c in cold), 3),
+            "first_login_cold_process_max_s": round(max(c[1] for c in cold), 3),
             "login_to_home_s": {u: round(statistics.median(v), 3) for u, v in logins.items()},
             "login_to_home_max_s": round(max(max(v) for v in logins.values()), 3),
             "authenticate_s": round(statistics.median(auth), 3),

@@ -3,6 +3,7 @@ Screens live in :mod:`kiosk.screens`, one per module."""
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +56,10 @@ class WartaKiosk(App[None]):
 
         self.sub_title = name_case(self.services.profile.unit)
         self.push_screen(LoginScreen())
+        # Everything made so far (Textual, SQLAlchemy, the stylesheet) lives as long as the kiosk.
+        # Frozen, the collector stops walking it: a full collection during the first sign-in
+        # took 50-80 ms of the 0.3 s budget (docs/PERFORMANCE.md, "Kiosk").
+        self.call_after_refresh(gc.freeze)
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle-lock")
         if self.with_workers:
             self.run_worker(self._start_workers, thread=True, name="backbone", exit_on_error=False)

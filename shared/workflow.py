@@ -65,6 +65,12 @@ REVIEW_ROLE = {State.REVIEW_KABID: Role.KABID, State.REVIEW_SEKRETARIS: Role.SEK
                State.REVIEW_KADIS: Role.KADIS}
 """Who reviews in each review state."""
 
+EXEMPT_READERS = (Role.PPID, Role.KADIS)
+"""Who may read dikecualikan announcements and the exempt register."""
+
+RECORDS_ROLES = EXEMPT_READERS
+"""Who opens the PPID's records (Rekap & Arsip); each action there has its own rule."""
+
 NEXT_ON_APPROVE = {State.REVIEW_KABID: State.REVIEW_SEKRETARIS,
                    State.REVIEW_SEKRETARIS: State.REVIEW_KADIS,
                    State.REVIEW_KADIS: State.APPROVED}

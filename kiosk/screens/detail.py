@@ -7,11 +7,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from kiosk.format import (channel_label, clip, decision_label, delivery_label, klas_label,
                           sla_label, state_label, step_label, when, when_short)
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
 
 LIVE_SECONDS = 2.0
@@ -43,7 +44,7 @@ class DetailScreen(WartaScreen):
         yield DataTable(id="timeline", cursor_type="none", zebra_stripes=True)
         yield Label(_("Pengiriman per kanal"), classes="section")
         yield DataTable(id="deliveries", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, first load, and the live refresh while deliveries are unsettled."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import (Checkbox, Footer, Input, Label, Select, Static, TabbedContent,
+from textual.widgets import (Checkbox, Input, Label, Select, Static, TabbedContent,
                              TabPane, TextArea)
 
 from kiosk import forms
 from kiosk.format import channel_label, klas_label
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.slide import SlideView, shrink
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
 from shared.errors import InvalidInput, WartaError
@@ -79,7 +80,7 @@ class EditorScreen(WartaScreen):
             with TabPane(_("Web"), id="tab-web"):
                 yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-web"),
                                      classes="preview")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Load the announcement being edited or corrected; otherwise start empty."""

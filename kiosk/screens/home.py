@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from kiosk.format import clip, countdown, short_state, step_label, when_short
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
-from shared.workflow import Role, State
+from shared.workflow import RECORDS_ROLES, Role, State
 
 REFRESH_SECONDS = 30.0
 """The countdowns move; the lists are read again this often."""
@@ -36,7 +37,7 @@ class HomeScreen(WartaScreen):
         yield Label(_("Disposisi"), classes="section", id="disp-label")
         yield DataTable(id="dispositions", cursor_type="row")
         yield Static("", id="inbox")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, first load, and the periodic refresh of the countdowns."""
@@ -157,8 +158,6 @@ class HomeScreen(WartaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Rekap & Arsip is offered to the PPID and the Kepala Dinas only (absent for others)."""
         if action == "records":
-            from kiosk.screens.records import RECORDS_ROLES
-
             return self.user.get("role") in RECORDS_ROLES
         return True
 

@@ -8,10 +8,11 @@ import re
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from kiosk.format import clip, klas_label, short_state, state_label, when_short
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.keybar import KeyBar
 from shared.classification import Klasifikasi
 from shared.i18n import _
 from shared.workflow import State
@@ -46,7 +47,7 @@ class ItemListScreen(WartaScreen):
             yield Input(placeholder=_("Cari judul/nomor"), id="f-text")
         yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
         yield Static("", id="page")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns and the first page."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from kiosk.format import name_case, role_label
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
 
 
@@ -31,7 +32,7 @@ class LoginScreen(WartaScreen):
                 yield Button(_("Masuk"), variant="primary", id="login")
                 yield Label("", id="login-error")
         yield DataTable(id="demo-accounts", cursor_type="row")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Focus the username and look up whether this home has demo accounts."""

@@ -6,10 +6,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from kiosk.format import channel_label, when
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
 
 REFRESH_SECONDS = 2.0
@@ -29,7 +30,7 @@ class MonitorScreen(WartaScreen):
         yield Static(self.top_bar(_("Pemantauan kanal")), classes="topbar")
         yield DataTable(id="monitor", cursor_type="row")
         yield Static("", id="parked-list", classes="hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Columns, first read, live refresh."""

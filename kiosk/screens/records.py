@@ -10,19 +10,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from kiosk.format import clip, klas_label, role_label
 from kiosk.screens.base import WartaScreen
 from kiosk.screens.records_parts import (ChoiceDialog, InputDialog, report_channels, report_sla,
                                          report_totals, verify_text)
+from kiosk.widgets.keybar import KeyBar
 from shared.errors import WartaError
 from shared.i18n import _
 from shared.records import month_of, parse_month
-from shared.workflow import Role
-
-RECORDS_ROLES = (Role.PPID, Role.KADIS)
-"""Who may open the screen; each action's own rule is enforced by the services."""
+from shared.workflow import RECORDS_ROLES
 
 STATUS_STYLE = {"usulan": "bold yellow", "diterima": "green"}
 STATUS_TEXT = {"usulan": _("usulan"), "diterima": _("diterima"), "ditolak": _("ditolak")}
@@ -67,7 +65,7 @@ class RecordsScreen(WartaScreen):
         yield Label(_("Arsip bersegel"), classes="section")
         yield Static(_("Tekan v untuk memeriksa segel arsip bulan ini, a untuk menutupnya."),
                      id="archive-state", classes="hint")
-        yield Footer(compact=True)
+        yield KeyBar(compact=True)
 
     def on_mount(self) -> None:
         """Refuse other roles with the reason; otherwise columns and the first load."""

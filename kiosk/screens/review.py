@@ -7,10 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kiosk.format import channel_label, klas_label, state_label
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
 from shared.workflow import State
 
@@ -46,7 +47,7 @@ class ReviewScreen(WartaScreen):
         yield Static(_("Memuat…"), id="item-head")
         with VerticalScroll(id="diff-scroll"):
             yield Static("", id="diff")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Load the item and the diff in a worker."""

@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from shared.classification import Channel
 from shared.models import Announcement, Delivery, OutboxRow, QueueMessage
-from shared.services.queries import EXEMPT_READERS
-from shared.workflow import State
+from shared.workflow import EXEMPT_READERS, State
 
 DONE_STATES = ("confirmed", "success", "canceled", "cancelled", "revoked")
 """Delivery states that need nothing more from anyone."""

@@ -13,9 +13,8 @@ from shared.errors import Refused
 from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
                            User, WorkflowStep)
 from shared.timefmt import utcnow
-from shared.workflow import REVIEW_ROLE, Role, State
+from shared.workflow import EXEMPT_READERS, REVIEW_ROLE, Role, State
 
-EXEMPT_READERS = (Role.KADIS, Role.PPID)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -18,9 +18,8 @@ from shared.models import Announcement, DipEntry, DipEstablishment, ExemptEntry,
 from shared.records import dip, exempt, month_bounds, month_of, parse_month
 from shared.records.pdf import Signer, title_id
 from shared.timefmt import utcnow
-from shared.workflow import ROLE_LABEL, Role, State
+from shared.workflow import EXEMPT_READERS, ROLE_LABEL, Role, State
 
-EXEMPT_READERS = (Role.PPID, Role.KADIS)
 DIP_FIELDS = ("ringkasan", "pejabat_unit", "penanggung_jawab", "waktu_pembuatan",
               "tempat_pembuatan", "bentuk", "jangka_waktu", "jenis")
 

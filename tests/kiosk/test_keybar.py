@@ -1,0 +1,95 @@
+"""The key bar: the screen's shown bindings as one line, tight when narrow, dimmed when disabled,
+and a click on a pair pressing its key (the browser kiosk has a mouse)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kiosk.widgets.keybar import KeyBar
+from tests.kiosk.conftest import until
+
+
+class _Screen(Screen):
+    BINDINGS = [Binding("n", "new", "Draf baru"), Binding("a", "assign", "Disposisi"),
+                Binding("x", "hidden", "Tersembunyi", show=False),
+                Binding("k", "kunci", "Kunci")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[str] = []
+        self.assign_allowed: bool | None = True
+
+    def compose(self) -> ComposeResult:
+        yield Static("isi")
+        yield KeyBar()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.assign_allowed if action == "assign" else True
+
+    def action_new(self) -> None:
+        self.pressed.append("new")
+
+    def action_assign(self) -> None:
+        self.pressed.append("assign")
+
+    def action_kunci(self) -> None:
+        self.pressed.append("kunci")
+
+
+class _App(App[None]):
+    def on_mount(self) -> None:
+        self.push_screen(_Screen())
+
+
+def _run(size: tuple[int, int], scenario) -> None:  # noqa: ANN001
+    async def main() -> None:
+        app = _App()
+        async with app.run_test(size=size) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, _Screen), what="screen")
+            await scenario(pilot, app.screen, app.screen.query_one(KeyBar))
+    asyncio.run(main())
+
+
+def test_shows_the_shown_bindings_in_order_and_clicks_press_them() -> None:
+    async def scenario(pilot, screen, bar) -> None:  # noqa: ANN001
+        text = bar.render().plain
+        assert text.index("Draf baru") < text.index("Disposisi") < text.index("Kunci")
+        assert "Tersembunyi" not in text
+        assert text.startswith(" n Draf baru ")  # roomy at 100 columns
+        await pilot.click(KeyBar, offset=(text.index("Disposisi"), 0))
+        await until(pilot, lambda: screen.pressed == ["assign"], what="click on Disposisi")
+        assert bar.key_at(text.index("Kunci")) == ("k", True)
+        assert bar.key_at(len(text) + 5) is None
+
+    _run((100, 10), scenario)
+
+
+def test_disabled_binding_is_dimmed_and_a_click_does_nothing() -> None:
+    async def scenario(pilot, screen, bar) -> None:  # noqa: ANN001
+        screen.assign_allowed = None  # check_action None: shown but disabled
+        screen.refresh_bindings()
+        await until(pilot, lambda: bar.key_at(bar.render().plain.index("Disposisi"))
+                    == ("a", False), what="Disposisi disabled")
+        text = bar.render()
+        start = text.plain.index("Disposisi")
+        assert any(span.style.dim for span in text.spans if span.start <= start < span.end)
+        await pilot.click(KeyBar, offset=(start, 0))
+        await pilot.press("n")
+        await until(pilot, lambda: screen.pressed == ["new"], what="n still works")
+
+    _run((100, 10), scenario)
+
+
+def test_hidden_binding_and_tight_form_when_narrow() -> None:
+    async def scenario(pilot, screen, bar) -> None:  # noqa: ANN001
+        assert bar.render().plain.startswith("n Draf baru a Disposisi")  # tight at 30 columns
+        screen.assign_allowed = False  # check_action False: not shown at all
+        screen.refresh_bindings()
+        await until(pilot, lambda: "Disposisi" not in bar.render().plain, what="hidden")
+
+    _run((30, 10), scenario)
