@@ -9,6 +9,7 @@ every field but ``attempt`` (which the retry path changes) and ``sig`` itself.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -73,6 +74,29 @@ class AgencySnapshot(BaseModel):
     """The logo as base64 PNG; empty for the bundled emblem."""
 
 
+class ImageSnapshot(BaseModel):
+    """The announcement's optional picture, as :mod:`shared.images` normalised it at upload: a
+    baseline JPEG in RGB without metadata, at most 1920 px on its longer side."""
+
+    model_config = _STRICT
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    """Hex SHA-256 of the decoded bytes; renderers check it before using the picture."""
+    mime: Literal["image/jpeg"] = "image/jpeg"
+    width: int = Field(gt=0, le=1920)
+    height: int = Field(gt=0, le=1920)
+    data_b64: str
+    """The JPEG bytes, base64."""
+    caption: str = ""
+    """Keterangan gambar: the alternative text and the printed caption; empty means the title."""
+
+    def data(self) -> bytes:
+        """The JPEG bytes; ValueError when they are not what ``sha256`` says."""
+        raw = base64.b64decode(self.data_b64, validate=True)
+        if hashlib.sha256(raw).hexdigest() != self.sha256:
+            raise ValueError("image bytes do not match their sha256")
+        return raw
+
+
 class AnnouncementSnapshot(BaseModel):
     """Everything a channel needs to render an announcement without the database."""
 
@@ -102,6 +126,8 @@ class AnnouncementSnapshot(BaseModel):
     public_url: str | None = None
     """The announcement's web page, for QR codes and links; None when no public URL is set."""
     agency: AgencySnapshot
+    image: ImageSnapshot | None = None
+    """The optional picture (videotron, web and printout show it; radio does not)."""
 
     @field_validator("start", "end", "approved_at", "revoked_at")
     @classmethod
