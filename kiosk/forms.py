@@ -58,3 +58,28 @@ def priority_text(klasifikasi: str) -> str:
     p = priority_for(klasifikasi)
     return (_("Prioritas: {p} (tertinggi — informasi serta merta)", p=p) if p > 1 else
             _("Prioritas: {p} (biasa)", p=p))
+
+
+def check_image_path(value: str) -> str | None:
+    """The picture's path as typed, or None when empty; refused when it names no readable file
+    of an accepted size (the picture itself is checked when saving, in a worker)."""
+    from pathlib import Path
+
+    from shared.images import MAX_UPLOAD_BYTES
+
+    value = value.strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise InvalidInput("Berkas gambar '{p}' tidak ditemukan", p=value)
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise InvalidInput("Berkas gambar terlalu besar ({mb} MB; paling besar {max} MB)",
+                           mb=f"{path.stat().st_size / 1048576:.1f}", max=MAX_UPLOAD_BYTES // 1048576)
+    return str(path)
+
+
+def image_text(picture: dict) -> str:
+    """One line about a stored picture."""
+    return _("Gambar tersimpan: {w}×{h} piksel, {kb} KB. Isi lokasi berkas untuk menggantinya.",
+             w=picture["width"], h=picture["height"], kb=max(1, picture["size"] // 1024))

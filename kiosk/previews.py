@@ -56,7 +56,7 @@ def snapshot(fields: dict, profile: AgencyProfile, tz: str, number: str = "",
         end=fields.get("end_at"), daily_windows=[DailyWindow(**w) for w in fields.get("daily_windows") or []],
         approved_at=now or utcnow(), approver_name=profile.signatory_name,
         approver_nip=profile.signatory_nip, legal_basis=LEGAL_BASIS[klas],
-        agency=agency_snapshot(profile, tz))
+        agency=agency_snapshot(profile, tz), image=fields.get("image"))
 
 
 def radio(snap) -> tuple[str, int]:  # noqa: ANN001

@@ -12,6 +12,7 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -40,6 +41,25 @@ class NormalisedImage:
     width: int
     height: int
     mime: str = "image/jpeg"
+
+
+def read_file(path: str | Path) -> bytes:
+    """The bytes of the picture file at ``path`` (for the CLI and the kiosk, which take a path);
+    InvalidInput says why not, before a large file is read."""
+    p = Path(path).expanduser()
+    try:
+        if not p.is_file():
+            raise InvalidInput("Berkas gambar '{p}' tidak ditemukan", p=str(p))
+        size = p.stat().st_size
+        if size > MAX_UPLOAD_BYTES:
+            raise InvalidInput("Berkas gambar terlalu besar ({mb} MB; paling besar {max} MB)",
+                               mb=f"{size / 1048576:.1f}", max=MAX_UPLOAD_BYTES // 1048576)
+        return p.read_bytes()
+    except PermissionError:
+        raise InvalidInput("Berkas gambar '{p}' tidak boleh dibaca (izin ditolak)", p=str(p)) from None
+    except OSError as exc:
+        raise InvalidInput("Berkas gambar '{p}' tidak dapat dibaca: {err}", p=str(p),
+                           err=exc.strerror or str(exc)) from None
 
 
 def normalise(raw: bytes) -> NormalisedImage:
@@ -93,3 +113,33 @@ def _flatten(img: Image.Image) -> Image.Image:
         canvas.paste(rgba, mask=rgba.getchannel("A"))
         return canvas
     return img.convert("RGB")
+
+
+def store(session, image: NormalisedImage) -> str:  # noqa: ANN001 - sqlalchemy Session
+    """Keep ``image`` in the caller's transaction (once per content); returns its sha256."""
+    from shared.models import StoredImage
+
+    if session.get(StoredImage, image.sha256) is None:
+        session.add(StoredImage(sha256=image.sha256, mime=image.mime, width=image.width,
+                                height=image.height, size=len(image.data), data=image.data))
+        session.flush()
+    return image.sha256
+
+
+def snapshot(stored, caption: str):  # noqa: ANN001, ANN201 - StoredImage -> ImageSnapshot
+    """The picture as it travels to the channels, inside the signed envelope."""
+    import base64
+
+    from shared.messages import ImageSnapshot
+
+    return ImageSnapshot(sha256=stored.sha256, mime=stored.mime, width=stored.width,
+                         height=stored.height, data_b64=base64.b64encode(stored.data).decode(),
+                         caption=caption or "")
+
+
+def describe(stored, caption: str) -> dict | None:  # noqa: ANN001 - StoredImage | None
+    """What lists and the editor show of a picture (never its bytes)."""
+    if stored is None:
+        return None
+    return {"sha256": stored.sha256, "width": stored.width, "height": stored.height,
+            "size": stored.size, "mime": stored.mime, "caption": caption or ""}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -94,11 +94,29 @@ class Revision(Base):
     start_at: Mapped[datetime | None] = mapped_column()
     end_at: Mapped[datetime | None] = mapped_column()
     daily_windows: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    image_sha256: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))
+    """The optional picture; revisions that keep it share one stored copy."""
+    image_caption: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     announcement: Mapped[Announcement] = relationship(back_populates="revisions")
     author: Mapped[User] = relationship()
+    image: Mapped[StoredImage | None] = relationship()
+
+
+class StoredImage(Base):
+    """A normalised picture (see :mod:`shared.images`), stored once by content. In the database
+    rather than on disk, so a database backup is a complete backup."""
+
+    __tablename__ = "images"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mime: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReviewSeen(Base):

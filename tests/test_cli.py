@@ -113,3 +113,25 @@ def test_bad_configuration_names_the_variable_and_why():
     result = CliRunner().invoke(app, ["item", "list"], env={"WARTA_TIMEZONE": "Asia/Atlantis"})
     assert result.exit_code == 2
     assert "WARTA_TIMEZONE" in result.stderr and "tidak dikenal" in result.stderr
+
+
+def test_picture_and_clearing_through_the_cli(warta, tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "foto lokasi.png"
+    Image.new("RGB", (1000, 800), (30, 90, 160)).save(photo)
+    sample = demo_item("renstra")
+    item = run(warta, "pelaksana1", "item", "create", "--title", sample["title"], "--body", sample["body"],
+               "--class", "berkala", "--audience", "masyarakat", "--channels", "web,print",
+               "--start", "2026-12-01T08:00", "--image", str(photo), "--image-caption", "Aula")
+    assert item["image"]["width"] == 1000 and item["image"]["caption"] == "Aula"
+    iid = str(item["id"])
+    cleared = run(warta, "pelaksana1", "item", "revise", iid, "--clear", "start_at", "--clear", "image")
+    assert cleared["start_at"] is None and cleared["image"] is None and cleared["revision"] == 2
+    missing = run(warta, "pelaksana1", "item", "revise", iid, "--image", str(tmp_path / "tidak-ada.jpg"),
+                  expect_ok=False)
+    assert "tidak ditemukan" in missing["error"] and missing["_rc"] != 0
+    text_file = tmp_path / "catatan.jpg"
+    text_file.write_text("bukan gambar")
+    bad = run(warta, "pelaksana1", "item", "revise", iid, "--image", str(text_file), expect_ok=False)
+    assert "bukan gambar" in bad["error"]

@@ -6,14 +6,23 @@ from typing import Optional
 
 import typer
 
+from shared import images
 from shared.i18n import _
 from warta.common import acting_user, emit, fail, guarded, parse_when, services, settings
+
+IMAGE_HELP = "Berkas gambar (JPEG/PNG/WebP), opsional; dinormalkan dan metadata dibuang."
+CAPTION_HELP = "Keterangan gambar (teks alternatif dan keterangan cetak)."
+CLEAR_HELP = "Kosongkan kolom: start_at, end_at atau image (boleh berulang)."
 
 
 def _item_text(item: dict) -> str:
     lines = [f"#{item['id']} [{item['state']}] {item.get('number') or '-'}  {item['title']}",
              f"  klasifikasi: {item['klasifikasi']}  sasaran: {item['sasaran']}  "
              f"kanal: {', '.join(item['channels']) or '-'}"]
+    if item.get("image"):
+        pic = item["image"]
+        lines.append(f"  gambar: {pic['width']}×{pic['height']} piksel, {pic['size'] // 1024} KB"
+                     + (f" — {pic['caption']}" if pic["caption"] else ""))
     lines += [f"  {d['channel']}: {d['state']}" for d in item.get("deliveries", [])]
     return "\n".join(lines)
 
@@ -66,6 +75,8 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                     start: Optional[str] = typer.Option(None, "--start"),
                     end: Optional[str] = typer.Option(None, "--end"),
                     window: list[str] = typer.Option([], "--window", help="Jendela harian HH:MM-HH:MM"),
+                    image: Optional[str] = typer.Option(None, "--image", help=IMAGE_HELP),
+                    caption: str = typer.Option("", "--image-caption", help=CAPTION_HELP),
                     as_json: bool = typer.Option(False, "--json")) -> None:
         """Susun draf pengumuman (Pelaksana)."""
         w = services()
@@ -74,7 +85,8 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         new_id = guarded(as_json, lambda: w.create_item(
             who["id"], title=title, body=body, summary=summary, klasifikasi=klas, sasaran=audience,
             channels=channels, start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz),
-            daily_windows=windows))
+            daily_windows=windows, image=images.read_file(image) if image else None,
+            image_caption=caption))
         _show(w, new_id, as_json, who["id"])
 
     def _transition(name: str, call, item_id: int, actor: str, as_json: bool) -> None:  # noqa: ANN001
@@ -112,12 +124,17 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                     channels: Optional[str] = typer.Option(None, "--channels"),
                     start: Optional[str] = typer.Option(None, "--start"),
                     end: Optional[str] = typer.Option(None, "--end"),
+                    image: Optional[str] = typer.Option(None, "--image", help=IMAGE_HELP),
+                    caption: Optional[str] = typer.Option(None, "--image-caption", help=CAPTION_HELP),
+                    clear: list[str] = typer.Option([], "--clear", help=CLEAR_HELP),
                     as_json: bool = typer.Option(False, "--json")) -> None:
         """Ubah sebagai revisi baru; pada pengumuman yang sudah disetujui, buat ralat."""
         def call(w, uid):  # noqa: ANN001, ANN202
             return w.revise(uid, item_id, title=title, body=body, summary=summary, klasifikasi=klas,
                             sasaran=audience, channels=channels,
-                            start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz))
+                            start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz),
+                            image=images.read_file(image) if image else None,
+                            image_caption=caption, clear=clear)
         _transition("revise", call, item_id, actor, as_json)
 
     @item.command("revoke")

@@ -39,6 +39,8 @@ class EditorScreen(WartaScreen):
         self.disposition_id = disposition_id
         self.corrects_id = corrects_id
         self.preview_stats: dict = {}
+        self.stored_image: dict | None = None
+        """The saved revision's picture (size, caption), when it has one."""
 
     def compose(self) -> ComposeResult:
         heading = (_("Ralat pengumuman #{id}", id=self.corrects_id) if self.corrects_id else
@@ -68,6 +70,13 @@ class EditorScreen(WartaScreen):
                         yield Input(placeholder=_("Selesai (TTTT-BB-HH JJ:MM)"), id="end")
                     yield Input(placeholder=_("Jendela harian, mis. 06:00-09:00, 16:00-18:00"),
                                 id="windows")
+                    yield Label(_("Gambar (opsional)"), classes="section")
+                    with Horizontal(classes="row"):
+                        yield Input(placeholder=_("Lokasi berkas JPEG/PNG, mis. /home/op/foto.jpg"),
+                                    id="image")
+                        yield Input(placeholder=_("Keterangan gambar"), id="image-caption")
+                    yield Static(_("Tidak ada gambar."), id="image-state", classes="hint")
+                    yield Checkbox(_("Hapus gambar yang tersimpan"), id="image-remove")
             with TabPane(_("Radio"), id="tab-radio"):
                 yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-radio"),
                                      classes="preview")
@@ -85,6 +94,7 @@ class EditorScreen(WartaScreen):
     def on_mount(self) -> None:
         """Load the announcement being edited or corrected; otherwise start empty."""
         self.query_one("#body", TextArea).show_line_numbers = False
+        self.query_one("#image-remove").display = False
         source = self.item_id or self.corrects_id
         if source:
             self.call("load", self.w.get_item, source, self.uid)
@@ -103,6 +113,11 @@ class EditorScreen(WartaScreen):
         self.query_one("#start", Input).value = forms.show_local(item["start_at"], self.tz)
         self.query_one("#end", Input).value = forms.show_local(item["end_at"], self.tz)
         self.query_one("#windows", Input).value = forms.show_windows(item["daily_windows"])
+        self.stored_image = item.get("image")
+        if self.stored_image:
+            self.query_one("#image-caption", Input).value = self.stored_image["caption"]
+            self.query_one("#image-state", Static).update(forms.image_text(self.stored_image))
+            self.query_one("#image-remove").display = True
         self.update_channels(set(item["channels"]))
         self.validate()
 
@@ -143,8 +158,14 @@ class EditorScreen(WartaScreen):
                                           _("Mulai")),
             "end_at": forms.parse_local(self.query_one("#end", Input).value, self.tz, _("Selesai")),
             "daily_windows": forms.parse_windows(self.query_one("#windows", Input).value),
+            "image_caption": self.query_one("#image-caption", Input).value,
+            "image_path": forms.check_image_path(self.query_one("#image", Input).value),
+            "image_remove": self.query_one("#image-remove", Checkbox).value,
         }
-        validate_content(fields)
+        keeps = self.stored_image is not None and not fields["image_remove"]
+        has_image = fields["image_path"] is not None or keeps
+        # the picture is read and checked when saving (in a worker); here only whether there is one
+        validate_content({**fields, "image_sha256": "?" if has_image else None})
         return fields
 
     def validate(self) -> list[str]:
@@ -204,7 +225,13 @@ class EditorScreen(WartaScreen):
 
     def _previews(self, fields: dict) -> dict:
         from kiosk.previews import previews
+        from shared import images
 
+        if fields["image_path"]:
+            picture = images.normalise(images.read_file(fields["image_path"]))
+            fields["image"] = images.snapshot(picture, fields["image_caption"])
+        elif self.stored_image and not fields["image_remove"]:
+            fields["image"] = self.w.item_picture(self.item_id or self.corrects_id, self.uid)
         result = previews(fields, self.w.profile, self.tz, now=self.app.clock())
         image = result["videotron"].image
         result["small"] = shrink(image) if image is not None else None
@@ -241,26 +268,38 @@ class EditorScreen(WartaScreen):
         self.call("save", self._save, self.gather(), submit)
 
     def _save(self, fields: dict, submit: bool) -> tuple[int, bool]:
+        from shared import images
+
         w, uid = self.w, self.uid
+        path, remove = fields.pop("image_path"), fields.pop("image_remove")
+        picture = images.read_file(path) if path else None
+        # an emptied field is None, which the services read as "unchanged": say it is cleared
+        clear = [name for name in ("start_at", "end_at") if fields[name] is None]
+        clear += ["image"] if remove and picture is None else []
         if self.item_id is None and self.corrects_id is not None:
-            item_id = w.correct(uid, self.corrects_id, **fields)
+            item_id = w.correct(uid, self.corrects_id, image=picture, clear=clear, **fields)
         elif self.item_id is None:
-            item_id = w.create_item(uid, disposition_id=self.disposition_id, **fields)
+            item_id = w.create_item(uid, disposition_id=self.disposition_id, image=picture, **fields)
         else:
             item_id = self.item_id
             try:
-                w.revise(uid, item_id, **fields)
+                w.revise(uid, item_id, image=picture, clear=clear, **fields)
             except InvalidInput as exc:
                 if exc.msgid != "Tidak ada perubahan":
                     raise
         if submit:
             w.submit(uid, item_id)
-        return item_id, submit
+        return item_id, submit, w.get_item(item_id, uid).get("image")
 
-    def show_save(self, result: tuple[int, bool]) -> None:
+    def show_save(self, result: tuple[int, bool, dict | None]) -> None:
         """Saved: say so; after submitting, back to the home screen."""
-        self.item_id, submitted = result
+        self.item_id, submitted, self.stored_image = result
         self.corrects_id = None
+        self.query_one("#image", Input).value = ""
+        self.query_one("#image-remove", Checkbox).value = False
+        self.query_one("#image-remove").display = self.stored_image is not None
+        self.query_one("#image-state", Static).update(
+            forms.image_text(self.stored_image) if self.stored_image else _("Tidak ada gambar."))
         if submitted:
             self.notify(_("Pengumuman #{id} diajukan ke Kabid/Kasubag.", id=self.item_id))
             self.app.pop_screen()

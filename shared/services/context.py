@@ -13,7 +13,7 @@ from shared.config import AgencyProfile, Settings, get_settings
 from shared.db import session_factory
 from shared.errors import AuthError, NotFound, Refused
 from shared.models import Announcement, User
-from shared.workflow import Role
+from shared.workflow import EXEMPT_READERS
 
 
 class Context:
@@ -84,4 +84,4 @@ class Context:
         """Dikecualikan information is readable only by Kepala Dinas, PPID and its own author."""
         if item.klasifikasi != "dikecualikan":
             return True
-        return user is not None and (user.role in (Role.KADIS, Role.PPID) or user.id == item.author_id)
+        return user is not None and (user.role in EXEMPT_READERS or user.id == item.author_id)

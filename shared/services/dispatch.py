@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared import images
 from shared.classification import LEGAL_BASIS, Klasifikasi, channel_refusal
 from shared.config import AgencyProfile, Settings
 from shared.messages import AgencySnapshot, AnnouncementSnapshot, DailyWindow, Kind, new_envelope
@@ -56,7 +57,8 @@ def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
         legal_basis=LEGAL_BASIS[Klasifikasi(rev.klasifikasi)],
         corrects_number=corrects.number if corrects else None, revoked_at=item.revoked_at,
         revoked_reason=item.revoked_reason, public_url=public_url(session, settings, item),
-        agency=agency_snapshot(profile, settings.timezone))
+        agency=agency_snapshot(profile, settings.timezone),
+        image=images.snapshot(rev.image, rev.image_caption) if rev.image else None)
 
 
 def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signing_key,  # noqa: ANN001

@@ -9,10 +9,11 @@ from datetime import datetime
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from shared import images
 from shared.errors import Refused
 from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
                            User, WorkflowStep)
-from shared.timefmt import utcnow
+from shared.timefmt import local, utcnow
 from shared.workflow import EXEMPT_READERS, REVIEW_ROLE, Role, State
 
 
@@ -64,6 +65,7 @@ class Queries:
                 "author_name": item.author.name, "corrects_id": item.corrects_id,
                 "start_at": _iso(rev.start_at), "end_at": _iso(rev.end_at),
                 "daily_windows": rev.daily_windows or [],
+                "image": images.describe(rev.image, rev.image_caption),
                 "created_at": _iso(item.created_at), "approved_at": _iso(item.approved_at),
                 "approved_by": item.approved_by.username if item.approved_by else None,
                 "revoked_at": _iso(item.revoked_at), "revoked_reason": item.revoked_reason,
@@ -75,6 +77,16 @@ class Queries:
                           for st in steps],
                 "deliveries": [delivery_dict(d) for d in deliveries],
             }
+
+    def item_picture(self, item_id: int, actor_id: int | None = None):  # noqa: ANN201
+        """The current revision's picture as channels receive it (for previews), or None."""
+        with self.read() as s:
+            item = self._item(s, item_id)
+            if not self.may_read_exempt(s.get(User, actor_id) if actor_id else None, item):
+                raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
+            rev = s.execute(select(Revision).where(Revision.announcement_id == item.id,
+                                                   Revision.number == item.revision)).scalar_one()
+            return images.snapshot(rev.image, rev.image_caption) if rev.image else None
 
     def list_items(self, actor_id: int | None = None, *, state: str | None = None,
                    klasifikasi: str | None = None, month: str | None = None,
@@ -176,12 +188,19 @@ class Queries:
             base = revs.get(seen.revision) if seen else None
             cur = revs[item.revision]
 
+            def when(moment: datetime | None) -> str:
+                return local(moment, self.tz).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
             def text(r: Revision | None) -> list[str]:
                 if r is None:
                     return []
+                picture = (f"{r.image.width}×{r.image.height} piksel, {r.image.size // 1024} KB, "
+                           f"sidik {r.image.sha256[:12]}" if r.image else "(tidak ada)")
                 return [f"Judul: {r.title}", f"Ringkasan: {r.summary}", "", *r.body.splitlines(),
                         "", f"Klasifikasi: {r.klasifikasi}", f"Sasaran: {r.sasaran}",
-                        f"Kanal: {', '.join(r.channels or [])}"]
+                        f"Kanal: {', '.join(r.channels or [])}",
+                        f"Mulai: {when(r.start_at)}", f"Selesai: {when(r.end_at)}",
+                        f"Gambar: {picture}", f"Keterangan gambar: {r.image_caption or '-'}"]
 
             diff = list(difflib.unified_diff(text(base), text(cur), lineterm="",
                                              fromfile=f"revisi {base.number}" if base else "(belum pernah dilihat)",

@@ -9,12 +9,14 @@ from tests.factories import demo_item
 
 
 def draft(w, key: str = "renstra", **overrides) -> int:
-    """Create a demo announcement as pelaksana1."""
+    """Create a demo announcement as pelaksana1; ``overrides`` replace its fields or add
+    other arguments of ``create_item`` (image, image_caption, start_at, ...)."""
     item = dict(demo_item(key))
     item.update(overrides)
+    extra = {k: item[k] for k in ("image", "image_caption", "start_at", "end_at") if k in item}
     return w.create_item(w.ids["pelaksana1"], title=item["title"], body=item["body"],
                          summary=item.get("summary", ""), klasifikasi=item["klasifikasi"],
-                         sasaran=item["sasaran"], channels=item["channels"])
+                         sasaran=item["sasaran"], channels=item["channels"], **extra)
 
 
 def to_state(w, item_id: int, state: str) -> None:
