@@ -31,12 +31,7 @@ def redrive(w: Any, actor_id: int, item_id: int, channel: str) -> int:
     """Send the parked delivery of ``item_id`` on ``channel`` again (PPID only): the message
     goes back from the parking queue to its channel queue and the delivery is marked queued.
     Returns the number of deliveries changed."""
-    from shared.workflow import Role
-
-    me = next((u for u in w.list_users() if u["id"] == actor_id), None)
-    if me is None or me["role"] != Role.PPID:
-        # checked before the message moves; mark_redriven checks it again in its transaction
-        raise Refused("Hanya PPID yang dapat mengirim ulang pesan yang diparkir")
+    w.check_may_redrive(actor_id)  # before the message moves
     item = w.get_item(item_id, actor_id)
     delivery = next((d for d in item["deliveries"] if d["channel"] == channel), None)
     if delivery is None or delivery["state"] != "parked":

@@ -227,6 +227,17 @@ class DeliveryCommands:
             return [{"id": d.id, "message_id": d.message_id, "channel": d.channel,
                      "announcement_id": d.announcement_id} for d in found]
 
+    def check_may_redrive(self, actor_id: int) -> None:
+        """Refuse unless ``actor_id`` is the PPID: called before a parked message is moved, and
+        again by :meth:`mark_redriven` in its transaction."""
+        with self.read() as s:
+            self._require_redriver(self._actor(s, actor_id))
+
+    @staticmethod
+    def _require_redriver(user) -> None:  # noqa: ANN001 - User
+        if user.role != Role.PPID:
+            raise Refused("Hanya PPID yang dapat mengirim ulang pesan yang diparkir")
+
     def mark_redriven(self, message_ids: list[str], actor_id: int | None = None) -> int:
         """Record that parked messages went back to their queue (PPID in the kiosk; ``actor_id``
         None is the operator's CLI). Returns the deliveries changed."""
@@ -234,8 +245,7 @@ class DeliveryCommands:
             actor = SYSTEM + ":operator"
             if actor_id is not None:
                 user = self._actor(s, actor_id)
-                if user.role != Role.PPID:
-                    raise Refused("Hanya PPID yang dapat mengirim ulang pesan yang diparkir")
+                self._require_redriver(user)
                 actor = user.username
             changed = 0
             for d in s.execute(select(Delivery).where(Delivery.message_id.in_(message_ids),
