@@ -117,19 +117,13 @@ class HomeScreen(WartaScreen):
             self.app.push_screen(EditorScreen(disposition_id=int(key)))
 
     def action_new(self) -> None:
-        """A new draft (Pelaksana)."""
-        if self.user.get("role") != Role.PELAKSANA:
-            self.notify(_("Draf pengumuman disusun oleh Pelaksana."), severity="warning")
-            return
+        """A new draft (Pelaksana; the key is absent for others, the services refuse them)."""
         from kiosk.screens.editor import EditorScreen
 
         self.app.push_screen(EditorScreen())
 
     def action_assign(self) -> None:
-        """Disposisi to a Pelaksana (Kabid/Kasubag)."""
-        if self.user.get("role") != Role.KABID:
-            self.notify(_("Disposisi diberikan oleh Kabid/Kasubag."), severity="warning")
-            return
+        """Disposisi to a Pelaksana (Kabid/Kasubag; the key is absent for others)."""
         from kiosk.dialogs.assign import AssignDialog
 
         self.app.push_screen(AssignDialog(), self._assigned)
@@ -156,10 +150,12 @@ class HomeScreen(WartaScreen):
         self.app.push_screen(MonitorScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Rekap & Arsip is offered to the PPID and the Kepala Dinas only (absent for others)."""
-        if action == "records":
-            return self.user.get("role") in RECORDS_ROLES
-        return True
+        """Keys a role cannot use are absent: drafting is the Pelaksana's, the disposisi the
+        Kabid/Kasubag's, Rekap & Arsip the PPID's and the Kepala Dinas's."""
+        role = self.user.get("role")
+        allowed = {"new": role == Role.PELAKSANA, "assign": role == Role.KABID,
+                   "records": role in RECORDS_ROLES}
+        return allowed.get(action, True)
 
     def action_records(self) -> None:
         """The DIP, the monthly report and the sealed archive (PPID, Kepala Dinas)."""

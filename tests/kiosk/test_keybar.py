@@ -93,3 +93,29 @@ def test_hidden_binding_and_tight_form_when_narrow() -> None:
         await until(pilot, lambda: "Disposisi" not in bar.render().plain, what="hidden")
 
     _run((30, 10), scenario)
+
+
+def test_home_offers_each_role_only_its_own_keys(home) -> None:
+    from tests.kiosk.conftest import login, screen_name
+    from tests.kiosk.pilot import run
+
+    settings, w, _ids = home
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        from tests.kiosk.conftest import logout
+
+        for user in ("pelaksana1", "kabid1", "ppid1"):
+            await login(pilot, user)
+            seen[user] = pilot.app.screen.query_one(KeyBar).render().plain
+            if user == "kabid1":
+                await pilot.press("n")  # absent for Kabid: nothing opens
+                assert screen_name(pilot) == "HomeScreen"
+            await logout(pilot)
+
+    run(settings, w, scenario, size=(120, 30))
+    assert "Draf baru" in seen["pelaksana1"] and "Disposisi" not in seen["pelaksana1"]
+    assert "Disposisi" in seen["kabid1"] and "Draf baru" not in seen["kabid1"]
+    assert "Rekap & Arsip" in seen["ppid1"]
+    assert "Draf baru" not in seen["ppid1"] and "Disposisi" not in seen["ppid1"]
+    assert "Rekap & Arsip" not in seen["kabid1"]
