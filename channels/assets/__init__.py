@@ -1,6 +1,7 @@
 """Bundled assets the renderers share: the open-licence fonts (Noto Sans / Noto Serif, SIL OFL 1.1,
-see ``fonts/OFL.txt``), the neutral emblem, and the text cleaning both renderers apply to
-announcement text before measuring it.
+see ``fonts/OFL.txt``), the neutral emblem, the text cleaning both renderers apply to
+announcement text before measuring it, and the checks every channel makes on an announcement's
+picture before it shows it.
 
 System fonts are never used, and Pillow's layout engine is fixed to BASIC, so a slide measures and
 looks the same on every machine whether or not libraqm is installed.
@@ -13,10 +14,14 @@ import binascii
 import io
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import structlog
 from PIL import Image, ImageFont
+
+from shared.messages import ImageSnapshot
 
 ASSETS = Path(__file__).resolve().parent
 FONTS = ASSETS / "fonts"
@@ -99,3 +104,79 @@ def clean_text(text: str, multiline: bool = True) -> str:
         out.append(" " if cat == "Zs" else ch)
     lines = [_SPACES.sub(" ", line).strip() for line in "".join(out).split("\n")]
     return _NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+# -- the announcement's picture ------------------------------------------------------------------
+
+PICTURE_MAX_SIDE = 1920
+"""The longest side ``shared.images`` lets through; a larger picture was not normalised."""
+_PICTURE_MODES = ("RGB", "L")
+
+_log = structlog.get_logger("channels.picture")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An announcement picture whose bytes match their sha256 and whose JPEG header is sound."""
+
+    data: bytes
+    sha256: str
+    width: int
+    height: int
+    caption: str
+    """The caption cleaned to one line; empty when the operator gave none."""
+
+
+def _refuse(image: ImageSnapshot, channel: str, reason: str) -> None:
+    # Logged, never raised: a broken picture must not cost the announcement its delivery.
+    _log.warning("picture_left_out", channel=channel, sha256=image.sha256, reason=reason)
+
+
+def load_picture(image: ImageSnapshot | None, channel: str, decode: bool = True) -> Picture | None:
+    """The announcement's picture, checked, or None (no picture, or one that cannot be shown; the
+    reason is logged as a warning and the channel renders everything else).
+
+    Checked: the bytes match their sha256, they are a JPEG in RGB or greyscale no larger than the
+    normalised ceiling, and (with ``decode``) the whole image decodes. The videotron passes
+    ``decode=False`` because it decodes the picture anyway, at the size it draws it."""
+    if image is None:
+        return None
+    try:
+        data = image.data()
+    except (ValueError, binascii.Error):
+        _refuse(image, channel, "Data gambar tidak cocok dengan sidik SHA-256-nya")
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            size, fmt, mode = img.size, img.format, img.mode
+            if fmt != "JPEG" or mode not in _PICTURE_MODES or max(size) > PICTURE_MAX_SIDE:
+                _refuse(image, channel, f"Gambar bukan JPEG RGB yang dinormalkan ({fmt} {mode} "
+                                        f"{size[0]}×{size[1]})")
+                return None
+            if decode:
+                img.draft(mode, (max(1, size[0] // 8), max(1, size[1] // 8)))  # all of it, cheaply
+                img.load()
+    except Exception:  # noqa: BLE001 - hostile bytes may break a decoder in any way it likes
+        _refuse(image, channel, "Gambar tidak dapat dibaca (berkas rusak atau terpotong)")
+        return None
+    return Picture(data=data, sha256=image.sha256, width=size[0], height=size[1],
+                   caption=clean_text(image.caption, multiline=False))
+
+
+def picture_pixels(picture: Picture, size: tuple[int, int], channel: str) -> Image.Image | None:
+    """The picture decoded and scaled to exactly ``size`` (RGB), or None with a warning when it does
+    not decode. The JPEG decoder scales down by 1/2, 1/4 or 1/8 while decoding (draft mode), which
+    is most of the saving on a Full HD slide; the rest is a bicubic resize."""
+    width, height = max(1, size[0]), max(1, size[1])
+    try:
+        img = Image.open(io.BytesIO(picture.data))  # in-memory: nothing to close
+        img.draft("RGB", (width, height))
+        img.load()
+        rgb = img.convert("RGB") if img.mode != "RGB" else img
+    except Exception:  # noqa: BLE001 - see load_picture
+        _log.warning("picture_left_out", channel=channel, sha256=picture.sha256,
+                     reason="Gambar tidak dapat dibaca (berkas rusak atau terpotong)")
+        return None
+    if rgb.size != (width, height):
+        rgb = rgb.resize((width, height), Image.Resampling.BICUBIC)
+    return rgb

@@ -1,5 +1,6 @@
 """The printed notice: an A4 portrait PDF with the agency's letterhead (kop surat), real selectable
-text in the bundled Noto fonts (embedded as subsets) and the Kepala Dinas's signature block."""
+text in the bundled Noto fonts (embedded as subsets), the announcement's picture when it has one, and
+the Kepala Dinas's signature block."""
 
 from __future__ import annotations
 
@@ -12,11 +13,18 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
-from channels.assets import SERIF_BOLD, SERIF_REGULAR, clean_text, logo_image
+from channels.assets import SERIF_BOLD, SERIF_REGULAR, Picture, clean_text, logo_image
 
 LEFT, RIGHT, TOP, BOTTOM = 25.0, 20.0, 12.0, 20.0
 WIDTH = 210.0 - LEFT - RIGHT
 RED = (170, 20, 20)
+PICTURE_BOX = (120.0, 80.0)
+"""The largest the picture is printed (width, height in mm); its aspect ratio is always kept."""
+PICTURE_MIN_H = 40.0
+"""The picture may shrink down to this height so that the signature stays on the first page."""
+CAPTION_PT, CAPTION_LINE, CAPTION_SLANT, CAPTION_LINES = 9.5, 4.6, 12.0, 3
+""""Italic" caption: the bundled serif has no italic face, so the regular one is slanted (degrees);
+a caption longer than three lines is shortened with an ellipsis."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,10 @@ class Notice:
     internal: bool
     url: str | None
     created: datetime
+    picture: Picture | None = None
+    """The announcement's checked picture, printed after the body; None: no picture."""
+    picture_alt: str = ""
+    """The picture's alternative text in the PDF (its caption, else the title)."""
 
 
 class NoticePDF(FPDF):
@@ -170,11 +182,71 @@ def _body(pdf: NoticePDF, n: Notice) -> None:
     for paragraph in n.paragraphs:
         pdf.multi_cell(0, 6.2, paragraph, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(2.5)
+    if n.picture is not None:
+        _picture(pdf, n, n.picture)
     if n.basis:
         pdf.set_font("Serif", "", 8.5)
         pdf.set_text_color(70, 70, 70)
         pdf.multi_cell(0, 4.5, n.basis, align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(0, 0, 0)
+
+
+def _fit(ratio: float, width: float, height: float) -> tuple[float, float]:
+    """The largest (w, h) with ``w / h == ratio`` inside ``width`` × ``height``."""
+    return (width, width / ratio) if width / ratio <= height else (height * ratio, height)
+
+
+def _picture(pdf: NoticePDF, n: Notice, pic: Picture) -> None:
+    """The picture centred in its box, the caption slanted under it. When the full box would push
+    the signature onto a second page, the picture shrinks (not below ``PICTURE_MIN_H``) so that a
+    notice whose text fits one page stays one page."""
+    ratio = pic.width / pic.height
+    w, h = _fit(ratio, *PICTURE_BOX)
+    cap_w = min(WIDTH, max(w, 100.0))
+    lines: list[str] = []
+    if pic.caption:
+        pdf.set_font("Serif", "", CAPTION_PT)
+        lines = pdf.multi_cell(cap_w, CAPTION_LINE, pic.caption, dry_run=True, output="LINES")
+        if len(lines) > CAPTION_LINES:
+            last = lines[CAPTION_LINES - 1]
+            while last and pdf.get_string_width(last + "…") > cap_w - 2:
+                last = last[:-1]
+            lines = [*lines[:CAPTION_LINES - 1], last.rstrip() + "…"]
+    cap_h = len(lines) * CAPTION_LINE
+    after = 1.5 + cap_h + 4  # caption and the space before what follows
+    page_end = pdf.h - BOTTOM
+    y = pdf.get_y() + 1.5
+    room = page_end - y - after - _basis_height(pdf, n) - 6 - _signature_height(n) - 0.5
+    if h > room >= PICTURE_MIN_H:
+        w, h = _fit(ratio, PICTURE_BOX[0], room)
+    elif y + h + after > page_end:
+        pdf.add_page()
+        y = pdf.get_y()
+    pdf.image(io.BytesIO(pic.data), x=LEFT + (WIDTH - w) / 2, y=y, w=w, h=h, alt_text=n.picture_alt)
+    pdf.set_y(y + h + 1.5)
+    pdf.set_font("Serif", "", CAPTION_PT)
+    pdf.set_text_color(60, 60, 60)
+    x = LEFT + (WIDTH - cap_w) / 2
+    # The block was measured to fit this page: no page break can split a slanted line's transform.
+    for line in lines:
+        top = pdf.get_y()
+        with pdf.skew(ax=CAPTION_SLANT, x=x + cap_w / 2, y=top + CAPTION_LINE * 0.75):
+            pdf.set_x(x)
+            pdf.cell(cap_w, CAPTION_LINE, line, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(4)
+
+
+def _basis_height(pdf: NoticePDF, n: Notice) -> float:
+    if not n.basis:
+        return 0.0
+    pdf.set_font("Serif", "", 8.5)
+    return pdf.multi_cell(0, 4.5, n.basis, dry_run=True, output="HEIGHT")
+
+
+def _signature_height(n: Notice) -> float:
+    """The signature block's height: place and date, title lines, room to sign, name and NIP."""
+    return 6 * (2 + len(n.signatory_title)) + 24 + 12
 
 
 def _qr_png(url: str) -> io.BytesIO | None:
@@ -189,8 +261,7 @@ def _qr_png(url: str) -> io.BytesIO | None:
 
 
 def _signature(pdf: NoticePDF, n: Notice) -> None:
-    block_h = 6 * (2 + len(n.signatory_title)) + 24 + 12
-    if pdf.get_y() + 6 + block_h > pdf.h - BOTTOM:
+    if pdf.get_y() + 6 + _signature_height(n) > pdf.h - BOTTOM:
         pdf.add_page()
     pdf.ln(6)
     top = pdf.get_y()

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 from zoneinfo import ZoneInfoNotFoundError
 
-from channels.assets import SERIF_BOLD, SERIF_REGULAR, clean_text
+from channels.assets import SERIF_BOLD, SERIF_REGULAR, clean_text, load_picture
 from channels.base import ChannelRenderer, PermanentRenderError, TransientRenderError, atomic_write, safe_slug
 from channels.noticeboard.pdf import Notice, build_pdf
 from channels.noticeboard.settings import PrintSettings
@@ -37,6 +37,8 @@ def notice_for(envelope: Envelope) -> Notice:
     number = clean_text(snap.number, multiline=False)
     when = snap.approved_at
     paragraphs = _paragraphs(snap.body)
+    # A revocation withdraws the announcement: its picture is not printed again.
+    picture = None if envelope.kind == Kind.REVOKE else load_picture(snap.image, "print")
     if envelope.kind == Kind.REVOKE:
         when = snap.revoked_at or envelope.created_at
         heading = "PENCABUTAN PENGUMUMAN"
@@ -74,7 +76,8 @@ def notice_for(envelope: Envelope) -> Notice:
                                          clean_text(agency.unit, multiline=False).upper()),
         signatory_name=clean_text(snap.approver_name, multiline=False),
         signatory_nip=clean_text(snap.approver_nip, multiline=False),
-        internal=snap.sasaran == Sasaran.PEGAWAI, url=snap.public_url, created=when)
+        internal=snap.sasaran == Sasaran.PEGAWAI, url=snap.public_url, created=when,
+        picture=picture, picture_alt=(picture.caption if picture else "") or title)
 
 
 def pdf_path(root: Path, envelope: Envelope) -> Path:

@@ -72,12 +72,19 @@ def draw_text(img: Image.Image, x: int, y: int, text: str, size: int, bold: bool
         pen += advance
 
 
-def draw_slide(plan: SlidePlan, logo_png_b64: str = "", url: str | None = None) -> Image.Image:
-    """The slide as an RGB image of exactly the plan's size."""
+def draw_slide(plan: SlidePlan, logo_png_b64: str = "", url: str | None = None,
+               picture: Image.Image | None = None) -> Image.Image:
+    """The slide as an RGB image of exactly the plan's size. ``picture`` fills ``plan.picture``; it
+    should already have that size (:func:`channels.assets.picture_pixels`), else it is scaled."""
     img = Image.new("RGB", (plan.width, plan.height), plan.style.background)
     draw = ImageDraw.Draw(img)
     for rect in plan.rects:
         draw.rectangle(rect.xy, fill=rect.fill)
+    if plan.picture and picture is not None:
+        x, y, w, h = plan.picture
+        if picture.size != (w, h):
+            picture = picture.resize((w, h), Image.Resampling.BICUBIC)
+        img.paste(picture.convert("RGB") if picture.mode != "RGB" else picture, (x, y))
     if plan.logo:
         x, y, size = plan.logo
         logo = _logo(logo_png_b64, size)

@@ -1,4 +1,5 @@
-"""Slide layout: where every band, logo, QR code and line of text goes on a panel of any size.
+"""Slide layout: where every band, logo, QR code, picture and line of text goes on a panel of any
+size.
 
 ``plan_slides`` is pure geometry (no pixels): it returns, per slide, the text boxes it will draw with
 their measured ink boxes, so tests can check that nothing leaves the canvas. ``draw.py`` paints them.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from channels.assets import clean_text
+from channels.assets import Picture, clean_text
 from channels.videotron.settings import VideotronSettings
 from channels.videotron.text import fit, fit_line, ink, line_height, pitch, wrap
 
@@ -40,6 +41,18 @@ ALERT = Style(header=RED, accent=AMBER, background=(255, 248, 225), title=(150, 
 
 ALERT_TEXT = "PERINGATAN · INFORMASI SERTA MERTA"
 QR_CAPTION = "Pindai untuk informasi lengkap"
+FRAME = (200, 200, 196)
+"""The hairline around the picture, so a pale photo does not melt into the pale background."""
+
+PICTURE_SHARE = 0.4
+"""Landscape: the widest the picture panel may be, as a share of the content width."""
+PORTRAIT_SHARE = 0.4
+"""Portrait: the tallest the picture may be, as a share of the content height."""
+MAX_UPSCALE = 2.0
+"""A small picture is enlarged at most this much (more looks blurred on an LED panel)."""
+MIN_PICTURE = (96, 0.15)
+"""A picture is left out when its shorter side would be under 96 px or 15 % of the panel's
+shorter side: a sliver nobody can make out (a panorama on a 320-pixel strip, say)."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,8 @@ class SlidePlan:
     """(x, y, size) of the square the logo is fitted into."""
     qr: tuple[int, int, int] | None = None
     """(x, y, size) of the square the QR code is drawn into."""
+    picture: tuple[int, int, int, int] | None = None
+    """(x, y, width, height) the picture fills exactly (its aspect ratio kept); None: no picture."""
     words: int = 0
     """Words of announcement text on this slide (for its reading time)."""
 
@@ -94,6 +109,10 @@ class Content:
     date: str
     alert: bool
     qr: bool
+    picture: tuple[int, int] | None = None
+    """Pixel size of the announcement's picture (its aspect ratio is what matters); None: none."""
+    caption: str = ""
+    """The picture's caption (one line), shown under it when there is room."""
 
 
 def _box(role: str, text: str, x: int, y: int, size: int, bold: bool,
@@ -116,7 +135,8 @@ class _Line:
 class Geometry:
     """Proportions of a panel: paddings, band heights, text sizes and the content area."""
 
-    def __init__(self, cfg: VideotronSettings, alert: bool, qr: bool) -> None:
+    def __init__(self, cfg: VideotronSettings, alert: bool, qr: bool,
+                 picture: tuple[int, int] | None = None, caption: str = "") -> None:
         w, h = cfg.width, cfg.height
         m = min(w, h)
         self.w, self.h = w, h
@@ -160,6 +180,48 @@ class Geometry:
                     self.qr_caption = (left, y + size + small, right, bottom)
                     bottom = y - self.pad
         self.content = (left, top, right, bottom)
+        self.picture: tuple[int, int, int, int] | None = None
+        self.caption: tuple[int, int, int, int] | None = None
+        """(x0, y, x1, size) of the caption line under the picture."""
+        if picture and min(picture) > 0:
+            self._place_picture(picture, caption, small)
+
+    def _place_picture(self, source: tuple[int, int], caption: str, small: int) -> None:
+        """Beside the text (landscape) or above it (portrait), fitted into its panel with the aspect
+        ratio kept; left out when it would be too small to make out or leave the text too little
+        room (a very wide picture on a narrow strip, say)."""
+        left, top, right, bottom = self.content
+        cw, ch = right - left, bottom - top
+        landscape = self.w >= self.h
+        box_w, box_h = (round(cw * PICTURE_SHARE), ch) if landscape else (cw, round(ch * PORTRAIT_SHARE))
+        cap_px = max(self.min_px, round(min(self.w, self.h) * 0.024))
+        least = max(MIN_PICTURE[0], round(min(self.w, self.h) * MIN_PICTURE[1]))
+        for cap_h in ((line_height(cap_px) + small, 0) if caption else (0,)):  # caption if room
+            scale = min(box_w / source[0], (box_h - cap_h) / source[1], MAX_UPSCALE)
+            pw, ph = int(source[0] * scale), int(source[1] * scale)
+            if min(pw, ph) >= least:
+                break
+        else:
+            return
+        if landscape:
+            gap = self.pad * 2
+            # The text keeps at least half the width and some 24 characters of body text a line.
+            if cw - pw - gap < max(cw // 2, 12 * self.body_px):
+                return
+            y = top + (ch - ph - cap_h) // 2
+            self.picture = (left, y, pw, ph)
+            if cap_h:
+                self.caption = (left, y + ph + small, left + pw, cap_px)
+            self.content = (left + pw + gap, top, right, bottom)
+        else:
+            gap = self.pad
+            # The text keeps at least half the height and six lines of body text.
+            if ch - ph - cap_h - gap < max(ch // 2, 6 * pitch(self.body_px)):
+                return
+            self.picture = (left + (cw - pw) // 2, top, pw, ph)
+            if cap_h:
+                self.caption = (left, top + ph + small, right, cap_px)
+            self.content = (left, top + ph + cap_h + gap, right, bottom)
 
 
 def _header(plan: SlidePlan, geo: Geometry, content: Content) -> None:
@@ -228,6 +290,24 @@ def _qr(plan: SlidePlan, geo: Geometry) -> None:
                                plan.style.body))
 
 
+def _picture(plan: SlidePlan, geo: Geometry, content: Content) -> None:
+    """The picture's box and hairline frame, and its caption on one line (shortened with an ellipsis
+    rather than wrapped: the panel is read from a distance, in passing)."""
+    if not geo.picture:
+        return
+    plan.picture = geo.picture
+    x, y, w, h = geo.picture
+    edge = max(1, geo.rule_h // 3)
+    plan.rects.append(Rect((x - edge, y - edge, x + w - 1 + edge, y + h - 1 + edge), FRAME))
+    if geo.caption:
+        x0, top, x1, px = geo.caption
+        size, text = fit_line(content.caption, x1 - x0, geo.min_px, px)
+        if text:
+            tw = ink(text, size)[2]
+            plan.texts.append(_box("caption", text, x0 + max(0, (x1 - x0 - tw) // 2), top, size,
+                                   False, plan.style.body))
+
+
 def _flow(geo: Geometry, content: Content) -> list[_Line]:
     """The content area's lines in reading order: kicker, title, then the text's paragraphs."""
     left, top, right, bottom = geo.content
@@ -286,7 +366,7 @@ def _paginate(geo: Geometry, lines: list[_Line], style: Style) -> list[list[Text
 
 def plan_slides(content: Content, cfg: VideotronSettings) -> list[SlidePlan]:
     """Lay out ``content`` on as many slides as it needs for the panel in ``cfg``."""
-    geo = Geometry(cfg, content.alert, content.qr)
+    geo = Geometry(cfg, content.alert, content.qr, content.picture, content.caption)
     style = ALERT if content.alert else NORMAL
     pages = _paginate(geo, _flow(geo, content), style)
     plans = []
@@ -296,17 +376,21 @@ def plan_slides(content: Content, cfg: VideotronSettings) -> list[SlidePlan]:
         _header(plan, geo, content)
         plan.texts.extend(boxes)
         plan.words = sum(len(b.text.split()) for b in boxes if b.role in ("title", "body"))
+        _picture(plan, geo, content)
         _qr(plan, geo)
         _footer(plan, geo, content, index, len(pages))
         plans.append(plan)
     return plans
 
 
-def content_for(snap, date_text: str, kicker: str, qr: bool) -> Content:
-    """The cleaned :class:`Content` of an announcement snapshot."""
+def content_for(snap, date_text: str, kicker: str, qr: bool, picture: Picture | None = None) -> Content:
+    """The cleaned :class:`Content` of an announcement snapshot; ``picture`` is its checked picture
+    (:func:`channels.assets.load_picture`), None to lay the slides out without one."""
     text = clean_text(snap.summary) or clean_text(snap.body)
     return Content(agency_unit=clean_text(snap.agency.unit, multiline=False),
                    agency_instansi=clean_text(snap.agency.instansi, multiline=False),
                    kicker=kicker, title=clean_text(snap.title, multiline=False) or "Pengumuman",
                    text=text, number=clean_text(snap.number, multiline=False), date=date_text,
-                   alert=snap.klasifikasi == "serta-merta", qr=qr)
+                   alert=snap.klasifikasi == "serta-merta", qr=qr,
+                   picture=(picture.width, picture.height) if picture else None,
+                   caption=picture.caption if picture else "")

@@ -7,7 +7,10 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfoNotFoundError
 
-from channels.assets import FONT_LICENCE, SANS_BOLD, SANS_REGULAR, clean_text, logo_image
+from PIL import Image
+
+from channels.assets import (FONT_LICENCE, SANS_BOLD, SANS_REGULAR, Picture, clean_text,
+                             load_picture, logo_image, picture_pixels)
 from channels.base import ChannelRenderer, PermanentRenderError, safe_slug
 from channels.videotron.draw import draw_slide, png_bytes
 from channels.videotron.layout import SlidePlan, content_for, plan_slides
@@ -40,14 +43,33 @@ def slide_seconds(words: int, cfg: VideotronSettings) -> float:
     return round(min(cfg.max_seconds, max(cfg.min_seconds, seconds)), 1)
 
 
-def plan_announcement(snap: AnnouncementSnapshot, cfg: VideotronSettings) -> list[SlidePlan]:
-    """The slide layouts of an announcement (no pixels yet)."""
+def plan_announcement(snap: AnnouncementSnapshot, cfg: VideotronSettings,
+                      picture: Picture | None = None) -> list[SlidePlan]:
+    """The slide layouts of an announcement (no pixels yet), with room for ``picture`` when given
+    and when the panel has room for it."""
     try:
         date = date_id(snap.approved_at, snap.agency.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise PermanentRenderError(
             f"Zona waktu instansi '{snap.agency.timezone}' tidak dikenal") from None
-    return plan_slides(content_for(snap, date, kicker_for(snap), bool(snap.public_url)), cfg)
+    content = content_for(snap, date, kicker_for(snap), bool(snap.public_url), picture)
+    return plan_slides(content, cfg)
+
+
+def plan_with_picture(snap: AnnouncementSnapshot,
+                      cfg: VideotronSettings) -> tuple[list[SlidePlan], Image.Image | None]:
+    """The slide layouts and the picture's pixels at the size they give it. A picture that fails
+    its checks or does not decode is left out (with a warning in the log) and the slides are laid
+    out without it: the announcement still goes on air."""
+    picture = load_picture(snap.image, "videotron", decode=False)
+    plans = plan_announcement(snap, cfg, picture)
+    if picture is None or plans[0].picture is None:
+        return plans, None
+    # One decode per announcement: every slide has the same picture panel.
+    pixels = picture_pixels(picture, plans[0].picture[2:], "videotron")
+    if pixels is None:
+        return plan_announcement(snap, cfg), None
+    return plans, pixels
 
 
 class VideotronRenderer(ChannelRenderer):
@@ -102,11 +124,11 @@ class VideotronRenderer(ChannelRenderer):
                              "Videotron — Pengumuman")
 
     def _render_slides(self, snap: AnnouncementSnapshot) -> tuple[list[Path], list[SlidePlan]]:
-        plans = plan_announcement(snap, self.settings)
+        plans, pixels = plan_with_picture(snap, self.settings)
         stem = f"{safe_slug(snap.key)}-r{snap.revision}"
         paths = []
         for index, plan in enumerate(plans, start=1):
-            image = draw_slide(plan, snap.agency.logo_png_b64, snap.public_url)
+            image = draw_slide(plan, snap.agency.logo_png_b64, snap.public_url, pixels)
             path = self.root / "slides" / f"{stem}-{index:02d}.png"
             publish(path, png_bytes(image))
             paths.append(path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
@@ -35,6 +36,19 @@ _CATEGORIES = [
     (r"listrik|air bersih|telekomunikasi|internet", "Infra"),
     (r"kerusuhan|keamanan|teror", "Security"),
 ]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A CAP ``<resource>``: a file that goes with the alert (the announcement's picture)."""
+
+    desc: str
+    mime: str
+    size: int
+    uri: str | None
+    """Absolute URL of the file; None when no public address is known (the element is left out)."""
+    digest: str
+    """Hex SHA-1 of the file, as CAP 1.2 defines ``<digest>``."""
 
 
 def cap_time(value: datetime, tz: str) -> str:
@@ -72,9 +86,10 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
 
 
 def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references: list[str],
-              web_url: str, status: str = "Actual") -> tuple[str, bytes]:
+              web_url: str, status: str = "Actual",
+              resource: Resource | None = None) -> tuple[str, bytes]:
     """``(identifier, xml bytes)`` of the CAP alert for this message; ``references`` are earlier
-    ``sender,identifier,sent`` triples of the same announcement."""
+    ``sender,identifier,sent`` triples of the same announcement; ``resource`` is the picture."""
     tz = snap.agency.timezone
     ident = identifier_of(snap, kind)
     root = ET.Element(f"{{{CAP_NS}}}alert")
@@ -122,6 +137,14 @@ def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references
     contact = one_line(" ".join(x for x in (snap.agency.phone, snap.agency.email) if x))
     if contact:
         _sub(info, "contact", contact)
+    if resource is not None:  # the schema wants it after <parameter> and before <area>
+        res = _sub(info, "resource")
+        _sub(res, "resourceDesc", resource.desc)
+        _sub(res, "mimeType", resource.mime)
+        _sub(res, "size", str(resource.size))
+        if resource.uri:
+            _sub(res, "uri", resource.uri)
+        _sub(res, "digest", resource.digest)
     area = _sub(info, "area")
     _sub(area, "areaDesc", one_line(snap.agency.area_desc or snap.agency.city) or "Indonesia")
     ET.register_namespace("", CAP_NS)

@@ -1,7 +1,14 @@
 """The website's aggregate feeds from the latest N records: RSS 2.0 (``rss.xml``), Atom 1.0
-(``atom.xml``, no enclosures: feedgen 1.0.0 drops them, its issue #135) and JSON Feed 1.1
-(``feed.json``). Dates are timezone-aware (RFC 822 in RSS, RFC 3339 in Atom and JSON); every link is
-absolute. Output is deterministic for the same records, so regenerating changes nothing."""
+(``atom.xml``) and JSON Feed 1.1 (``feed.json``). Dates are timezone-aware (RFC 822 in RSS, RFC 3339
+in Atom and JSON); every link is absolute. Output is deterministic for the same records, so
+regenerating changes nothing.
+
+An announcement's picture is the RSS ``<enclosure>``, an Atom ``<link rel="enclosure">`` and the
+JSON Feed ``image``. feedgen 1.0.0 writes Atom links without their ``rel``, ``type`` and
+``length`` (the loop in ``FeedEntry.atom_entry`` shadows its own variable; its issue #135), which
+would turn an enclosure into a second "alternate" link, so the Atom enclosure is added by a small
+entry extension instead of ``FeedEntry.enclosure``.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,9 @@ import uuid
 from datetime import datetime, timezone
 from urllib.parse import quote
 
+from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 
 from channels.web.text import clean, one_line
 
@@ -24,6 +33,20 @@ def atom_id(key: str) -> str:
         return f"urn:uuid:{uuid.UUID(key)}"
     except ValueError:
         return f"tag:warta,2026:{quote(key, safe='')}"
+
+
+class _AtomEnclosure(BaseEntryExtension):
+    """Adds ``<link rel="enclosure" href type length>`` to an Atom entry."""
+
+    def __init__(self) -> None:
+        self.image: dict | None = None
+
+    def extend_atom(self, entry):  # noqa: ANN001, ANN201 - feedgen's lxml element
+        """Append the enclosure link (feedgen calls this while it builds the entry)."""
+        if self.image:
+            xml_elem("link", entry, href=self.image["url"], rel="enclosure", type=self.image["mime"],
+                     length=str(self.image["size"]))
+        return entry
 
 
 def _when(value: str) -> datetime:
@@ -66,6 +89,12 @@ def _base_feed(records: list[dict], base_url: str, title: str, self_name: str,
         fe.description(summary)
         fe.content(clean(snap["body"]), type="text")
         fe.category(term=snap["klasifikasi"], label=snap["klasifikasi"])
+        image = rec.get("image")
+        if image and atom:
+            fe.register_extension("warta_enclosure", _AtomEnclosure, atom=True, rss=False)
+            fe.warta_enclosure.image = image
+        elif image:
+            fe.enclosure(image["url"], str(image["size"]), image["mime"])
     return fg
 
 
@@ -97,6 +126,8 @@ def json_feed_bytes(records: list[dict], base_url: str, title: str) -> bytes:
             "tags": [snap["klasifikasi"]],
             "language": "id",
         })
+        if rec.get("image"):
+            items[-1]["image"] = rec["image"]["url"]
     feed = {
         "version": JSON_FEED_VERSION,
         "title": one_line(title),

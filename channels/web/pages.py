@@ -26,6 +26,8 @@ dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 .notice{border-left:4px solid #0b57d0;padding-left:.75rem}
 ul.list{list-style:none;padding:0}ul.list li{border-bottom:1px solid #ddd;padding:.6rem 0}
 a{color:#0b57d0}footer{font-size:.8rem;color:#666;margin-top:1.5rem}
+figure{margin:1rem 0;text-align:center}figure img{max-width:100%;height:auto;border-radius:.25rem}
+figcaption{font-size:.85rem;font-style:italic;color:#555;margin-top:.35rem;overflow-wrap:anywhere}
 """
 
 
@@ -85,11 +87,28 @@ def item_page(rec: dict, base_url: str) -> str:
     parts.append(f"<dl>\n{meta}\n</dl>")
     if snap.get("summary"):
         parts.append(f"<p><strong>{esc(one_line(snap['summary']))}</strong></p>")
+    image = rec.get("image")
+    if image:
+        parts.append(_figure(image, snap["title"]))
     parts.append(f"<article>\n{paragraphs_html(snap['body'])}\n</article>")
     parts.append(f"<p>Ditetapkan oleh {esc(snap['approver_name'])}<br>NIP {esc(snap['approver_nip'])}</p>")
     parts.append(f'<footer><a href="{esc(base_url)}/index.html">Semua pengumuman</a> · '
                  f"{esc(agency['address'])}</footer>")
-    return _document(esc(one_line(snap["title"])), "\n".join(parts), _feed_links(base_url))
+    head = _feed_links(base_url)
+    if image:  # the picture a CMS or a chat app shows when the page is shared
+        head += f'<meta property="og:image" content="{esc(image["url"])}">\n'
+    return _document(esc(one_line(snap["title"])), "\n".join(parts), head)
+
+
+def _figure(image: dict, title: str) -> str:
+    """The picture, which lives next to the page: alt text is the caption, else the title; the
+    size attributes let the browser keep its place before it loads."""
+    caption = one_line(image.get("caption"))
+    alt = caption or one_line(title) or "Gambar pengumuman"
+    img = (f'<img src="{esc(image["file"])}" alt="{esc(alt)}" width="{int(image["width"])}" '
+           f'height="{int(image["height"])}">')
+    text = f"\n<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return f"<figure>\n{img}{text}\n</figure>"
 
 
 def index_page(records: list[dict], base_url: str, site_title: str) -> str:

@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS items (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ix_items_live ON items (revoked, sort_ts DESC);
+CREATE INDEX IF NOT EXISTS ix_items_image ON items (json_extract(data, '$.image.sha256'));
 CREATE TABLE IF NOT EXISTS inbox (
     message_id TEXT PRIMARY KEY,
     files TEXT NOT NULL
@@ -70,6 +71,13 @@ class FeedState:
             rows = db.execute("SELECT data FROM items WHERE revoked = 0 ORDER BY sort_ts DESC "
                               "LIMIT ?", (limit,)).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def image_users(self, sha256: str, other_than: str) -> int:
+        """How many items other than ``other_than`` show the picture ``sha256`` (pictures are stored
+        once per content, so one file may serve several announcements)."""
+        with closing(self._connect()) as db:
+            return db.execute("SELECT COUNT(*) FROM items WHERE json_extract(data, '$.image.sha256') = ? "
+                              "AND key != ?", (sha256, other_than)).fetchone()[0]
 
     def count(self) -> int:
         """How many items are stored (live or revoked)."""

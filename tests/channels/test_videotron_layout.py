@@ -1,5 +1,6 @@
 """Videotron slide layout: exact sizes, every text box inside the canvas (re-measured with Pillow),
-auto-fit, word breaking, alert style and QR code, on demo and hostile text at every panel size."""
+auto-fit, word breaking, alert style, QR code and picture, on demo and hostile text (and pictures
+of any aspect ratio) at every panel size."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from PIL import Image, ImageDraw
 from channels.assets import clean_text, font
 from channels.videotron.draw import draw_slide
 from channels.videotron.layout import ALERT, NORMAL, SlidePlan
-from channels.videotron.render import plan_announcement
+from channels.videotron.render import plan_announcement, plan_with_picture
 from channels.videotron.settings import VideotronSettings
 from channels.videotron.text import fit, ink, line_height, pitch, span, wrap
 from shared.classification import Channel, channel_refusal
+from tests.channels.pictures import image_snapshot
 from tests.factories import demo_items, snapshot
 
 RESOLUTIONS = [(1920, 1080), (1344, 768), (960, 320), (1080, 1920)]
@@ -42,6 +44,23 @@ def check_plan(plan: SlidePlan, img: Image.Image) -> None:
     if plan.qr:
         x, y, size = plan.qr
         assert x >= 0 and y >= 0 and x + size <= plan.width and y + size <= plan.height
+    check_picture(plan)
+
+
+def check_picture(plan: SlidePlan, source: tuple[int, int] | None = None) -> None:
+    """The picture box (with its one- or two-pixel frame) lies inside the canvas, keeps the
+    source's aspect ratio to the pixel, and no text box overlaps it."""
+    if plan.picture is None:
+        return
+    x, y, w, h = plan.picture
+    assert w > 0 and h > 0
+    assert x >= 2 and y >= 2 and x + w + 2 <= plan.width and y + h + 2 <= plan.height, plan.picture
+    if source is not None:  # w = int(sw * s), h = int(sh * s) for one scale s
+        sw, sh = source
+        assert abs(w * sh - h * sw) <= max(sw, sh), (plan.picture, source)
+    for box in plan.texts:
+        x0, y0, x1, y1 = box.box
+        assert x1 <= x or x0 >= x + w or y1 <= y or y0 >= y + h, (box, plan.picture)
 
 
 def render_all(snap, cfg: VideotronSettings) -> list[tuple[SlidePlan, Image.Image]]:
@@ -144,21 +163,50 @@ hostile_text = st.one_of(
 )
 
 
+# A picture of any aspect ratio the contract allows (1 to 1920 pixels a side), with or without a
+# caption; None for none.
+pictures = st.one_of(st.none(), st.tuples(st.integers(1, 1920), st.integers(1, 1920), hostile_text))
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=hostile_text, summary=hostile_text, body=hostile_text, number=hostile_text,
-       alert=st.booleans(), url=st.sampled_from([None, URL, "https://x.example/" + "a" * 3000]))
-def test_hostile_text_never_leaves_the_canvas(title, summary, body, number, alert, url):
+       alert=st.booleans(), url=st.sampled_from([None, URL, "https://x.example/" + "a" * 3000]),
+       picture=pictures)
+def test_hostile_text_never_leaves_the_canvas(title, summary, body, number, alert, url, picture):
+    image = image_snapshot(picture[0], picture[1], caption=picture[2]) if picture else None
     snap = snapshot("banjir" if alert else "renstra", title=title, summary=summary, body=body,
-                    number=number, public_url=url)
+                    number=number, public_url=url, image=image)
     for width, height in RESOLUTIONS:
         cfg = VideotronSettings(width=width, height=height)
-        plans = plan_announcement(snap, cfg)
+        plans, pixels = plan_with_picture(snap, cfg)
         assert plans
+        assert (pixels is None) == (plans[0].picture is None)
         # Drawing every slide of a 5,000-character body at four sizes is slow; draw the first
         # and last, measure all.
         for plan in {id(p): p for p in (plans[0], plans[-1])}.values():
-            check_plan(plan, draw_slide(plan, "", url))
+            check_plan(plan, draw_slide(plan, "", url, pixels))
         for plan in plans:
+            assert plan.picture == plans[0].picture
+            check_picture(plan, picture[:2] if picture else None)
             for box in plan.texts:
                 x0, y0, x1, y1 = box.box
                 assert 0 <= x0 and 0 <= y0 and x1 <= width and y1 <= height
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(width=st.integers(200, 1920), height=st.integers(200, 1920), alert=st.booleans(),
+       caption=st.sampled_from(["", "Foto: Humas Diskominfo", "Keterangan " * 40]))
+def test_pictures_of_any_aspect_ratio_fit_every_panel(width, height, alert, caption):
+    snap = snapshot("banjir" if alert else "renstra", public_url=URL,
+                    image=image_snapshot(width, height, caption=caption))
+    for panel in RESOLUTIONS:
+        cfg = VideotronSettings(width=panel[0], height=panel[1])
+        plans, pixels = plan_with_picture(snap, cfg)
+        if panel != (960, 320) and 0.5 <= width / height <= 2:
+            # An ordinary photo always has room on the large panels.
+            assert plans[0].picture is not None, (panel, width, height)
+        for plan in plans:
+            check_picture(plan, (width, height))
+        check_plan(plans[0], draw_slide(plans[0], "", URL, pixels))
+        captions = [b for b in plans[0].texts if b.role == "caption"]
+        assert len(captions) <= (1 if caption and plans[0].picture else 0)
