@@ -73,14 +73,14 @@ def slides(snap, tz: str) -> list:  # noqa: ANN001
     """The videotron slides as PIL images, or [] when the videotron package is absent."""
     try:
         from channels.videotron.draw import draw_slide
-        from channels.videotron.layout import content_for, plan_slides
+        from channels.videotron.render import plan_with_picture
         from channels.videotron.settings import VideotronSettings
     except ImportError:
         return []
     try:
-        content = content_for(snap, date_id(snap.approved_at, tz), _("PENGUMUMAN"), qr=False)
-        return [draw_slide(plan, snap.agency.logo_png_b64) for plan in
-                plan_slides(content, VideotronSettings())]
+        # the renderer's own planning: the same kicker, picture panel and slide breaks as on air
+        plans, pixels = plan_with_picture(snap, VideotronSettings())
+        return [draw_slide(plan, snap.agency.logo_png_b64, None, pixels) for plan in plans]
     except Exception:  # a package still in development must not break the editor
         log.exception("videotron preview failed")
         return []

@@ -127,7 +127,8 @@ def store(session, image: NormalisedImage) -> str:  # noqa: ANN001 - sqlalchemy 
 
 
 def snapshot(stored, caption: str):  # noqa: ANN001, ANN201 - StoredImage -> ImageSnapshot
-    """The picture as it travels to the channels, inside the signed envelope."""
+    """The picture as it travels to the channels, inside the signed envelope (``stored`` is the
+    database row, or a :class:`NormalisedImage` for a preview before saving)."""
     import base64
 
     from shared.messages import ImageSnapshot

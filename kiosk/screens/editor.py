@@ -162,6 +162,8 @@ class EditorScreen(WartaScreen):
             "image_path": forms.check_image_path(self.query_one("#image", Input).value),
             "image_remove": self.query_one("#image-remove", Checkbox).value,
         }
+        if fields["image_remove"] and fields["image_path"] is None:
+            fields["image_caption"] = ""  # the caption goes with the picture
         keeps = self.stored_image is not None and not fields["image_remove"]
         has_image = fields["image_path"] is not None or keeps
         # the picture is read and checked when saving (in a worker); here only whether there is one
