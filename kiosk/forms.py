@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from shared.errors import InvalidInput
@@ -60,23 +61,13 @@ def priority_text(klasifikasi: str) -> str:
             _("Prioritas: {p} (biasa)", p=p))
 
 
-def check_image_path(value: str) -> str | None:
+def check_image_path(value: str, base: Path | None = None) -> str | None:
     """The picture's path as typed, or None when empty; refused when it names no readable file
-    of an accepted size (the picture itself is checked when saving, in a worker)."""
-    from pathlib import Path
+    of an accepted size, or one outside ``base`` (``Settings.image_dir``) when that is set. The
+    picture itself is checked when saving, in a worker."""
+    from shared.images import check_path
 
-    from shared.images import MAX_UPLOAD_BYTES
-
-    value = value.strip()
-    if not value:
-        return None
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise InvalidInput("Berkas gambar '{p}' tidak ditemukan", p=value)
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise InvalidInput("Berkas gambar terlalu besar ({mb} MB; paling besar {max} MB)",
-                           mb=f"{path.stat().st_size / 1048576:.1f}", max=MAX_UPLOAD_BYTES // 1048576)
-    return str(path)
+    return str(check_path(value.strip(), base)) if value.strip() else None
 
 
 def image_text(picture: dict) -> str:

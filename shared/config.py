@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     public_url: str | None = None
     """Public base URL of the web output (for QR codes and feed links), e.g. ``https://ppid.example.go.id``."""
 
+    image_dir: Path | None = None
+    """When set, pictures are taken only from this folder (a name without a folder is looked up in
+    it). Set it for the browser kiosk (``warta kiosk --serve``), whose users type paths on the server."""
+
     idle_lock_seconds: int = 300
     """The kiosk locks back to the login screen after this many idle seconds."""
 

@@ -43,22 +43,49 @@ class NormalisedImage:
     mime: str = "image/jpeg"
 
 
-def read_file(path: str | Path) -> bytes:
-    """The bytes of the picture file at ``path`` (for the CLI and the kiosk, which take a path);
-    InvalidInput says why not, before a large file is read."""
-    p = Path(path).expanduser()
+def _shown(path: str | Path) -> str:
+    # a path in a message is for a person: a pasted 5,000-character one is cut
+    text = str(path)
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def check_path(path: str | Path, base: Path | None = None) -> Path:
+    """The picture file named by ``path`` (``~`` expanded) when it exists and is not too large;
+    InvalidInput says why not. With ``base`` (``Settings.image_dir``) the file must lie inside that
+    folder, and a relative name is looked up there. Cheap (no reading): the kiosk calls it as the
+    operator types."""
     try:
+        p = Path(path).expanduser()
+        if base is not None:
+            p = (base / p).resolve()
+            if not p.is_relative_to(base.resolve()):
+                raise InvalidInput("Gambar hanya dapat diambil dari folder {dir}", dir=str(base))
         if not p.is_file():
-            raise InvalidInput("Berkas gambar '{p}' tidak ditemukan", p=str(p))
+            raise InvalidInput("Berkas gambar '{p}' tidak ditemukan", p=_shown(path))
         size = p.stat().st_size
-        if size > MAX_UPLOAD_BYTES:
-            raise InvalidInput("Berkas gambar terlalu besar ({mb} MB; paling besar {max} MB)",
-                               mb=f"{size / 1048576:.1f}", max=MAX_UPLOAD_BYTES // 1048576)
+    except InvalidInput:
+        raise
+    except PermissionError:
+        raise InvalidInput("Berkas gambar '{p}' tidak boleh dibaca (izin ditolak)", p=_shown(path)) from None
+    except (OSError, ValueError, RuntimeError) as exc:  # name too long, NUL byte, ~unknown-user
+        raise InvalidInput("Berkas gambar '{p}' tidak dapat dibaca: {err}", p=_shown(path),
+                           err=getattr(exc, "strerror", None) or str(exc)) from None
+    if size > MAX_UPLOAD_BYTES:
+        raise InvalidInput("Berkas gambar terlalu besar ({mb} MB; paling besar {max} MB)",
+                           mb=f"{size / 1048576:.1f}", max=MAX_UPLOAD_BYTES // 1048576)
+    return p
+
+
+def read_file(path: str | Path, base: Path | None = None) -> bytes:
+    """The bytes of the picture file at ``path`` (for the CLI and the kiosk, which take a path;
+    ``base`` as in :func:`check_path`); InvalidInput says why not, before a large file is read."""
+    p = check_path(path, base)
+    try:
         return p.read_bytes()
     except PermissionError:
-        raise InvalidInput("Berkas gambar '{p}' tidak boleh dibaca (izin ditolak)", p=str(p)) from None
+        raise InvalidInput("Berkas gambar '{p}' tidak boleh dibaca (izin ditolak)", p=_shown(path)) from None
     except OSError as exc:
-        raise InvalidInput("Berkas gambar '{p}' tidak dapat dibaca: {err}", p=str(p),
+        raise InvalidInput("Berkas gambar '{p}' tidak dapat dibaca: {err}", p=_shown(path),
                            err=exc.strerror or str(exc)) from None
 
 

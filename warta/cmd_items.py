@@ -85,8 +85,8 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         new_id = guarded(as_json, lambda: w.create_item(
             who["id"], title=title, body=body, summary=summary, klasifikasi=klas, sasaran=audience,
             channels=channels, start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz),
-            daily_windows=windows, image=images.read_file(image) if image else None,
-            image_caption=caption))
+            daily_windows=windows, image_caption=caption,
+            image=images.read_file(image, w.settings.image_dir) if image else None))
         _show(w, new_id, as_json, who["id"])
 
     def _transition(name: str, call, item_id: int, actor: str, as_json: bool) -> None:  # noqa: ANN001
@@ -133,7 +133,7 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
             return w.revise(uid, item_id, title=title, body=body, summary=summary, klasifikasi=klas,
                             sasaran=audience, channels=channels,
                             start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz),
-                            image=images.read_file(image) if image else None,
+                            image=images.read_file(image, w.settings.image_dir) if image else None,
                             image_caption=caption, clear=clear)
         _transition("revise", call, item_id, actor, as_json)
 

@@ -159,7 +159,8 @@ class EditorScreen(WartaScreen):
             "end_at": forms.parse_local(self.query_one("#end", Input).value, self.tz, _("Selesai")),
             "daily_windows": forms.parse_windows(self.query_one("#windows", Input).value),
             "image_caption": self.query_one("#image-caption", Input).value,
-            "image_path": forms.check_image_path(self.query_one("#image", Input).value),
+            "image_path": forms.check_image_path(self.query_one("#image", Input).value,
+                                                 self.app.settings.image_dir),
             "image_remove": self.query_one("#image-remove", Checkbox).value,
         }
         if fields["image_remove"] and fields["image_path"] is None:
