@@ -17,7 +17,6 @@ import json
 import logging
 import sys
 import traceback
-from pathlib import Path
 
 from bench import pipeline_bench as pb
 from bench.harness import ROOT, machine, rabbitmq_version

@@ -122,9 +122,9 @@ def index_page(records: list[dict], base_url: str, site_title: str) -> str:
         items.append(f'<li><a href="items/{esc(rec["page"])}">{esc(one_line(snap["title"]))}</a>'
                      f"{badge}<br><small>{esc(snap['number'])} · {esc(when)}</small></li>")
     body = (f"<h1>{esc(site_title)}</h1>\n"
-            + (f'<ul class="list">\n' + "\n".join(items) + "\n</ul>" if items
+            + ('<ul class="list">\n' + "\n".join(items) + "\n</ul>" if items
                else "<p>Belum ada pengumuman.</p>")
-            + f'\n<footer>Langganan: <a href="rss.xml">RSS</a> · <a href="atom.xml">Atom</a> · '
-              f'<a href="feed.json">JSON Feed</a> · <a href="cap/index.xml">Peringatan dini (CAP)</a>'
-              f"</footer>")
+            + '\n<footer>Langganan: <a href="rss.xml">RSS</a> · <a href="atom.xml">Atom</a> · '
+              '<a href="feed.json">JSON Feed</a> · <a href="cap/index.xml">Peringatan dini (CAP)</a>'
+              "</footer>")
     return _document(esc(site_title), body, _feed_links(base_url))

@@ -12,8 +12,14 @@ from sqlalchemy.orm import Session
 from shared.config import AgencyProfile, Settings, get_settings
 from shared.db import session_factory
 from shared.errors import AuthError, NotFound, Refused
-from shared.models import Announcement, User
+from shared.models import Announcement, Revision, User
 from shared.workflow import EXEMPT_READERS
+
+
+def current_revision(session: Session, item: Announcement) -> Revision:
+    """The revision ``item`` is at now (its texts, picture and schedule)."""
+    return session.execute(select(Revision).where(Revision.announcement_id == item.id,
+                                                  Revision.number == item.revision)).scalar_one()
 
 
 class Context:
@@ -77,6 +83,15 @@ class Context:
         item = session.execute(stmt).scalar_one_or_none()
         if item is None:
             raise NotFound("Pengumuman #{id} tidak ditemukan", id=item_id)
+        return item
+
+    _current_rev = staticmethod(current_revision)
+
+    def _readable_item(self, session: Session, item_id: int, actor_id: int | None) -> Announcement:
+        """The announcement, refused when it is dikecualikan and ``actor_id`` may not read it."""
+        item = self._item(session, item_id)
+        if not self.may_read_exempt(session.get(User, actor_id) if actor_id else None, item):
+            raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
         return item
 
     @staticmethod

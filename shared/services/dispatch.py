@@ -14,7 +14,8 @@ from shared import images
 from shared.classification import LEGAL_BASIS, Klasifikasi, channel_refusal
 from shared.config import AgencyProfile, Settings
 from shared.messages import AgencySnapshot, AnnouncementSnapshot, DailyWindow, Kind, new_envelope
-from shared.models import Announcement, Delivery, OutboxRow, Revision, User
+from shared.models import Announcement, Delivery, OutboxRow, User
+from shared.services.context import current_revision
 from shared.slug import item_page_name
 
 
@@ -43,8 +44,7 @@ def public_url(session: Session, settings: Settings, item: Announcement) -> str 
 def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
                    item: Announcement) -> AnnouncementSnapshot:
     """Everything a channel needs about ``item``, without the database."""
-    rev = session.execute(select(Revision).where(Revision.announcement_id == item.id,
-                                                 Revision.number == item.revision)).scalar_one()
+    rev = current_revision(session, item)
     approver = session.get(User, item.approved_by_id) if item.approved_by_id else None
     corrects = session.get(Announcement, item.corrects_id) if item.corrects_id else None
     return AnnouncementSnapshot(

@@ -126,10 +126,6 @@ class ItemCommands:
         for uid in user_ids:
             s.add(InboxEntry(user_id=uid, announcement_id=item.id, kind=kind, message=message))
 
-    def _current_rev(self, s: Session, item: Announcement) -> Revision:
-        return s.execute(select(Revision).where(Revision.announcement_id == item.id,
-                                                Revision.number == item.revision)).scalar_one()
-
     # -- commands --------------------------------------------------------------------------------
 
     def create_item(self, actor_id: int, *, title: str, body: str, klasifikasi: str, sasaran: str,

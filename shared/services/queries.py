@@ -10,7 +10,6 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared import images
-from shared.errors import Refused
 from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
                            User, WorkflowStep)
 from shared.timefmt import local, utcnow
@@ -46,12 +45,8 @@ class Queries:
     def get_item(self, item_id: int, actor_id: int | None = None) -> dict:
         """One announcement with its current texts, timeline and deliveries."""
         with self.read() as s:
-            item = self._item(s, item_id)
-            user = s.get(User, actor_id) if actor_id else None
-            if not self.may_read_exempt(user, item):
-                raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
-            rev = s.execute(select(Revision).where(Revision.announcement_id == item.id,
-                                                   Revision.number == item.revision)).scalar_one()
+            item = self._readable_item(s, item_id, actor_id)
+            rev = self._current_rev(s, item)
             steps = s.execute(select(WorkflowStep).where(WorkflowStep.announcement_id == item.id)
                               .order_by(WorkflowStep.id)).scalars().all()
             deliveries = s.execute(select(Delivery).where(Delivery.announcement_id == item.id)
@@ -81,11 +76,7 @@ class Queries:
     def item_picture(self, item_id: int, actor_id: int | None = None):  # noqa: ANN201
         """The current revision's picture as channels receive it (for previews), or None."""
         with self.read() as s:
-            item = self._item(s, item_id)
-            if not self.may_read_exempt(s.get(User, actor_id) if actor_id else None, item):
-                raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
-            rev = s.execute(select(Revision).where(Revision.announcement_id == item.id,
-                                                   Revision.number == item.revision)).scalar_one()
+            rev = self._current_rev(s, self._readable_item(s, item_id, actor_id))
             return images.snapshot(rev.image, rev.image_caption) if rev.image else None
 
     def list_items(self, actor_id: int | None = None, *, state: str | None = None,
@@ -179,9 +170,7 @@ class Queries:
     def diff_since_seen(self, actor_id: int, item_id: int) -> dict:
         """The unified diff of the texts between the revision this reviewer last saw and now."""
         with self.read() as s:
-            item = self._item(s, item_id)
-            if not self.may_read_exempt(s.get(User, actor_id), item):
-                raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
+            item = self._readable_item(s, item_id, actor_id)
             seen = s.get(ReviewSeen, (actor_id, item_id))
             revs = {r.number: r for r in s.execute(select(Revision).where(
                 Revision.announcement_id == item_id)).scalars()}

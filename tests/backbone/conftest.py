@@ -7,12 +7,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from bench.harness import wait_for
 from tests.conftest import port_open, unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,14 +22,10 @@ PG_URL = os.environ.get("WARTA_TEST_PG_URL", "postgresql+psycopg://postgres@127.
 
 def wait_until(condition, timeout: float = 30.0, interval: float = 0.05, what: str = "condition"):  # noqa: ANN001, ANN201
     """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)  # polling interval of the wait, not synchronisation
+    try:
+        return wait_for(condition, timeout, what, interval)
+    except TimeoutError as exc:
+        pytest.fail(str(exc))
 
 
 def require_broker() -> str:
