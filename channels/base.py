@@ -26,6 +26,18 @@ class PermanentRenderError(RenderError):
     """Retrying cannot help (the content itself cannot be rendered); the message is parked."""
 
 
+class Superseded(Exception):
+    """The channel already holds a newer (or the same) version of this announcement, or its
+    revocation: nothing is rendered, and the worker answers with a ``superseded`` receipt (never
+    ``confirmed``). The worker checks its inbox before rendering; a renderer raises this too when
+    its own state knows better (e.g. state kept on disk from before the inbox)."""
+
+    def __init__(self, held_version: int, reason: str = "") -> None:
+        super().__init__(reason or f"Kanal sudah memegang versi {held_version}")
+        self.held_version = held_version
+        self.reason = str(self)
+
+
 class ChannelRenderer(ABC):
     """A channel's renderer. ``render`` is called once per verified envelope, off the broker thread.
 

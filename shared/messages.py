@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
 from shared.timefmt import aware, utcnow
 
-ENVELOPE_VERSION = 1
+ENVELOPE_VERSION = 2
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -40,6 +40,9 @@ class Outcome(StrEnum):
     """The result a worker reports in a receipt."""
 
     CONFIRMED = "confirmed"
+    SUPERSEDED = "superseded"
+    """The channel already holds this version of the announcement or a newer one (or its
+    revocation): nothing was rendered, and what the public sees did not change."""
     FAILED = "failed"
     PARKED = "parked"
     REVOKED = "revoked"
@@ -97,6 +100,33 @@ class ImageSnapshot(BaseModel):
         return raw
 
 
+class VersionKind(StrEnum):
+    """What a public version of an announcement is."""
+
+    PUBLISH = "publish"  # the first publication (version 1)
+    RALAT = "ralat"  # an approved correction (versions 2, 3, ...)
+    REVOKE = "revoke"  # the pencabutan (always the last version)
+
+
+class VersionInfo(BaseModel):
+    """One public version in an announcement's history (see ``docs/BACKBONE.md``, "History")."""
+
+    model_config = _STRICT
+    version: int = Field(ge=1)
+    kind: VersionKind
+    number: str
+    """The official number of the announcement (or ralat) that made this version."""
+    at: datetime
+    """When it was approved (a ralat) or revoked (the pencabutan)."""
+    changes: list[str] = Field(default_factory=list)
+    """For a ralat: what it changed, as field labels in Indonesian ("Isi", "Waktu mulai")."""
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return aware(value)
+
+
 class AnnouncementSnapshot(BaseModel):
     """Everything a channel needs to render an announcement without the database."""
 
@@ -105,6 +135,19 @@ class AnnouncementSnapshot(BaseModel):
     """Stable identity across corrections (feeds use it as GUID)."""
     id: int
     revision: int
+    """The review chain's revision of this announcement (internal; never decides what a channel
+    applies: :attr:`version` does)."""
+    version: int = Field(default=1, ge=1)
+    """The public version this message carries: 1 for the publication, 2, 3... for each approved
+    ralat, and one more than the last for the pencabutan. A channel applies a message only when
+    its version is newer than the one it holds for :attr:`key`."""
+    page: str = ""
+    """The announcement's stable page name under ``items/`` (from its first version), so links
+    and QR codes printed earlier stay valid; empty in snapshots older than the history model."""
+    first_approved_at: datetime | None = None
+    """When version 1 was approved: feeds' ``published`` date, which never moves."""
+    history: list[VersionInfo] = Field(default_factory=list)
+    """Every public version up to and including this message's, oldest first."""
     number: str
     title: str
     summary: str = ""
@@ -120,7 +163,7 @@ class AnnouncementSnapshot(BaseModel):
     approver_nip: str
     legal_basis: str
     corrects_number: str | None = None
-    """For a correction (ralat): the number of the announcement it corrects."""
+    """For a correction (ralat): the number of the version it corrects (the previous one)."""
     revoked_at: datetime | None = None
     revoked_reason: str | None = None
     public_url: str | None = None
@@ -129,17 +172,27 @@ class AnnouncementSnapshot(BaseModel):
     image: ImageSnapshot | None = None
     """The optional picture (videotron, web and printout show it; radio does not)."""
 
-    @field_validator("start", "end", "approved_at", "revoked_at")
+    @field_validator("start", "end", "approved_at", "revoked_at", "first_approved_at")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         return aware(value) if value else value
+
+    @property
+    def published_at(self) -> datetime:
+        """When the announcement was first published (version 1's approval)."""
+        return self.first_approved_at or self.approved_at
+
+    @property
+    def is_correction(self) -> bool:
+        """True for a ralat (a version after the first that is not the pencabutan)."""
+        return self.corrects_number is not None
 
 
 class Envelope(BaseModel):
     """A dispatch message for one channel."""
 
     model_config = _STRICT
-    v: Literal[1] = ENVELOPE_VERSION
+    v: Literal[1, 2] = ENVELOPE_VERSION
     message_id: str
     kind: Kind
     channel: Channel
@@ -176,7 +229,7 @@ class Receipt(BaseModel):
     """A worker's report of one message's outcome; archived as proof of publication."""
 
     model_config = _STRICT
-    v: Literal[1] = ENVELOPE_VERSION
+    v: Literal[1, 2] = ENVELOPE_VERSION
     message_id: str
     announcement_id: int
     announcement_key: str
@@ -184,6 +237,10 @@ class Receipt(BaseModel):
     channel: Channel
     kind: Kind
     outcome: Outcome
+    version: int = 0
+    """The public version the message carried (0: a receipt older than the history model)."""
+    held_version: int = 0
+    """For ``superseded``: the version the channel holds (newer or equal)."""
     reason: str = ""
     attempt: int = 0
     artifacts: list[Artifact] = Field(default_factory=list)

@@ -48,9 +48,12 @@ class User(Base):
 
 
 class Announcement(Base):
-    """A pengumuman. Texts live in revisions; ``title`` is copied here for lists and search."""
+    """A pengumuman, or a ralat of one. Texts live in revisions; ``title`` is copied here for lists
+    and search. An original and its ralats share ``key``: that is the announcement's one history,
+    whose public versions (``version``) are given at the final approval."""
 
     __tablename__ = "announcements"
+    __table_args__ = (Index("uq_announcements_key_version", "key", "version", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(36), index=True)
     state: Mapped[str] = mapped_column(String(20), index=True)
@@ -60,6 +63,10 @@ class Announcement(Base):
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     priority: Mapped[int] = mapped_column(Integer, default=1)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    """The review chain's revision (internal: returns and edits before approval)."""
+    version: Mapped[int | None] = mapped_column(Integer)
+    """The public version in the key's history: 1 for the original, 2, 3... for each ralat; set at
+    the final approval (None before)."""
     number: Mapped[str | None] = mapped_column(String(100), unique=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -177,10 +184,12 @@ class InboxEntry(Base):
 
 
 class Delivery(Base):
-    """One announcement on one channel (states after Superdesk's publish queue)."""
+    """One message of an announcement to one channel: its publication (``publish``, or ``update``
+    for a ralat) and, separately, its revocation (``revoke``), so the proof of each is kept."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("announcement_id", "channel"),)
+    __table_args__ = (UniqueConstraint("announcement_id", "channel", "kind",
+                                       name="uq_deliveries_item_channel_kind"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20), index=True)

@@ -23,7 +23,15 @@ def _item_text(item: dict) -> str:
         pic = item["image"]
         lines.append(f"  gambar: {pic['width']}×{pic['height']} piksel, {pic['size'] // 1024} KB"
                      + (f" — {pic['caption']}" if pic["caption"] else ""))
-    lines += [f"  {d['channel']}: {d['state']}" for d in item.get("deliveries", [])]
+    if item.get("corrects"):
+        c = item["corrects"]
+        lines.append(f"  ralat atas {c['number']} (versi {c['version']})"
+                     + (f"; versi ini: {item['version']}" if item.get("version") else ""))
+    if len(item.get("versions", [])) > 1:
+        lines.append("  riwayat: " + "; ".join(
+            f"v{v['version'] or '-'} {v['number'] or '#' + str(v['id'])} {v['public_state_label']}"
+            for v in item["versions"]))
+    lines += [f"  {d['channel']} ({d['kind']}): {d['state']}" for d in item.get("deliveries", [])]
     return "\n".join(lines)
 
 

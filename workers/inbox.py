@@ -1,6 +1,7 @@
 """The worker's local inbox (stdlib sqlite3 under the worker's own state folder): what it has done
-per (channel, message id), and which announcement keys the channel has revoked. It makes a
-redelivery harmless: a finished message is answered from here, never rendered twice."""
+per (channel, message id), which public version of each announcement key the channel holds, and
+which keys it has revoked. It makes a redelivery harmless (a finished message is answered from here,
+never rendered twice) and keeps the channel monotonic (an older version is never applied)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ CREATE TABLE IF NOT EXISTS messages (
     receipt TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (channel, message_id));
 CREATE TABLE IF NOT EXISTS revoked (
     channel TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (channel, key));
+CREATE TABLE IF NOT EXISTS held (
+    channel TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (channel, key));
 """
 
 
@@ -64,15 +67,39 @@ class Inbox:
             "state=excluded.state, receipt=excluded.receipt, updated_at=excluded.updated_at",
             (channel, message_id, key, state, receipt, utcnow().isoformat()))
 
-    def revoke(self, channel: str, key: str) -> None:
-        """Remember that ``key`` was revoked on ``channel``."""
+    def finish(self, channel: str, message_id: str, key: str, receipt: str, version: int,
+               revoked: bool = False) -> None:
+        """Record a finished message in ONE durable transaction: its receipt (``done``), the
+        version the channel now holds for ``key`` (never lowered) and, for a revocation, that the
+        key is revoked. Together, so a crash leaves either all of it or none (then the message is
+        rendered again, which renderers make idempotent)."""
+        now = utcnow().isoformat()
         with self._lock:
-            self._db.execute("PRAGMA synchronous=FULL")  # a revocation must survive a power cut
+            self._db.execute("PRAGMA synchronous=FULL")
             try:
-                self._db.execute("INSERT OR IGNORE INTO revoked (channel, key, at) VALUES (?,?,?)",
-                                 (channel, key, utcnow().isoformat()))
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._write_mark(channel, message_id, key, "done", receipt)
+                    self._db.execute(
+                        "INSERT INTO held (channel, key, version) VALUES (?,?,?) ON CONFLICT "
+                        "(channel, key) DO UPDATE SET version=max(version, excluded.version)",
+                        (channel, key, version))
+                    if revoked:
+                        self._db.execute("INSERT OR IGNORE INTO revoked (channel, key, at) "
+                                         "VALUES (?,?,?)", (channel, key, now))
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
             finally:
                 self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def held(self, channel: str, key: str) -> int:
+        """The public version of ``key`` the channel holds (0 when none)."""
+        with self._lock:
+            row = self._db.execute("SELECT version FROM held WHERE channel=? AND key=?",
+                                   (channel, key)).fetchone()
+        return row[0] if row else 0
 
     def is_revoked(self, channel: str, key: str) -> bool:
         """True when the channel already revoked ``key``."""

@@ -14,7 +14,8 @@ from pathlib import Path
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from channels import get_renderer
-from channels.base import ChannelRenderer, PermanentRenderError, TransientRenderError, sha256_file
+from channels.base import (ChannelRenderer, PermanentRenderError, Superseded, TransientRenderError,
+                           sha256_file)
 from shared.config import Settings
 from shared.messages import (Artifact, Envelope, EnvelopeRejected, Kind, Outcome, Receipt,
                              load_public_key, open_envelope)
@@ -106,12 +107,17 @@ class ChannelWorker:
         if seen and seen[0] == "started" and self.renderer.irreversible:
             log.warning("irreversible_redelivery")
             return self._park(inc, env, "maybe_done", MAYBE_DONE, attempt)
+        version = env.announcement.version
         if env.kind != Kind.REVOKE and self.inbox.is_revoked(self.channel, key):
-            receipt = self._receipt(env, Outcome.REVOKED, attempt, [],
-                                    "Pengumuman sudah dicabut di kanal ini; tidak ditayangkan")
-            self.inbox.mark(self.channel, env.message_id, key, "done", receipt.decode())
             log.info("skipped_revoked")
-            return Settlement(receipt=receipt)
+            return self._superseded(env, attempt, self.inbox.held(self.channel, key),
+                                    "Pengumuman sudah dicabut di kanal ini; tidak ditayangkan")
+        held = self.inbox.held(self.channel, key)
+        if env.kind != Kind.REVOKE and version <= held:
+            log.info("skipped_superseded", version=version, held=held)
+            return self._superseded(env, attempt, held,
+                                    f"Kanal sudah menayangkan versi {held}; versi {version} "
+                                    "tidak ditayangkan")
         # paper: 'started' must survive a power cut (a redelivery then parks as maybe_done);
         # a reversible channel's re-render overwrites the same files, so a cheap mark is enough
         self.inbox.mark(self.channel, env.message_id, key, "started",
@@ -119,6 +125,9 @@ class ChannelWorker:
         started = time.monotonic()
         try:
             files = self._render(env)
+        except Superseded as exc:
+            log.info("renderer_superseded", version=version, held=exc.held_version)
+            return self._superseded(env, attempt, exc.held_version, exc.reason)
         except PermanentRenderError as exc:
             METRICS.failed.labels(self.channel, "permanent").inc()
             log.warning("render_permanent", error=str(exc))
@@ -130,11 +139,17 @@ class ChannelWorker:
         METRICS.render_seconds.labels(self.channel).observe(time.monotonic() - started)
         outcome = Outcome.REVOKED if env.kind == Kind.REVOKE else Outcome.CONFIRMED
         receipt = self._receipt(env, outcome, attempt, files)
-        if env.kind == Kind.REVOKE:
-            self.inbox.revoke(self.channel, key)
-        self.inbox.mark(self.channel, env.message_id, key, "done", receipt.decode())
+        self.inbox.finish(self.channel, env.message_id, key, receipt.decode(), version,
+                          revoked=env.kind == Kind.REVOKE)
         METRICS.processed.labels(self.channel).inc()
         log.info("rendered", files=len(files), seconds=round(time.monotonic() - started, 3))
+        return Settlement(receipt=receipt)
+
+    def _superseded(self, env: Envelope, attempt: int, held: int, reason: str) -> Settlement:
+        """Acknowledge a message the channel already holds a newer version of (or the revocation):
+        nothing is rendered, and the receipt says ``superseded``, never ``confirmed``."""
+        receipt = self._receipt(env, Outcome.SUPERSEDED, attempt, [], reason, held_version=held)
+        self.inbox.finish(self.channel, env.message_id, env.announcement.key, receipt.decode(), held)
         return Settlement(receipt=receipt)
 
     def _render(self, env: Envelope) -> list[Path]:
@@ -169,11 +184,12 @@ class ChannelWorker:
                           headers={CODE: code, REASON: reason, CHANNEL: self.channel})
 
     def _receipt(self, env: Envelope, outcome: Outcome, attempt: int, files: list[Path],
-                 reason: str = "") -> bytes:
+                 reason: str = "", held_version: int = 0) -> bytes:
         snap = env.announcement
         return Receipt(message_id=env.message_id, announcement_id=snap.id,
                        announcement_key=snap.key, number=snap.number, channel=self.channel,
-                       kind=env.kind, outcome=outcome, reason=reason, attempt=attempt,
+                       kind=env.kind, outcome=outcome, version=snap.version,
+                       held_version=held_version, reason=reason, attempt=attempt,
                        artifacts=[self._artifact(Path(f)) for f in files], at=utcnow(),
                        host=self.host).to_wire()
 

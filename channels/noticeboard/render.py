@@ -82,14 +82,14 @@ def notice_for(envelope: Envelope) -> Notice:
 
 def pdf_path(root: Path, envelope: Envelope) -> Path:
     """Where the printout of ``envelope`` goes: ``print/YYYY/MM/<number>-<what>.pdf``, one name per
-    (announcement, kind, revision), so a redelivery overwrites the same file."""
+    (announcement, kind, public version), so a redelivery overwrites the same file."""
     snap = envelope.announcement
     when = (snap.revoked_at or envelope.created_at) if envelope.kind == Kind.REVOKE else snap.approved_at
     stamp = local(when, snap.agency.timezone)
     if envelope.kind == Kind.REVOKE:
         what = "pencabutan"
     elif envelope.kind == Kind.UPDATE:
-        what = f"{'ralat' if snap.corrects_number else 'perubahan'}-r{snap.revision}"
+        what = f"{'ralat' if snap.corrects_number else 'perubahan'}-v{snap.version}"
     else:
         what = "pengumuman"
     return root / f"{stamp:%Y}" / f"{stamp:%m}" / f"{safe_slug(snap.number)}-{snap.id}-{what}.pdf"

@@ -11,7 +11,7 @@ from PIL import Image
 
 from channels.assets import (FONT_LICENCE, SANS_BOLD, SANS_REGULAR, Picture, clean_text,
                              load_picture, logo_image, picture_pixels)
-from channels.base import ChannelRenderer, PermanentRenderError, safe_slug
+from channels.base import ChannelRenderer, PermanentRenderError, Superseded, safe_slug
 from channels.videotron.draw import draw_slide, png_bytes
 from channels.videotron.layout import SlidePlan, content_for, plan_slides
 from channels.videotron.playlist import (
@@ -89,6 +89,10 @@ class VideotronRenderer(ChannelRenderer):
         now = now or utcnow()
         with locked(self.root):
             items = load_state(self.root)
+            held = items.get(snap.key)
+            if (held and envelope.kind != Kind.REVOKE and held.get("version", 1) >= snap.version
+                    and held.get("message_id") != envelope.message_id):
+                raise Superseded(held.get("version", 1))  # never roll the screen back
             produced: list[Path] = []
             if envelope.kind == Kind.REVOKE or snap.revoked_at is not None:
                 items.pop(snap.key, None)
@@ -125,7 +129,7 @@ class VideotronRenderer(ChannelRenderer):
 
     def _render_slides(self, snap: AnnouncementSnapshot) -> tuple[list[Path], list[SlidePlan]]:
         plans, pixels = plan_with_picture(snap, self.settings)
-        stem = f"{safe_slug(snap.key)}-r{snap.revision}"
+        stem = f"{safe_slug(snap.key)}-v{snap.version}"
         paths = []
         for index, plan in enumerate(plans, start=1):
             image = draw_slide(plan, snap.agency.logo_png_b64, snap.public_url, pixels)
@@ -139,7 +143,7 @@ class VideotronRenderer(ChannelRenderer):
         return {
             "key": snap.key, "number": snap.number, "title": clean_text(snap.title, multiline=False),
             "alert": snap.klasifikasi == "serta-merta", "priority": snap.priority,
-            "revision": snap.revision, "message_id": envelope.message_id,
+            "revision": snap.revision, "version": snap.version, "message_id": envelope.message_id,
             "approved_at": snap.approved_at.isoformat(),
             "start": snap.start.isoformat() if snap.start else None,
             "end": snap.end.isoformat() if snap.end else None,

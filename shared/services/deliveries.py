@@ -18,7 +18,17 @@ from shared.workflow import Role, State
 
 SYSTEM = "sistem"
 """The actor name of state moves the backbone makes."""
-FINAL = {"confirmed", "revoked"}
+FINAL = {"confirmed", "revoked", "superseded"}
+"""Delivery states that nothing changes any more (a late failure report after them is ignored)."""
+
+
+def _delivery_of(s, item_id: int, receipt: Receipt, lock: bool = False):  # noqa: ANN001, ANN202
+    """The delivery a receipt reports on: the announcement's message of that kind to that channel
+    (a publication or ralat and its revocation are separate deliveries)."""
+    stmt = select(Delivery).where(Delivery.announcement_id == item_id,
+                                  Delivery.channel == str(receipt.channel),
+                                  Delivery.kind == str(receipt.kind))
+    return s.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
 
 ProofFiler = Callable[[Announcement, Receipt], tuple[list[dict], str]]
 """Files a receipt's proof; returns (artifacts as stored, sha256 of the manifest)."""
@@ -139,9 +149,8 @@ class DeliveryCommands:
         with self.read() as s:
             for r in receipts:
                 item = s.get(Announcement, r.announcement_id)
-                d = None if item is None or item.key != r.announcement_key else s.execute(
-                    select(Delivery).where(Delivery.announcement_id == item.id,
-                                           Delivery.channel == str(r.channel))).scalar_one_or_none()
+                d = None if item is None or item.key != r.announcement_key else _delivery_of(
+                    s, item.id, r)
                 target = "revoked" if r.kind == Kind.REVOKE else "confirmed"
                 files = (d is not None and d.message_id == r.message_id and d.state != target
                          and r.outcome in (Outcome.CONFIRMED, Outcome.REVOKED))
@@ -153,13 +162,23 @@ class DeliveryCommands:
         item = s.get(Announcement, receipt.announcement_id)
         if item is None or item.key != receipt.announcement_key:
             return "unknown"
-        d = s.execute(select(Delivery).where(Delivery.announcement_id == item.id,
-                                             Delivery.channel == str(receipt.channel))
-                      .with_for_update()).scalar_one_or_none()
+        d = _delivery_of(s, item.id, receipt, lock=True)
         if d is None:
             return "unknown"
         if d.message_id != receipt.message_id:
             return "stale"
+        if receipt.outcome == Outcome.SUPERSEDED or (receipt.outcome == Outcome.REVOKED
+                                                     and receipt.kind != Kind.REVOKE):
+            # the channel already shows a newer version (or the revocation): nothing of this
+            # message reached the public, so it is final but never 'confirmed'
+            if d.state in FINAL:
+                return "duplicate"
+            d.state, d.last_error = "superseded", receipt.reason
+            d.attempts, d.next_attempt_at = max(d.attempts, receipt.attempt), None
+            audit.record(s, SYSTEM, "delivery_superseded", item.id, channel=d.channel,
+                         version=receipt.version, held_version=receipt.held_version)
+            self._settle_item(s, item)
+            return "applied"
         if receipt.outcome in (Outcome.CONFIRMED, Outcome.REVOKED):
             target = "revoked" if receipt.kind == Kind.REVOKE else "confirmed"
             if d.state == target:
@@ -167,8 +186,6 @@ class DeliveryCommands:
             artifacts, digest = file_proof(item, receipt)  # raises ProofError before any change
             d.state, d.confirmed_at, d.artifacts, d.sha256 = target, receipt.at, artifacts, digest
             d.attempts, d.last_error, d.next_attempt_at = max(d.attempts, receipt.attempt), None, None
-            if receipt.outcome == Outcome.REVOKED and receipt.kind != Kind.REVOKE:
-                d.last_error = receipt.reason  # a publish the channel had already revoked
             self._settle_item(s, item)
             return "applied"
         if d.state in FINAL:
@@ -183,15 +200,19 @@ class DeliveryCommands:
 
     def _settle_item(self, s, item: Announcement) -> None:  # noqa: ANN001
         deliveries = s.execute(select(Delivery).where(Delivery.announcement_id == item.id)).scalars().all()
+        published = [d for d in deliveries if d.kind != "revoke"]
+        revocations = [d for d in deliveries if d.kind == "revoke"]
         if item.state in (State.APPROVED, State.DISSEMINATING):
-            if all(d.state == "confirmed" for d in deliveries):
+            # superseded is settled too: a newer version (or the revocation) is on that channel
+            if all(d.state in ("confirmed", "superseded") for d in published):
                 item.state = State.DISSEMINATED
                 self._close_step(s, item, None, "disseminated")
                 audit.record(s, SYSTEM, "disseminated", item.id,
-                             channels=sorted(d.channel for d in deliveries))
-        elif item.state == State.REVOKED and all(d.state == "revoked" for d in deliveries):
+                             channels=sorted(d.channel for d in published))
+        elif (item.state == State.REVOKED and revocations
+              and all(d.state == "revoked" for d in revocations)):
             audit.record(s, SYSTEM, "revoke_confirmed", item.id,
-                         channels=sorted(d.channel for d in deliveries))
+                         channels=sorted(d.channel for d in revocations))
 
     # -- operators ---------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from shared.classification import LEGAL_BASIS, Klasifikasi, channel_refusal
 from shared.config import AgencyProfile, Settings
 from shared.messages import AgencySnapshot, AnnouncementSnapshot, DailyWindow, Kind, new_envelope
 from shared.models import Announcement, Delivery, OutboxRow, User
+from shared.services import history
 from shared.services.context import current_revision
 from shared.slug import item_page_name
 
@@ -30,25 +31,41 @@ def agency_snapshot(profile: AgencyProfile, tz: str) -> AgencySnapshot:
                           signatory_title=profile.signatory_title, timezone=tz, logo_png_b64=logo)
 
 
-def public_url(session: Session, settings: Settings, item: Announcement) -> str | None:
-    """The announcement's web page when a public URL is configured. A correction keeps the page
-    of the announcement it corrects, so QR codes already printed stay valid."""
-    if not settings.public_url:
-        return None
+def first_version(session: Session, item: Announcement) -> Announcement:
+    """The original announcement of ``item``'s history (``item`` itself when it is one)."""
     first = item
     while first.corrects_id:
         first = session.get(Announcement, first.corrects_id)
-    return f"{settings.public_url.rstrip('/')}/items/{item_page_name(first.number or '', first.title)}"
+    return first
+
+
+def page_name(session: Session, item: Announcement) -> str:
+    """The announcement's stable page under ``items/``: named after its first version, so links
+    and QR codes printed before a ralat stay valid."""
+    first = first_version(session, item)
+    return item_page_name(first.number or "", first.title)
+
+
+def public_url(session: Session, settings: Settings, item: Announcement) -> str | None:
+    """The announcement's web page when a public URL is configured (the same for every version)."""
+    if not settings.public_url:
+        return None
+    return f"{settings.public_url.rstrip('/')}/items/{page_name(session, item)}"
 
 
 def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
-                   item: Announcement) -> AnnouncementSnapshot:
-    """Everything a channel needs about ``item``, without the database."""
+                   item: Announcement, revoke_version: int | None = None) -> AnnouncementSnapshot:
+    """Everything a channel needs about ``item``, without the database. ``revoke_version``: the
+    pencabutan's version, for a revocation message (else the message carries ``item.version``)."""
     rev = current_revision(session, item)
     approver = session.get(User, item.approved_by_id) if item.approved_by_id else None
     corrects = session.get(Announcement, item.corrects_id) if item.corrects_id else None
+    first = first_version(session, item)
     return AnnouncementSnapshot(
         key=item.key, id=item.id, revision=item.revision, number=item.number or "",
+        version=revoke_version or item.version or 1, page=page_name(session, item),
+        first_approved_at=first.approved_at,
+        history=history.history_of(session, item, revoke_version),
         title=rev.title, summary=rev.summary, body=rev.body, klasifikasi=rev.klasifikasi,
         sasaran=rev.sasaran, priority=item.priority, start=rev.start_at, end=rev.end_at,
         daily_windows=[DailyWindow(**w) for w in rev.daily_windows or []],
@@ -62,10 +79,12 @@ def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
 
 
 def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signing_key,  # noqa: ANN001
-            item: Announcement, kind: Kind, channels: list[str]) -> list[OutboxRow]:
+            item: Announcement, kind: Kind, channels: list[str],
+            revoke_version: int | None = None) -> list[OutboxRow]:
     """One delivery (created or reset) and one signed outbox row per channel, in the caller's
-    transaction. The rules are checked again here: a forbidden channel is never queued."""
-    snapshot = build_snapshot(session, settings, profile, item)
+    transaction. The rules are checked again here: a forbidden channel is never queued. A
+    revocation (``revoke_version`` given) gets deliveries of its own, next to the publication's."""
+    snapshot = build_snapshot(session, settings, profile, item, revoke_version)
     ttl = timedelta(hours=settings.message_ttl_hours)
     rows = []
     for channel in channels:
@@ -74,9 +93,10 @@ def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signin
         message_id = str(uuid.uuid4())
         env = new_envelope(kind, channel, snapshot, message_id, ttl, signing_key)
         delivery = session.execute(select(Delivery).where(
-            Delivery.announcement_id == item.id, Delivery.channel == channel)).scalar_one_or_none()
+            Delivery.announcement_id == item.id, Delivery.channel == channel,
+            Delivery.kind == str(kind))).scalar_one_or_none()
         if delivery is None:
-            delivery = Delivery(announcement_id=item.id, channel=channel)
+            delivery = Delivery(announcement_id=item.id, channel=channel, kind=str(kind))
             session.add(delivery)
         delivery.state, delivery.kind, delivery.message_id = "pending", str(kind), message_id
         delivery.attempts, delivery.last_error, delivery.next_attempt_at = 0, None, None

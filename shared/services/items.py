@@ -14,11 +14,13 @@ from shared.classification import (Klasifikasi, Sasaran, check_channels, parse_c
                                    parse_klasifikasi, parse_sasaran, priority_for)
 from shared.errors import InvalidInput, Refused
 from shared.messages import Kind
-from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
+from shared.models import (Announcement, Disposition, InboxEntry, Revision, ReviewSeen,
                            User, WorkflowStep)
+from shared.services import history
 from shared.services.dispatch import enqueue
 from shared.timefmt import utcnow
-from shared.workflow import (REVIEW_ROLE, ROLE_LABEL, STEP_OF_STATE, Action, Role, State, check)
+from shared.workflow import (PUBLISHED, REVIEW_ROLE, ROLE_LABEL, STEP_OF_STATE, Action, Role, State,
+                             check)
 
 TITLE_MAX = 300
 BODY_MAX = 20000
@@ -178,6 +180,8 @@ class ItemCommands:
             if not item.channels:
                 raise Refused("Pengumuman tanpa kanal penyebarluasan tidak dapat diajukan "
                               "(sasaran '{sasaran}')", sasaran=item.sasaran)
+            if item.corrects_id:
+                self._check_correction(s, item, self._current_rev(s, item))
             self._close_step(s, item, actor, "submitted")
             item.state = t.target
             self._open_step(s, item, "review_kabid")
@@ -198,25 +202,33 @@ class ItemCommands:
                 self._open_step(s, item, STEP_OF_STATE[t.target])
                 audit.record(s, actor.username, "approve", item.id, level=str(t.source))
                 return None
+            kind = Kind.UPDATE if item.corrects_id else Kind.PUBLISH
+            if item.corrects_id:
+                self._check_correction(s, item, rev)
             now = utcnow()
             item.number = numbering.take(s, self.profile, now, self.tz)
             item.approved_at, item.approved_by_id = now, actor.id
-            channels = item.channels
-            kind = Kind.PUBLISH
-            if item.corrects_id:  # a ralat goes only where the original arrived
-                kind = Kind.UPDATE
-                received = set(s.execute(select(Delivery.channel).where(
-                    Delivery.announcement_id == item.corrects_id,
-                    Delivery.state == "confirmed")).scalars())
-                channels = [c for c in channels if c in received]
+            item.version = history.next_version(s, item.key)
             self._open_step(s, item, "dissemination")
-            rows = enqueue(s, self.settings, self.profile, self.signing_key, item, kind, channels)
+            rows = enqueue(s, self.settings, self.profile, self.signing_key, item, kind,
+                           item.channels)
             audit.record(s, actor.username, "approve_final", item.id, number=item.number,
-                         channels=[r.channel for r in rows])
-            if not rows:  # nothing to send (a ralat whose original reached no channel)
+                         version=item.version, channels=[r.channel for r in rows])
+            if not rows:  # nothing to send (no channel the rules allow)
                 self._close_step(s, item, None, "nothing_to_send")
                 item.state = State.DISSEMINATED
             return item.number
+
+    def _check_correction(self, s: Session, item: Announcement, rev: Revision) -> None:
+        """A ralat is approved only while its announcement stands, and reaches at least every
+        channel an earlier version went to (else that channel would keep the old text)."""
+        newest = history.head(s, item.key)
+        if newest is None or newest.state == State.REVOKED:
+            raise Refused("Pengumuman yang diralat sudah dicabut; ralat tidak dapat disetujui")
+        missing = sorted(history.sent_channels(s, item.key) - set(rev.channels or []))
+        if missing:
+            raise Refused("Ralat harus disebarkan ke semua kanal yang sudah menerima versi "
+                          "sebelumnya; tambahkan kanal: {channels}", channels=", ".join(missing))
 
     def return_item(self, actor_id: int, item_id: int, note: str) -> None:
         """Return for revision with a note; the original author is always told."""
@@ -270,8 +282,14 @@ class ItemCommands:
         original's key and goes through the chain again; returns its id."""
         picture = _picture(image)
         with self.tx() as s:
-            actor, orig = self._actor(s, actor_id), self._item(s, item_id, lock=True)
-            check(Action.CORRECT, orig.state, actor.role)
+            actor, chosen = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            check(Action.CORRECT, chosen.state, actor.role)
+            # a ralat corrects what the public sees now: the newest version of the history
+            orig = history.head(s, chosen.key) or chosen
+            pending = history.open_correction(s, orig.key)
+            if pending is not None:
+                raise Refused("Ralat atas pengumuman ini sedang disusun atau diperiksa (#{id}); "
+                              "lanjutkan ralat itu", id=pending.id)
             if picture is not None:
                 changes["image_sha256"] = images.store(s, picture)
             content = _merged(self._current_rev(s, orig), changes, clear)
@@ -292,15 +310,24 @@ class ItemCommands:
         """Revoke (Kepala Dinas only, with a reason); the revocation reaches every channel the
         announcement was sent to."""
         with self.tx() as s:
-            actor, item = self._actor(s, actor_id), self._item(s, item_id, lock=True)
-            t = check(Action.REVOKE, item.state, actor.role, note=reason)
-            item.state, item.revoked_at, item.revoked_reason = t.target, utcnow(), reason.strip()
-            sent = list(s.execute(select(Delivery.channel).where(
-                Delivery.announcement_id == item.id)).scalars())
-            rows = enqueue(s, self.settings, self.profile, self.signing_key, item, Kind.REVOKE, sent)
-            self._notify(s, {item.author_id} - {actor.id}, item, "revoked",
-                         f"Dicabut oleh {actor.name}: {reason.strip()}")
+            actor, chosen = self._actor(s, actor_id), self._item(s, item_id, lock=True)
+            t = check(Action.REVOKE, chosen.state, actor.role, note=reason)
+            # revoking any version withdraws the announcement: every version, every channel
+            family = history.versions(s, chosen.key)
+            item = family[-1] if family else chosen
+            now = utcnow()
+            for version in family or [chosen]:
+                if version.state in PUBLISHED:
+                    version.state, version.revoked_at = t.target, now
+                    version.revoked_reason = reason.strip()
+            version_no = history.next_version(s, item.key)
+            sent = sorted(history.sent_channels(s, item.key))
+            rows = enqueue(s, self.settings, self.profile, self.signing_key, item, Kind.REVOKE, sent,
+                           revoke_version=version_no)
+            self._notify(s, {v.author_id for v in family or [chosen]} - {actor.id}, item,
+                         "revoked", f"Dicabut oleh {actor.name}: {reason.strip()}")
             audit.record(s, actor.username, "revoke", item.id, reason=reason.strip(),
+                         version=version_no, versions=[v.id for v in family],
                          channels=[r.channel for r in rows])
 
     def assign(self, actor_id: int, assignee: str, instructions: str) -> int:

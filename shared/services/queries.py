@@ -10,6 +10,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared import images
+from shared.services import history
 from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
                            User, WorkflowStep)
 from shared.timefmt import local, utcnow
@@ -71,6 +72,7 @@ class Queries:
                            "decision": st.decision, "note": st.note, "sla_met": st.sla_met}
                           for st in steps],
                 "deliveries": [delivery_dict(d) for d in deliveries],
+                **history.describe(s, item),
             }
 
     def item_picture(self, item_id: int, actor_id: int | None = None):  # noqa: ANN201

@@ -149,11 +149,14 @@ def test_revocation_reaches_every_channel_and_stays_revoked(home) -> None:
     try:
         wait_until(lambda: home.w.get_item(item)["state"] == "disseminated", 60, what="disseminated")
         home.w.revoke(home.ids["kadis1"], item, "Informasi keliru")
-        wait_until(lambda: all(d["state"] == "revoked" for d in home.deliveries(item)), 60,
-                   what="revocation confirmed")
+        wait_until(lambda: all(d["state"] == "revoked" for d in home.deliveries(item)
+                               if d["kind"] == "revoke"), 60, what="revocation confirmed")
     finally:
         handle.stop()
     assert home.w.get_item(item)["state"] == "revoked"
+    # the publication's deliveries keep their proof next to the revocation's
+    assert sorted((d["kind"], d["state"]) for d in home.deliveries(item)) == [
+        ("publish", "confirmed")] * 2 + [("revoke", "revoked")] * 2
     kinds = [r[1] for r in _renders(home)]
     assert sorted(kinds) == ["publish", "publish", "revoke", "revoke"]
     assert verify_archive(home.settings.archive) == []

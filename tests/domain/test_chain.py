@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -101,29 +102,111 @@ def test_revoke_reaches_every_channel_sent_to(warta):
     w.revoke(ids["kadis1"], item, "Data realisasi keliru")
     shown = w.get_item(item)
     assert shown["state"] == "revoked" and shown["revoked_reason"] == "Data realisasi keliru"
-    assert {d["kind"] for d in shown["deliveries"]} == {"revoke"}
+    # the revocation has deliveries of its own; the publication's (and their proof) stay
+    kinds = sorted(d["kind"] for d in shown["deliveries"])
+    assert kinds == ["publish"] * 3 + ["revoke"] * 3
+    assert shown["revoked_version"] == 2 and shown["public_state"] == "revoked"
     with w.read() as s:
         kinds = [r.kind for r in s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalars()]
     assert sorted(kinds) == ["publish"] * 3 + ["revoke"] * 3
 
 
-def test_correction_goes_through_the_chain_and_only_to_channels_that_received(warta):
+def test_correction_goes_through_the_chain_to_every_channel_an_earlier_version_went_to(warta):
     w, ids = warta, warta.ids
     orig = draft(w, "cpns")
     to_state(w, orig, "approved")
-    with w.tx() as s:  # as the archiver would record it: only web and radio confirmed
+    with w.tx() as s:  # as the archiver would record it: print has not confirmed (yet)
         from shared.models import Delivery
         for d in s.execute(select(Delivery).where(Delivery.announcement_id == orig)).scalars():
-            d.state = "confirmed" if d.channel in ("web", "radio") else "failed"
+            d.state = "confirmed" if d.channel in ("web", "radio") else "retrying"
     fix = w.revise(ids["pelaksana1"], orig, body="Pendaftaran diperpanjang sampai 20 Desember 2026.")
     assert fix != orig
     corr = w.get_item(fix)
     assert corr["state"] == "draft" and corr["corrects_id"] == orig and corr["key"] == w.get_item(orig)["key"]
-    assert w.get_item(orig)["state"] == "approved"  # the original stays immutable
+    first = w.get_item(orig)
+    assert corr["corrects"] == {"id": orig, "number": first["number"], "version": 1,
+                                "title": first["title"]}
+    assert first["state"] == "approved" and first["version"] == 1  # the original stays immutable
     to_state(w, fix, "approved")
     shown = w.get_item(fix)
-    assert sorted(d["channel"] for d in shown["deliveries"]) == ["radio", "web"]
+    # a channel still delivering version 1 gets version 2 too: it must not keep the old text
+    assert sorted(d["channel"] for d in shown["deliveries"]) == sorted(first["channels"])
     assert {d["kind"] for d in shown["deliveries"]} == {"update"}
+    assert shown["version"] == 2 and shown["public_state"] == "current"
+    assert [(v["version"], v["public_state"]) for v in shown["versions"]] == [(1, "superseded"),
+                                                                             (2, "current")]
+
+
+def test_a_correction_may_not_drop_a_channel_that_carries_an_earlier_version(warta):
+    w, ids = warta, warta.ids
+    orig = draft(w, "cpns")
+    to_state(w, orig, "approved")
+    channels = w.get_item(orig)["channels"]
+    fix = w.correct(ids["pelaksana1"], orig, channels=[channels[0]])
+    with pytest.raises(Refused, match="semua kanal yang sudah menerima versi sebelumnya"):
+        w.submit(ids["pelaksana1"], fix)
+
+
+def test_versions_number_the_history_and_a_ralat_always_corrects_the_newest(warta):
+    w, ids = warta, warta.ids
+    orig = draft(w, "cpns")
+    to_state(w, orig, "approved")
+    v2 = w.correct(ids["pelaksana1"], orig, body="Versi kedua.")
+    with pytest.raises(Refused, match="sedang disusun atau diperiksa"):
+        w.correct(ids["pelaksana1"], orig, body="Ralat kedua bersamaan.")
+    to_state(w, v2, "approved")
+    v3 = w.correct(ids["pelaksana1"], orig, body="Versi ketiga.")  # chosen: v1; corrects: v2
+    assert w.get_item(v3)["corrects"]["id"] == v2
+    to_state(w, v3, "approved")
+    shown = w.get_item(orig)
+    assert [(v["id"], v["version"]) for v in shown["versions"]] == [(orig, 1), (v2, 2), (v3, 3)]
+    assert [v["public_state"] for v in shown["versions"]] == ["superseded", "superseded", "current"]
+    with w.read() as s:
+        snap = json.loads(s.execute(select(OutboxRow.payload).where(OutboxRow.announcement_id == v3)
+                                    ).scalars().first())["announcement"]
+    assert snap["version"] == 3 and snap["corrects_number"] == w.get_item(v2)["number"]
+    assert [h["version"] for h in snap["history"]] == [1, 2, 3]
+    assert snap["history"][2]["changes"] == ["Isi"]
+    assert snap["page"] == json.loads(_payload(w, orig))["announcement"]["page"]
+
+
+def test_revoking_any_version_revokes_the_announcement_everywhere_it_went(warta):
+    w, ids = warta, warta.ids
+    orig = draft(w, "cpns")
+    to_state(w, orig, "approved")
+    v2 = w.correct(ids["pelaksana1"], orig, body="Versi kedua.")
+    to_state(w, v2, "approved")
+    w.revoke(ids["kadis1"], orig, "Seleksi dibatalkan")  # the OLD version's id
+    for item in (orig, v2):
+        assert w.get_item(item)["state"] == "revoked"
+    shown = w.get_item(v2)
+    revokes = [d for d in shown["deliveries"] if d["kind"] == "revoke"]
+    assert sorted(d["channel"] for d in revokes) == sorted(w.get_item(orig)["channels"])
+    assert shown["revoked_version"] == 3
+    with w.read() as s:
+        payload = s.execute(select(OutboxRow.payload).where(OutboxRow.announcement_id == v2,
+                                                            OutboxRow.kind == "revoke")).scalars().first()
+    snap = json.loads(payload)["announcement"]
+    assert snap["version"] == 3 and [h["kind"] for h in snap["history"]] == ["publish", "ralat", "revoke"]
+    with pytest.raises(Refused):
+        w.correct(ids["pelaksana1"], v2, body="Terlambat.")
+
+
+def test_a_ralat_of_a_revoked_announcement_is_not_approved(warta):
+    w, ids = warta, warta.ids
+    orig = draft(w, "cpns")
+    to_state(w, orig, "approved")
+    fix = w.correct(ids["pelaksana1"], orig, body="Ralat yang terlambat.")
+    to_state(w, fix, "review_kadis")
+    w.revoke(ids["kadis1"], orig, "Dibatalkan")
+    with pytest.raises(Refused, match="sudah dicabut"):
+        w.approve(ids["kadis1"], fix)
+
+
+def _payload(w, item_id):
+    with w.read() as s:
+        return s.execute(select(OutboxRow.payload).where(OutboxRow.announcement_id == item_id)
+                         ).scalars().first()
 
 
 def test_disposition_reaches_the_pelaksana(warta):
