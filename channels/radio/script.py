@@ -55,8 +55,12 @@ def build(snap: AnnouncementSnapshot, kind: Kind, settings: RadioSettings) -> Sc
         ("Perkiraan durasi",
          f"{duration_text(seconds)} ({settings.words_per_minute} kata per menit)"),
     ]
+    if snap.version > 1:
+        # the announcer tells the printed scripts of v2 and v3 apart by this line
+        fields.insert(2, ("Versi", str(snap.version)))
     if snap.corrects_number:
-        fields.insert(3, ("Ralat atas nomor", snap.corrects_number))
+        fields.insert(fields.index(("Nomor", snap.number)) + 1,
+                      ("Ralat atas nomor", snap.corrects_number))
     width = max(len(k) for k, _ in fields)
     head = ["NASKAH SIARAN"] + ([f"*** {URGENT_MARK} ***"] if urgent else [])
     head += [f"{k.ljust(width)} : {one_line(v)}" for k, v in fields]

@@ -44,6 +44,11 @@ class RadioSettings(BaseSettings):
     feed_items: int = Field(default=50, ge=1, le=1000)
     """How many of the latest announcements ``radio/feed.xml`` carries."""
 
+    withdrawn_days: int = Field(default=30, ge=1, le=3650)
+    """How many days the revocation notice ("DICABUT: ...") of a revoked announcement stays in
+    ``radio/feed.xml`` as an episode (counted from its pubDate, the revocation), so that a station
+    importing the feed airs it; then it leaves the feed. Env ``WARTA_RADIO_WITHDRAWN_DAYS``."""
+
     public_url: str | None = Field(
         default=None, validation_alias=AliasChoices("WARTA_RADIO_PUBLIC_URL"))
     """Public base URL at which the ``radio/`` output folder is served; default

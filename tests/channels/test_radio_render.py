@@ -4,15 +4,17 @@ automation imports it (stable GUIDs, audio enclosures with exact lengths, durati
 from __future__ import annotations
 
 import subprocess
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import feedparser
+import pytest
 
 from channels import get_renderer
+from channels.base import Superseded
 from channels.radio import RadioRenderer
 from channels.radio.audio import NoSpeech, Pcm, SpeechError, read_wav
 from channels.radio.settings import RadioSettings
-from shared.messages import Kind
+from shared.messages import Kind, VersionInfo, VersionKind
 from tests.conftest import require_tool
 from tests.factories import envelope, snapshot
 
@@ -107,31 +109,120 @@ def test_redelivery_is_idempotent(tmp_path):
     assert len(_feed(tmp_path).entries) == 1
 
 
-def test_correction_keeps_guid_with_new_content_and_date(tmp_path):
-    r = RadioRenderer(tmp_path, engine=NoSpeech())
-    r.render(envelope("radio", snapshot("renstra")))
-    old = _feed(tmp_path).entries[0]
-    fixed = snapshot("renstra", revision=2, body="Acara diundur ke pukul 10.00 WIB.",
-                     corrects_number="045/PENG/DISKOMINFO/XI/2026")
-    files = r.render(envelope("radio", fixed, Kind.UPDATE))
-    assert all("-r2-ralat" in f.name for f in files)
-    (new,) = _feed(tmp_path).entries
-    assert new.id == old.id == fixed.key
+def _versions(v1_revision: int = 3) -> list:
+    """v1 → ralat v2 → ralat v3 → pencabutan v4 of one announcement, as the history model sends
+    them: every ralat is a new announcement (new id and number, review revision 1 again)."""
+    numbers = ["045/PENG/DISKOMINFO/XI/2026", "051/PENG/DISKOMINFO/XI/2026",
+               "058/PENG/DISKOMINFO/XI/2026"]
+    at = [datetime(2026, 11, 21 + i, 2, 0, tzinfo=timezone.utc) for i in range(4)]
+    kinds = [VersionKind.PUBLISH, VersionKind.RALAT, VersionKind.RALAT, VersionKind.REVOKE]
+    history = [VersionInfo(version=i + 1, kind=kinds[i], number=numbers[min(i, 2)], at=at[i],
+                           changes=["Isi"] if kinds[i] == VersionKind.RALAT else [])
+               for i in range(4)]
+    bodies = ["Acara dimulai pukul 09.00 WIB.", "Acara diundur ke pukul 10.00 WIB.",
+              "Acara diundur ke pukul 13.00 WIB."]
+    key = snapshot("renstra").key
+    snaps = [snapshot("renstra", number=numbers[i], ident=i + 1, uid=key,
+                      revision=v1_revision if i == 0 else 1, version=i + 1, body=bodies[i],
+                      approved_at=at[i], first_approved_at=at[0], history=history[:i + 1],
+                      corrects_number=numbers[i - 1] if i else None)
+             for i in range(3)]
+    snaps.append(snaps[2].model_copy(update={
+        "version": 4, "history": history, "revoked_at": at[3],
+        "revoked_reason": "Acara dibatalkan"}))
+    return snaps
+
+
+def _renderer(root, engine=None) -> RadioRenderer:
+    r = RadioRenderer(root, engine=engine or NoSpeech())
+    r.clock = lambda: datetime(2026, 11, 25, tzinfo=timezone.utc)  # inside the notice's period
+    return r
+
+
+def _outputs(root) -> dict:
+    return {p: p.read_bytes() for p in (root / "radio").rglob("*")
+            if p.is_file() and ".state" not in p.parts}
+
+
+def test_ralat_is_a_new_episode_with_its_own_guid_and_date(tmp_path):
+    r = _renderer(tmp_path)
+    v1, v2, v3, _ = _versions()
+    r.render(envelope("radio", v1))
+    (old,) = _feed(tmp_path).entries
+    assert old.id == v1.key and old.title.startswith("045/")
+    files = r.render(envelope("radio", v2, Kind.UPDATE))
+    assert all("-v2-ralat" in f.name for f in files)
+    (new,) = _feed(tmp_path).entries  # one item per announcement: the superseded one left
+    assert new.id == f"{v1.key}-v2"
+    assert new.title == "RALAT: 051/PENG/DISKOMINFO/XI/2026 — " + v1.title
     assert "pukul sepuluh WIB" in new.description and "Ralat" in new.description
-    assert new.published_parsed > old.published_parsed
+    assert new.published_parsed == (2026, 11, 22, 2, 0, 0, 6, 326, 0)
+    text = files[0].read_text()
+    assert "Ralat atas nomor : 045/PENG/DISKOMINFO/XI/2026" in text and "Versi" in text
 
 
-def test_revocation_leaves_the_feed_and_a_late_publish_does_not_resurrect(tmp_path):
-    r = RadioRenderer(tmp_path, engine=NoSpeech())
-    r.render(envelope("radio", snapshot("renstra")))
+def test_versions_apply_in_order_and_older_ones_are_superseded(tmp_path):
+    r = _renderer(tmp_path)
+    v1, v2, v3, v4 = _versions()
+    first = r.render(envelope("radio", v1))
+    r.render(envelope("radio", v2, Kind.UPDATE))
+    third = r.render(envelope("radio", v3, Kind.UPDATE))
+    txt = next(f for f in third if f.suffix == ".txt")
+    assert "pukul tiga belas WIB" in txt.read_text() and "-v3-ralat" in txt.name
+    assert first[0].exists() and "pukul sembilan WIB" in first[0].read_text()  # not overwritten
+    assert [e.id for e in _feed(tmp_path).entries] == [f"{v1.key}-v3"]
+    before, held = _outputs(tmp_path), r.state.get(v1.key)
+    for late, kind in ((v2, Kind.UPDATE), (v1, Kind.PUBLISH), (v3, Kind.UPDATE)):
+        with pytest.raises(Superseded) as exc:  # v3 again under a new message id, too
+            r.render(envelope("radio", late, kind))
+        assert exc.value.held_version == 3 and "versi 3" in exc.value.reason
+    assert _outputs(tmp_path) == before and r.state.get(v1.key) == held
+    r.render(envelope("radio", v4, Kind.REVOKE))
+    before = _outputs(tmp_path)
+    with pytest.raises(Superseded) as exc:
+        r.render(envelope("radio", v3, Kind.UPDATE))
+    assert exc.value.held_version == 4 and "dicabut" in exc.value.reason
+    assert _outputs(tmp_path) == before
+
+
+def test_the_review_revision_never_decides(tmp_path):
+    # the old bug: v1 went through three review rounds, its ralat starts again at revision 1
+    r = _renderer(tmp_path)
+    v1, v2, _, _ = _versions(v1_revision=3)
+    r.render(envelope("radio", v1))
+    r.render(envelope("radio", v2, Kind.UPDATE))
+    assert r.state.get(v1.key)["version"] == 2
+    assert "pukul sepuluh WIB" in _feed(tmp_path).entries[0].description
+
+
+def test_revocation_notice_is_an_episode_for_a_while_and_a_late_publish_does_not_resurrect(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("WARTA_RADIO_WITHDRAWN_DAYS", "10")
+    r = _renderer(tmp_path)
+    v1, v2, v3, v4 = _versions()
+    r.render(envelope("radio", v1))
     r.render(envelope("radio", snapshot("bansos", number="046/X")))
-    revoked = snapshot("renstra", revoked_at=datetime(2026, 11, 22, tzinfo=timezone.utc),
-                       revoked_reason="Acara dibatalkan")
-    files = r.render(envelope("radio", revoked, Kind.REVOKE))
-    assert "Acara dibatalkan" in files[0].read_text() and "-dicabut" in files[0].name
-    assert [e.title for e in _feed(tmp_path).entries] == ["046/X — Penyaluran Bantuan Sosial Tunai Tahap IV"]
-    r.render(envelope("radio", snapshot("renstra")))  # late redelivery with a new message id
-    assert len(_feed(tmp_path).entries) == 1
+    files = r.render(envelope("radio", v4, Kind.REVOKE))
+    assert "Acara dibatalkan" in files[0].read_text() and "-v4-dicabut" in files[0].name
+    notice, other = _feed(tmp_path).entries
+    assert notice.id == f"{v1.key}-v4"
+    assert notice.title == "DICABUT: 058/PENG/DISKOMINFO/XI/2026 — " + v1.title
+    assert "telah dicabut" in notice.description and "Acara dibatalkan" in notice.description
+    with pytest.raises(Superseded):  # late redelivery with a new message id
+        r.render(envelope("radio", v1))
+    assert r.maintain() == []
+    r.clock = lambda: v4.revoked_at + timedelta(days=10)
+    assert r.maintain() == [tmp_path / "radio" / "feed.xml"]
+    assert [e.title for e in _feed(tmp_path).entries] == \
+        ["046/X — Penyaluran Bantuan Sosial Tunai Tahap IV"]
+    # the expired notice left the live index: the next reads no longer meet it
+    assert all(rec["key"] != v1.key for rec in r.state.latest(50)) and r.maintain() == []
+    assert r.state.get(v1.key)["revoked"]
+
+
+def test_withdrawn_days_setting():
+    assert RadioSettings().withdrawn_days == 30
+    assert RadioSettings(withdrawn_days=7).withdrawn_days == 7
 
 
 def test_feed_links_use_the_public_url(tmp_path, monkeypatch):
