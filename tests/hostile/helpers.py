@@ -46,7 +46,7 @@ def envelope_wire(mutate: str, channel: str, key=None) -> tuple[bytes, object]: 
     if mutate == "extra":
         data["injected"] = "tambahan"
     elif mutate == "version":
-        data["v"] = 2
+        data["v"] = 99  # a version this code does not know
     elif mutate == "b64":
         data["sig"] = "!!bukan-base64!!"
     elif mutate == "unsigned":
