@@ -56,6 +56,22 @@ def test_chain_with_a_return_at_each_level_through_the_cli(warta):
     assert shown["number"] == final["number"] and shown["revision"] == 2
     listed = run(warta, None, "item", "list", "--state", "approved")
     assert [i["id"] for i in listed["items"]] == [item["id"]]
+    assert shown["version"] == 1 and shown["corrects"] is None
+
+    # a ralat: revise on the approved item answers with the new draft, which names what it corrects
+    ralat = run(warta, "pelaksana1", "item", "revise", iid, "--body", "Pendaftaran diperpanjang.")
+    assert ralat["id"] != item["id"] and ralat["version"] is None
+    assert ralat["corrects"] == {"id": item["id"], "number": final["number"], "version": 1,
+                                 "title": sample["title"]}
+    rid = str(ralat["id"])
+    run(warta, "pelaksana1", "item", "submit", rid)
+    run(warta, "kabid1", "item", "approve", rid)
+    run(warta, "sekretaris1", "item", "approve", rid)
+    done = run(warta, "kadis1", "item", "approve", rid)
+    assert done["version"] == 2 and done["number"] != final["number"]
+    assert {d["kind"] for d in done["deliveries"]} == {"update"}
+    assert [(v["version"], v["public_state"]) for v in run(warta, None, "item", "show", iid)["versions"]] \
+        == [(1, "superseded"), (2, "current")]
 
 
 @pytest.mark.parametrize("user,args,words", [
