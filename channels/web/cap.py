@@ -68,8 +68,10 @@ def sender_of(snap: AnnouncementSnapshot) -> str:
 
 
 def identifier_of(snap: AnnouncementSnapshot, kind: Kind) -> str:
-    """A unique, stable identifier per announcement revision and kind."""
-    return _token(f"{snap.agency.short_name.lower()}.{snap.key}.r{snap.revision}.{kind.value}")
+    """A unique, stable identifier per public version of the announcement (``.v2.update``): each
+    ralat and the pencabutan is a version of its own, so no two messages share one. (The review
+    revision would not do: a ralat's revision starts again at 1.)"""
+    return _token(f"{snap.agency.short_name.lower()}.{snap.key}.v{snap.version}.{kind.value}")
 
 
 def category_of(snap: AnnouncementSnapshot) -> str:
@@ -86,12 +88,14 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
 
 
 def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references: list[str],
-              web_url: str, status: str = "Actual",
+              web_url: str, expires: datetime, status: str = "Actual",
               resource: Resource | None = None) -> tuple[str, bytes]:
     """``(identifier, xml bytes)`` of the CAP alert for this message; ``references`` are earlier
-    ``sender,identifier,sent`` triples of the same announcement; ``resource`` is the picture."""
+    ``sender,identifier,sent`` triples of the same announcement (a triple naming this message
+    itself is dropped); ``expires`` its ``<expires>``; ``resource`` is the picture."""
     tz = snap.agency.timezone
     ident = identifier_of(snap, kind)
+    references = [r for r in references if r.split(",")[1:2] != [ident]]
     root = ET.Element(f"{{{CAP_NS}}}alert")
     _sub(root, "identifier", ident)
     _sub(root, "sender", sender_of(snap))
@@ -108,7 +112,9 @@ def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references
     if kind == Kind.REVOKE:
         _sub(root, "note", one_line(f"Pengumuman dicabut. Alasan: {snap.revoked_reason or '-'}"))
     elif snap.corrects_number:
-        _sub(root, "note", one_line(f"Ralat atas pengumuman nomor {snap.corrects_number}"))
+        changes = next((h.changes for h in reversed(snap.history) if h.kind == "ralat"), [])
+        changed = f". Yang diubah: {', '.join(changes)}" if changes else ""
+        _sub(root, "note", one_line(f"Ralat atas pengumuman nomor {snap.corrects_number}{changed}"))
     if references:
         _sub(root, "references", " ".join(references))
     info = _sub(root, "info")
@@ -121,8 +127,7 @@ def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references
     _sub(info, "certainty", "Likely")
     if snap.start:
         _sub(info, "effective", cap_time(snap.start, tz))
-    if snap.end:
-        _sub(info, "expires", cap_time(snap.end, tz))
+    _sub(info, "expires", cap_time(expires, tz))
     _sub(info, "senderName", one_line(f"{snap.agency.unit} — {snap.agency.instansi}"))
     headline = one_line(("DICABUT: " if kind == Kind.REVOKE else "") + snap.title)
     _sub(info, "headline", headline[:160])
@@ -158,7 +163,8 @@ def reference(snap: AnnouncementSnapshot, ident: str, sent: datetime) -> str:
 
 
 def index_bytes(records: list[dict], base_url: str, title: str) -> bytes:
-    """``cap/index.xml``: RSS 2.0 listing the active alerts (newest message per announcement)."""
+    """``cap/index.xml``: RSS 2.0 listing the alerts that have not expired (the newest message per
+    announcement, a Cancel included, so pollers learn of it)."""
     fg = FeedGenerator()
     fg.title(one_line(f"Peringatan dini — {title}"))
     fg.link(href=f"{base_url}/cap/index.xml", rel="self")  # RSS <link> is the last one added
@@ -170,6 +176,8 @@ def index_bytes(records: list[dict], base_url: str, title: str) -> bytes:
         fe = fg.add_entry(order="append")
         fe.guid(rec["identifier"], permalink=False)
         title_text = one_line(rec["title"]) or "Peringatan dini"  # RSS items need a title
+        if rec["msg_type"] == "Cancel":
+            title_text = f"DICABUT: {title_text}"
         fe.title(title_text)
         fe.link(href=f"{base_url}/cap/{rec['file']}")
         fe.pubDate(datetime.fromisoformat(rec["updated"]))

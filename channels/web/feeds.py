@@ -3,6 +3,11 @@
 in Atom and JSON); every link is absolute. Output is deterministic for the same records, so
 regenerating changes nothing.
 
+One entry per announcement (its key is the id), as it is now: a correction keeps the entry, moves
+its ``updated`` and marks the title "RALAT: "; ``published`` (RSS ``pubDate``) stays the first
+publication. A revocation stays as a "DICABUT: " entry saying when and why for
+``WARTA_WEB_WITHDRAWN_DAYS`` (the renderer picks the records), so subscribers learn of it.
+
 An announcement's picture is the RSS ``<enclosure>``, an Atom ``<link rel="enclosure">`` and the
 JSON Feed ``image``. feedgen 1.0.0 writes Atom links without their ``rel``, ``type`` and
 ``length`` (the loop in ``FeedEntry.atom_entry`` shadows its own variable; its issue #135), which
@@ -21,9 +26,11 @@ from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from channels.web.text import clean, one_line
+from channels.web import versions
+from channels.web.text import clean, esc, one_line, paragraphs_html
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 _EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
@@ -46,6 +53,21 @@ class _AtomEnclosure(BaseEntryExtension):
         if self.image:
             xml_elem("link", entry, href=self.image["url"], rel="enclosure", type=self.image["mime"],
                      length=str(self.image["size"]))
+        return entry
+
+
+class _RssUpdated(BaseEntryExtension):
+    """Adds ``<atom:updated>`` to an RSS item: RSS 2.0 has only ``pubDate``, which stays the first
+    publication, so readers learn of a correction or revocation from this (feedparser reads it
+    as the entry's ``updated``)."""
+
+    def __init__(self) -> None:
+        self.updated: datetime | None = None
+
+    def extend_rss(self, entry):  # noqa: ANN001, ANN201 - feedgen's lxml element
+        """Append the element (feedgen calls this while it builds the item)."""
+        if self.updated:
+            xml_elem(f"{{{ATOM_NS}}}updated", entry).text = self.updated.isoformat()
         return entry
 
 
@@ -80,14 +102,19 @@ def _base_feed(records: list[dict], base_url: str, title: str, self_name: str,
             fe.id(atom_id(snap["key"]))
         else:
             fe.guid(snap["key"], permalink=False)
-        fe.title(one_line(f"{snap['number']} — {snap['title']}"))
+        fe.title(one_line(versions.title(rec)))
         fe.link(href=rec["url"], rel="alternate")
+        # feedgen's pubDate() and published() set the same field: RSS <pubDate> and Atom
+        # <published> are the first publication, which never moves; <updated> is the last change.
         fe.published(_when(rec["published"]))
         fe.updated(_when(rec["updated"]))
-        fe.pubDate(_when(rec["updated"]))
-        summary = clean(snap.get("summary")) or clean(snap["body"])[:300] or one_line(snap["title"])
-        fe.description(summary)
-        fe.content(clean(snap["body"]), type="text")
+        if atom:
+            fe.summary(summary_text(rec))
+            fe.content(body_html(rec), type="html")
+        else:
+            fe.description(body_html(rec))
+            fe.register_extension("warta_updated", _RssUpdated, atom=False, rss=True)
+            fe.warta_updated.updated = _when(rec["updated"])
         fe.category(term=snap["klasifikasi"], label=snap["klasifikasi"])
         image = rec.get("image")
         if image and atom:
@@ -98,6 +125,35 @@ def _base_feed(records: list[dict], base_url: str, title: str, self_name: str,
     return fg
 
 
+def summary_text(rec: dict) -> str:
+    """A short plain-text summary: why it was withdrawn, else the summary (or the start of the
+    body, or the title), after the correction notice while the current version is a ralat."""
+    snap = rec["snap"]
+    if rec.get("revoked"):
+        return clean(versions.withdrawal_text(rec))
+    text = clean(snap.get("summary")) or clean(snap["body"])[:300] or one_line(snap["title"])
+    notice = versions.ralat_text(rec)
+    return clean(f"{notice}\n\n{text}") if notice else text
+
+
+def body_text(rec: dict) -> str:
+    """The full plain text of an entry: the withdrawal or correction notice, then the body."""
+    snap = rec["snap"]
+    notices = [versions.withdrawal_text(rec), versions.ralat_text(rec)]
+    return clean("\n\n".join([n for n in notices if n] + [snap["body"]]))
+
+
+def body_html(rec: dict) -> str:
+    """:func:`body_text` (with the summary after the notices) as escaped HTML paragraphs, which a
+    feed reader renders: markup typed into the text shows literally, blank lines stay paragraphs."""
+    snap = rec["snap"]
+    notices = [versions.withdrawal_text(rec), versions.ralat_text(rec)]
+    head = "".join(f"<p><strong>{esc(one_line(n))}</strong></p>\n" for n in notices if n)
+    if snap.get("summary") and not rec.get("revoked"):
+        head += f"<p><em>{esc(one_line(snap['summary']))}</em></p>\n"
+    return head + paragraphs_html(snap["body"])
+
+
 def rss_bytes(records: list[dict], base_url: str, title: str) -> bytes:
     """``rss.xml``."""
     fg = _base_feed(records, base_url, title, "rss.xml", atom=False)
@@ -106,7 +162,7 @@ def rss_bytes(records: list[dict], base_url: str, title: str) -> bytes:
 
 
 def atom_bytes(records: list[dict], base_url: str, title: str) -> bytes:
-    """``atom.xml`` (summary and full text content; no enclosures)."""
+    """``atom.xml`` (a plain-text summary and the full text as HTML content)."""
     return _base_feed(records, base_url, title, "atom.xml", atom=True).atom_str(pretty=True)
 
 
@@ -118,9 +174,9 @@ def json_feed_bytes(records: list[dict], base_url: str, title: str) -> bytes:
         items.append({
             "id": snap["key"],
             "url": rec["url"],
-            "title": one_line(f"{snap['number']} — {snap['title']}"),
-            "summary": one_line(snap.get("summary")),
-            "content_text": clean(snap["body"]),
+            "title": one_line(versions.title(rec)),
+            "summary": one_line(summary_text(rec)),
+            "content_text": body_text(rec),
             "date_published": _when(rec["published"]).isoformat(),
             "date_modified": _when(rec["updated"]).isoformat(),
             "tags": [snap["klasifikasi"]],

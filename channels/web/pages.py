@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.slug import item_page_name
+from channels.web import versions
 from channels.web.text import esc, one_line, paragraphs_html
+from shared.slug import item_page_name
 from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.timefmt import date_id, datetime_id
 
@@ -24,6 +25,9 @@ dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 .badge{display:inline-block;background:#b00020;color:#fff;padding:.1rem .5rem;border-radius:.25rem}
 .revoked{border:2px solid #b00020;background:#fff0f0;padding:.75rem;border-radius:.5rem}
 .notice{border-left:4px solid #0b57d0;padding-left:.75rem}
+.ralat{border-left-color:#b26a00;background:#fff8e6;padding:.5rem .75rem}
+.history{font-size:.9rem;border-top:1px solid #ddd;margin-top:1rem}
+.history h2{font-size:1rem}.history .kind{font-weight:600}
 ul.list{list-style:none;padding:0}ul.list li{border-bottom:1px solid #ddd;padding:.6rem 0}
 a{color:#0b57d0}footer{font-size:.8rem;color:#666;margin-top:1.5rem}
 figure{margin:1rem 0;text-align:center}figure img{max-width:100%;height:auto;border-radius:.25rem}
@@ -57,13 +61,15 @@ def _feed_links(base_url: str) -> str:
 
 
 def item_page(rec: dict, base_url: str) -> str:
-    """The HTML page of one announcement record (see :mod:`channels.web.renderer`)."""
+    """The HTML page of one announcement record (see :mod:`channels.web.renderer`): the current
+    text, the withdrawal notice when it is revoked, the correction notice while the current version
+    is a ralat, and the history of its public versions."""
     snap = rec["snap"]
     agency = snap["agency"]
     tz = agency["timezone"]
-    approved = datetime.fromisoformat(snap["approved_at"])
+    published = datetime.fromisoformat(rec.get("published") or snap["approved_at"])
     klas = KLASIFIKASI_LABEL[Klasifikasi(snap["klasifikasi"])]
-    rows = [("Nomor", esc(snap["number"])), ("Tanggal", esc(date_id(approved, tz))),
+    rows = [("Nomor", esc(snap["number"])), ("Tanggal terbit", esc(date_id(published, tz))),
             ("Klasifikasi", esc(klas)), ("Dasar hukum", esc(snap["legal_basis"]))]
     if snap.get("start"):
         rows.append(("Berlaku mulai", esc(datetime_id(datetime.fromisoformat(snap["start"]), tz))))
@@ -80,10 +86,12 @@ def item_page(rec: dict, base_url: str) -> str:
         when = datetime.fromisoformat(rec["revoked_at"])
         reason = esc(one_line(rec.get("revoked_reason") or "")) or "tidak disebutkan"
         parts.append(f'<section class="revoked" role="alert"><strong>Pengumuman ini telah dicabut'
-                     f"</strong> pada {esc(datetime_id(when, tz))}.<br>Alasan: {reason}</section>")
-    if snap.get("corrects_number"):
-        parts.append(f'<p class="notice">Pengumuman ini merupakan ralat atas pengumuman nomor '
-                     f"{esc(snap['corrects_number'])}.</p>")
+                     f"</strong> pada {esc(datetime_id(when, tz))} dan tidak berlaku lagi.<br>"
+                     f"Alasan: {reason}</section>")
+    correction = versions.ralat_text(rec)
+    if correction:
+        parts.append(f'<section class="notice ralat" role="note"><strong>RALAT</strong><br>'
+                     f"{esc(correction)}</section>")
     parts.append(f"<dl>\n{meta}\n</dl>")
     if snap.get("summary"):
         parts.append(f"<p><strong>{esc(one_line(snap['summary']))}</strong></p>")
@@ -92,12 +100,28 @@ def item_page(rec: dict, base_url: str) -> str:
         parts.append(_figure(image, snap["title"]))
     parts.append(f"<article>\n{paragraphs_html(snap['body'])}\n</article>")
     parts.append(f"<p>Ditetapkan oleh {esc(snap['approver_name'])}<br>NIP {esc(snap['approver_nip'])}</p>")
+    parts.append(_history(rec))
     parts.append(f'<footer><a href="{esc(base_url)}/index.html">Semua pengumuman</a> · '
                  f"{esc(agency['address'])}</footer>")
     head = _feed_links(base_url)
     if image:  # the picture a CMS or a chat app shows when the page is shared
         head += f'<meta property="og:image" content="{esc(image["url"])}">\n'
     return _document(esc(one_line(snap["title"])), "\n".join(parts), head)
+
+
+def _history(rec: dict) -> str:
+    """The list of public versions, once there is more than one (a single publication has none
+    to tell); empty otherwise."""
+    entries = versions.history(rec)
+    if len(entries) < 2:
+        return ""
+    items = []
+    for h in entries:
+        changed = f" — diubah: {esc(', '.join(h['changes']))}" if h["changes"] else ""
+        items.append(f'<li><span class="kind">{esc(h["label"])}</span> · versi {int(h["version"])} · '
+                     f"nomor {esc(h['number'])} · {esc(h['when'])}{changed}</li>")
+    return ('<section class="history"><h2>Riwayat versi</h2>\n<ol>\n' + "\n".join(items)
+            + "\n</ol></section>")
 
 
 def _figure(image: dict, title: str) -> str:
@@ -112,15 +136,22 @@ def _figure(image: dict, title: str) -> str:
 
 
 def index_page(records: list[dict], base_url: str, site_title: str) -> str:
-    """``index.html``: the latest live announcements, newest first."""
+    """``index.html``: the latest announcements, newest first, with the recently withdrawn ones
+    marked "DICABUT" (and why) and corrected ones marked "RALAT"."""
     items = []
     for rec in records:
         snap = rec["snap"]
         when = date_id(datetime.fromisoformat(rec["updated"]), snap["agency"]["timezone"])
-        badge = (' <span class="badge">SERTA MERTA</span>'
-                 if snap["klasifikasi"] == Klasifikasi.SERTA_MERTA else "")
+        badges = ""
+        if rec.get("revoked"):
+            badges += ' <span class="badge">DICABUT</span>'
+        elif versions.ralat(rec):
+            badges += ' <span class="badge">RALAT</span>'
+        if snap["klasifikasi"] == Klasifikasi.SERTA_MERTA and not rec.get("revoked"):
+            badges += ' <span class="badge">SERTA MERTA</span>'
+        note = f"<br><small>{esc(versions.withdrawal_text(rec))}</small>" if rec.get("revoked") else ""
         items.append(f'<li><a href="items/{esc(rec["page"])}">{esc(one_line(snap["title"]))}</a>'
-                     f"{badge}<br><small>{esc(snap['number'])} · {esc(when)}</small></li>")
+                     f"{badges}<br><small>{esc(snap['number'])} · {esc(when)}</small>{note}</li>")
     body = (f"<h1>{esc(site_title)}</h1>\n"
             + ('<ul class="list">\n' + "\n".join(items) + "\n</ul>" if items
                else "<p>Belum ada pengumuman.</p>")

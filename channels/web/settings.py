@@ -29,6 +29,16 @@ class WebSettings(BaseSettings):
     cap_status: str = Field(default="Actual", pattern="^(Actual|Exercise|System|Test|Draft)$")
     """CAP ``status`` of produced alerts: ``Actual`` in production, ``Exercise`` or ``Test`` in drills."""
 
+    withdrawn_days: int = Field(default=30, ge=0, le=3650)
+    """How many days a revoked announcement stays in the feeds and on ``index.html`` as a
+    withdrawal entry ("DICABUT: ..."), counted from its revocation, so that subscribers learn it
+    was withdrawn; afterwards it leaves them (its page stays: QR codes point at it). 0: at once."""
+
+    cap_expires_hours: int = Field(default=24, ge=1, le=24 * 30)
+    """CAP ``<expires>`` of an alert whose announcement has no end time, in hours after it starts
+    (its ``sent``, or its start when that is later). A Cancel expires with the alert it cancels,
+    and stays at least an hour."""
+
     @property
     def base_url(self) -> str:
         """The effective base URL, without a trailing slash."""

@@ -9,9 +9,11 @@ import sys
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from channels import get_renderer
+from channels.base import Superseded
 from channels.videotron import VideotronRenderer, VideotronSettings
 from channels.videotron.layout import ALERT, NORMAL
 from channels.videotron.playlist import in_window
@@ -90,7 +92,9 @@ def test_revoke_drops_and_update_replaces(tmp_path):
     first = snapshot("renstra", ident=1)
     old = renderer.render(envelope("videotron", first), now=NOW)
     other = renderer.render(envelope("videotron", snapshot("cpns", ident=2)), now=NOW)
-    corrected = first.model_copy(update={"revision": 2, "title": "Sosialisasi Renstra (Ralat Jadwal)",
+    # a ralat: a new announcement (its revision starts again at 1) carrying public version 2
+    corrected = first.model_copy(update={"revision": 1, "version": 2,
+                                         "title": "Sosialisasi Renstra (Ralat Jadwal)",
                                          "corrects_number": first.number})
     new = renderer.render(envelope("videotron", corrected, kind=Kind.UPDATE), now=NOW)
     assert new and new != old and all(p.is_file() for p in new)
@@ -99,7 +103,12 @@ def test_revoke_drops_and_update_replaces(tmp_path):
     srcs = [s["src"] for i in data["items"] for s in i["slides"]]
     assert [i["title"] for i in data["items"] if i["key"] == first.key] == [corrected.title]
     assert not any(f"slides/{p.name}" in srcs for p in old)
-    out = renderer.render(envelope("videotron", corrected, kind=Kind.REVOKE), now=NOW)
+    with pytest.raises(Superseded):  # version 1 arriving late never rolls the screen back
+        renderer.render(envelope("videotron", first), now=NOW)
+    assert [i["title"] for i in playlist(renderer.root)["items"] if i["key"] == first.key] == [
+        corrected.title]
+    revoke = corrected.model_copy(update={"version": 3})
+    out = renderer.render(envelope("videotron", revoke, kind=Kind.REVOKE), now=NOW)
     assert out == [renderer.root / "playlist.json"]
     data = playlist(renderer.root)
     assert [i["key"] for i in data["items"]] == [snapshot("cpns", ident=2).key]

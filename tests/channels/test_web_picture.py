@@ -16,7 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from structlog.testing import capture_logs
 
-from channels.base import sha256_file
+from channels.base import Superseded, sha256_file
 from channels.web import WebRenderer, item_url
 from shared.messages import Kind
 from tests.channels.pictures import broken_snapshots, image_snapshot
@@ -124,8 +124,9 @@ def test_revocation_takes_the_picture_down_with_the_page(tmp_path):
     assert XSD.validate(etree.parse(str(cancel))), XSD.error_log
     for name in ("rss.xml", "atom.xml", "feed.json"):
         assert image.sha256 not in (tmp_path / "web" / name).read_text()
-    # A late redelivery of the first publication does not bring the picture back.
-    r.render(envelope("web", snap))
+    # A late redelivery of the first publication is superseded and brings no picture back.
+    with pytest.raises(Superseded):
+        r.render(envelope("web", snap))
     assert not picture.exists() and "<img" not in page.read_text()
 
 
@@ -147,15 +148,15 @@ def test_a_correction_replaces_or_drops_the_picture(tmp_path):
     old, new = image_snapshot(800, 600), image_snapshot(640, 640, caption="Lokasi baru")
     first = snapshot("renstra", image=old)
     page, old_file = r.render(envelope("web", first))
-    same = first.model_copy(update={"revision": 2, "body": "Isi diperbaiki."})
+    same = first.model_copy(update={"version": 2, "body": "Isi diperbaiki."})
     assert r.render(envelope("web", same, Kind.UPDATE)) == [page, old_file] and old_file.exists()
-    fixed = first.model_copy(update={"revision": 3, "image": new})
+    fixed = first.model_copy(update={"version": 3, "image": new})
     _, new_file = r.render(envelope("web", fixed, Kind.UPDATE))
     assert not old_file.exists() and new_file.name == f"{new.sha256}.jpg"
     assert _img(page)[1][0].get("src") == new_file.name
     [enc] = _feed(tmp_path, "rss.xml").entries[0].enclosures
     assert enc.href.endswith(new_file.name)
-    dropped = first.model_copy(update={"revision": 4, "image": None})
+    dropped = first.model_copy(update={"version": 4, "image": None})
     assert r.render(envelope("web", dropped, Kind.UPDATE)) == [page]
     assert not new_file.exists() and _img(page)[1] == []
     assert _feed(tmp_path, "rss.xml").entries[0].enclosures == []

@@ -1,15 +1,18 @@
 """The web renderer: feeds parse cleanly with the expected entries, pages show what the law asks,
-revocations leave the feeds, redeliveries change nothing."""
+revocations stay as withdrawal entries for a while, redeliveries change nothing (the history of
+versions: test_web_versions.py)."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import feedparser
+import pytest
 from lxml import html as lxml_html
 
 from channels import get_renderer
+from channels.base import Superseded
 from channels.web import WebRenderer, item_filename, item_url
 from shared.messages import Kind
 from tests.factories import agency, envelope, snapshot
@@ -103,36 +106,46 @@ def test_file_names_are_safe_against_path_tricks():
     assert name.endswith(".html") and ".." not in name
 
 
-def test_revocation_leaves_feeds_and_page_says_so(tmp_path):
+def test_revocation_stays_as_a_withdrawal_entry_for_n_days_then_leaves(tmp_path):
     r = _render_three(tmp_path)
-    snap = snapshot("cpns", number="041/PENG/DISKOMINFO/XI/2026", ident=1,
-                    revoked_at=datetime(2026, 11, 24, 3, tzinfo=timezone.utc),
-                    revoked_reason="Jadwal seleksi diubah")
+    revoked_at = datetime(2026, 11, 24, 3, tzinfo=timezone.utc)
+    r.clock = lambda: revoked_at + timedelta(days=1)
+    snap = snapshot("cpns", number="041/PENG/DISKOMINFO/XI/2026", ident=1, version=2,
+                    revoked_at=revoked_at, revoked_reason="Jadwal seleksi diubah")
     (page,) = r.render(envelope("web", snap, Kind.REVOKE))
     text = page.read_text()
     assert "Pengumuman ini telah dicabut" in text and "Jadwal seleksi diubah" in text
     assert "Selasa, 24 November 2026 pukul 10.00 WIB" in text
     for name in ("rss.xml", "atom.xml"):
-        assert [e.id for e in _parse(tmp_path, name).entries if "041/" in e.title] == []
+        entries = _parse(tmp_path, name).entries
+        assert [e.title[:13] for e in entries] == ["DICABUT: 041/", "042/PENG/DISK", "040/PENG/DISK"]
+    feed = json.loads((tmp_path / "web" / "feed.json").read_text())
+    assert "Jadwal seleksi diubah" in feed["items"][0]["content_text"]
+    assert "DICABUT" in (tmp_path / "web" / "index.html").read_text()
+    # a late publish of the same announcement does not bring it back
+    with pytest.raises(Superseded):
+        r.render(envelope("web", snapshot("cpns", number="041/PENG/DISKOMINFO/XI/2026", ident=1)))
+    assert "telah dicabut" in page.read_text()
+    # after WARTA_WEB_WITHDRAWN_DAYS (30) the entry leaves the feeds and index.html; the page stays
+    r.maintain(revoked_at + timedelta(days=30, seconds=1))
+    assert len(_parse(tmp_path, "rss.xml").entries) == 2
     assert "041/" not in (tmp_path / "web" / "feed.json").read_text()
     assert "041/" not in (tmp_path / "web" / "index.html").read_text()
-    # a late publish of the same announcement does not bring it back
-    r.render(envelope("web", snapshot("cpns", number="041/PENG/DISKOMINFO/XI/2026", ident=1)))
-    assert "telah dicabut" in page.read_text()
-    assert len(_parse(tmp_path, "rss.xml").entries) == 2
+    assert page.is_file()
 
 
 def test_update_keeps_the_page_and_guid(tmp_path):
     r = WebRenderer(tmp_path)
     first = snapshot("renstra")
     (page,) = r.render(envelope("web", first))
-    fixed = snapshot("renstra", revision=2, number="050/PENG/DISKOMINFO/XI/2026",
+    fixed = snapshot("renstra", revision=1, version=2, number="050/PENG/DISKOMINFO/XI/2026",
+                     approved_at=datetime(2026, 11, 22, 2, tzinfo=timezone.utc),
                      title="Sosialisasi Renstra (ralat tempat)", corrects_number=first.number)
     (page2,) = r.render(envelope("web", fixed, Kind.UPDATE))
     assert page2 == page  # the URL printed on QR codes stays valid
-    assert "ralat atas pengumuman nomor 045/PENG/DISKOMINFO/XI/2026" in page.read_text()
+    assert "atas pengumuman nomor 045/PENG/DISKOMINFO/XI/2026" in page.read_text()
     (entry,) = _parse(tmp_path, "rss.xml").entries
-    assert entry.id == first.key and "ralat tempat" in entry.title
+    assert entry.id == first.key and entry.title.startswith("RALAT: 050/") and "ralat tempat" in entry.title
 
 
 def test_redelivery_is_idempotent(tmp_path):
