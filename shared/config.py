@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.alerting import Area
+
 DEMO_PROFILE = Path(__file__).with_name("data") / "demo_profile.toml"
 
 
@@ -219,12 +221,43 @@ class AgencyProfile(BaseModel):
     """NIP of the Kepala Dinas."""
     signatory_title: str = "KEPALA DINAS"
     """Title above the signature."""
+    signatory_mode: Literal["", "a.n.", "Plt.", "Plh."] = ""
+    """How notices are signed (tata naskah dinas): "" (default) by the Kepala Dinas himself, whose
+    name and NIP under the signature are those of the Kepala Dinas who approved in Warta; "a.n."
+    (atas nama) by an official on his behalf ("a.n. KEPALA DINAS ..." over the official's own title);
+    "Plt." (pelaksana tugas) or "Plh." (pelaksana harian) by the acting Kepala Dinas ("Plt. KEPALA
+    DINAS ..."). With a mode set, the printed name and NIP are ``signatory_acting_name`` and
+    ``signatory_acting_nip``, not the approver's: the paper names the official whose mandate (the
+    delegation or the Plt./Plh. order) it is signed under; who approved in Warta stays in the
+    audit trail and on the file copy's paraf table."""
+    signatory_acting_title: str = ""
+    """For "a.n." only: the signing official's own title, e.g. ``SEKRETARIS``."""
+    signatory_acting_name: str = ""
+    """With ``signatory_mode`` set: the full name of the official who signs (with degrees)."""
+    signatory_acting_nip: str = ""
+    """With ``signatory_mode`` set: that official's NIP."""
     numbering_format: str = "{seq:03d}/PENG/{short_name}/{month_roman}/{year}"
     """Format of official numbers; fields: seq, short_name, month, month_roman, year."""
     sla: SlaTargets = Field(default_factory=SlaTargets)
     """Due times per SOP step."""
+    areas: list[Area] = Field(default_factory=list)
+    """The areas the office announces for (``[[areas]]`` in the profile: code, name, optional
+    polygon/circle); an early warning names those it concerns (CAP ``<area>``/``<geocode>``)."""
     source: str = ""
     """Where this profile was read from (set by the loader)."""
+
+    @model_validator(mode="after")
+    def _signatory_complete(self) -> "AgencyProfile":
+        # A half-configured a.n./Plt./Plh. would print an empty name or title under the signature.
+        if self.signatory_mode:
+            missing = [f for f in ("signatory_acting_name", "signatory_acting_nip")
+                       if not getattr(self, f).strip()]
+            if self.signatory_mode == "a.n." and not self.signatory_acting_title.strip():
+                missing.append("signatory_acting_title")
+            if missing:
+                raise ValueError(f"signatory_mode '{self.signatory_mode}' memerlukan "
+                                 f"{', '.join(missing)} di profil instansi")
+        return self
 
     @cached_property
     def logo_path(self) -> Path | None:
@@ -241,6 +274,8 @@ def load_profile(path: Path) -> AgencyProfile:
     agency = dict(data.get("agency", {}))
     if "sla" in data:
         agency["sla"] = data["sla"]
+    if "areas" in data:
+        agency["areas"] = data["areas"]
     agency["source"] = str(Path(path).resolve())
     return AgencyProfile.model_validate(agency)
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from shared.alerting import Area
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
 from shared.timefmt import aware, utcnow
 
@@ -72,6 +73,15 @@ class AgencySnapshot(BaseModel):
     city: str
     area_desc: str = ""
     signatory_title: str = "KEPALA DINAS"
+    signatory_mode: Literal["", "a.n.", "Plt.", "Plh."] = ""
+    """How notices are signed (``AgencyProfile.signatory_mode``): "" by the Kepala Dinas himself;
+    "a.n.", "Plt." or "Plh." by the official named in the ``signatory_acting_*`` fields."""
+    signatory_acting_title: str = ""
+    """For "a.n.": the signing official's own title (``SEKRETARIS``); empty otherwise."""
+    signatory_acting_name: str = ""
+    """With a mode set: the name printed under the signature (see ``AgencyProfile``)."""
+    signatory_acting_nip: str = ""
+    """With a mode set: the NIP printed under that name."""
     timezone: str = "Asia/Jakarta"
     logo_png_b64: str = ""
     """The logo as base64 PNG; empty for the bundled emblem."""
@@ -127,6 +137,40 @@ class VersionInfo(BaseModel):
         return aware(value)
 
 
+class AlertSnapshot(BaseModel):
+    """The early warning's choices (see :mod:`shared.alerting`), its areas resolved from the
+    profile so the web worker needs no profile of its own."""
+
+    model_config = _STRICT
+    urgency: str
+    severity: str
+    certainty: str
+    response_type: str
+    category: str
+    instruction: str = ""
+    areas: list[Area] = Field(default_factory=list)
+    """The areas concerned; empty means the office's whole area (``AgencySnapshot.area_desc``)."""
+
+
+class ReviewerInfo(BaseModel):
+    """One approval in the review chain of the revision a snapshot carries (a ``WorkflowStep``
+    decided "approved"): the printout's file copy lists them as paraf hierarki."""
+
+    model_config = _STRICT
+    step: str
+    """The SOP step: ``review_kabid``, ``review_sekretaris`` or ``review_kadis`` (the final one)."""
+    role: str
+    """The approver's role as people read it ("Kabid/Kasubag", "Sekretaris", "Kepala Dinas")."""
+    name: str
+    nip: str = ""
+    approved_at: datetime
+
+    @field_validator("approved_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return aware(value)
+
+
 class AnnouncementSnapshot(BaseModel):
     """Everything a channel needs to render an announcement without the database."""
 
@@ -171,6 +215,11 @@ class AnnouncementSnapshot(BaseModel):
     agency: AgencySnapshot
     image: ImageSnapshot | None = None
     """The optional picture (videotron, web and printout show it; radio does not)."""
+    reviewers: list[ReviewerInfo] = Field(default_factory=list)
+    """The approvals of this revision in the review chain, in order (the printout's file copy
+    lists them as paraf hierarki; never shown to the public)."""
+    alert: AlertSnapshot | None = None
+    """For serta-merta: what the CAP alert says (urgency, what to do, where)."""
 
     @field_validator("start", "end", "approved_at", "revoked_at", "first_approved_at")
     @classmethod

@@ -104,6 +104,8 @@ class Revision(Base):
     image_sha256: Mapped[str | None] = mapped_column(ForeignKey("images.sha256"))
     """The optional picture; revisions that keep it share one stored copy."""
     image_caption: Mapped[str] = mapped_column(Text, default="")
+    alert: Mapped[dict | None] = mapped_column(JSON)
+    """The early-warning (CAP) choices of a serta-merta announcement (:mod:`shared.alerting`)."""
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 from shared import images
 from shared.classification import LEGAL_BASIS, Klasifikasi, channel_refusal
 from shared.config import AgencyProfile, Settings
-from shared.messages import AgencySnapshot, AnnouncementSnapshot, DailyWindow, Kind, new_envelope
-from shared.models import Announcement, Delivery, OutboxRow, User
+from shared.messages import (AgencySnapshot, AlertSnapshot, AnnouncementSnapshot, DailyWindow, Kind,
+                             ReviewerInfo, new_envelope)
+from shared.models import Announcement, Delivery, OutboxRow, User, WorkflowStep
 from shared.services import history
 from shared.services.context import current_revision
 from shared.slug import item_page_name
+from shared.workflow import ROLE_LABEL
 
 
 def agency_snapshot(profile: AgencyProfile, tz: str) -> AgencySnapshot:
@@ -28,7 +30,25 @@ def agency_snapshot(profile: AgencyProfile, tz: str) -> AgencySnapshot:
     return AgencySnapshot(instansi=profile.instansi, unit=profile.unit, short_name=profile.short_name,
                           address=profile.address, phone=profile.phone, email=profile.email,
                           website=profile.website, city=profile.city, area_desc=profile.area_desc,
-                          signatory_title=profile.signatory_title, timezone=tz, logo_png_b64=logo)
+                          signatory_title=profile.signatory_title,
+                          signatory_mode=profile.signatory_mode,
+                          signatory_acting_title=profile.signatory_acting_title,
+                          signatory_acting_name=profile.signatory_acting_name,
+                          signatory_acting_nip=profile.signatory_acting_nip, timezone=tz,
+                          logo_png_b64=logo)
+
+
+def reviewers(session: Session, item: Announcement) -> list[ReviewerInfo]:
+    """Who approved ``item``'s current revision at each review step, in the chain's order: the
+    latest "approved" decision per step (a step approved, then returned further up and approved
+    again, counts once, with its last approval)."""
+    steps = session.execute(select(WorkflowStep).where(
+        WorkflowStep.announcement_id == item.id, WorkflowStep.revision == item.revision,
+        WorkflowStep.decision == "approved").order_by(WorkflowStep.id)).scalars().all()
+    latest = {step.step: step for step in steps if step.actor is not None and step.decided_at}
+    return [ReviewerInfo(step=step.step, role=ROLE_LABEL.get(step.actor.role, step.actor.role),
+                         name=step.actor.name, nip=step.actor.nip or "", approved_at=step.decided_at)
+            for step in sorted(latest.values(), key=lambda s: s.decided_at)]
 
 
 def first_version(session: Session, item: Announcement) -> Announcement:
@@ -75,7 +95,18 @@ def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
         corrects_number=corrects.number if corrects else None, revoked_at=item.revoked_at,
         revoked_reason=item.revoked_reason, public_url=public_url(session, settings, item),
         agency=agency_snapshot(profile, settings.timezone),
-        image=images.snapshot(rev.image, rev.image_caption) if rev.image else None)
+        image=images.snapshot(rev.image, rev.image_caption) if rev.image else None,
+        alert=alert_snapshot(rev.alert, profile), reviewers=reviewers(session, item))
+
+
+def alert_snapshot(alert: dict | None, profile: AgencyProfile) -> AlertSnapshot | None:
+    """The revision's early-warning choices with their areas looked up in the profile (an area
+    since removed from the profile is left out rather than sent without its code's name)."""
+    if not alert:
+        return None
+    known = {a.code: a for a in profile.areas}
+    return AlertSnapshot(**{k: v for k, v in alert.items() if k != "areas"},
+                         areas=[known[c] for c in alert.get("areas", []) if c in known])
 
 
 def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signing_key,  # noqa: ANN001

@@ -20,7 +20,7 @@ CHANGE_LABELS = {"title": "Judul", "summary": "Ringkasan", "body": "Isi",
                  "klasifikasi": "Klasifikasi", "sasaran": "Sasaran", "channels": "Kanal",
                  "start_at": "Waktu mulai", "end_at": "Waktu selesai",
                  "daily_windows": "Jam tayang harian", "image_sha256": "Gambar",
-                 "image_caption": "Keterangan gambar"}
+                 "image_caption": "Keterangan gambar", "alert": "Peringatan dini"}
 """What a ralat changed, as the public reads it (field → label), in the order shown."""
 
 OPEN_STATES = {State.DRAFT, State.RETURNED, State.REVIEW_KABID, State.REVIEW_SEKRETARIS,

@@ -9,7 +9,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared import audit, images, numbering
+from shared import alerting, audit, images, numbering
 from shared.classification import (Klasifikasi, Sasaran, check_channels, parse_channels,
                                    parse_klasifikasi, parse_sasaran, priority_for)
 from shared.errors import InvalidInput, Refused
@@ -26,7 +26,7 @@ TITLE_MAX = 300
 BODY_MAX = 20000
 CAPTION_MAX = 300
 CONTENT_FIELDS = ("title", "summary", "body", "klasifikasi", "sasaran", "channels", "start_at",
-                  "end_at", "daily_windows", "image_sha256", "image_caption")
+                  "end_at", "daily_windows", "image_sha256", "image_caption", "alert")
 CLEARABLE = ("start_at", "end_at", "image")
 """Fields a revision can empty with ``clear=`` (their empty value is None, which otherwise means
 'unchanged')."""
@@ -38,8 +38,9 @@ def _clean(text: str | None) -> str:
                    if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
 
 
-def validate_content(fields: dict) -> dict:
-    """Normalise and check an announcement's content; refuse with the reason."""
+def validate_content(fields: dict, areas: list | None = None) -> dict:
+    """Normalise and check an announcement's content; refuse with the reason. ``areas``: the
+    profile's areas an early warning may name."""
     out = dict(fields)
     out["title"] = _clean(out.get("title"))
     out["summary"] = _clean(out.get("summary"))
@@ -78,10 +79,16 @@ def validate_content(fields: dict) -> dict:
         except (KeyError, ValueError):
             raise InvalidInput("Jendela waktu harian tidak sah: {w}; contoh 06:00-22:00", w=w) from None
     out["daily_windows"] = windows
+    # only a serta-merta announcement raises an early warning; it starts from the defaults
+    if out["klasifikasi"] == Klasifikasi.SERTA_MERTA:
+        out["alert"] = alerting.validate(out.get("alert") or alerting.defaults(), areas or [])
+    else:
+        out["alert"] = None
     return out
 
 
-def _merged(rev: Revision, changes: dict, clear: tuple[str, ...] | list[str] = ()) -> dict:
+def _merged(rev: Revision, changes: dict, clear: tuple[str, ...] | list[str] = (),
+            areas: list | None = None) -> dict:
     """The revision's content with the given (non-None) changes and the ``clear``ed fields
     emptied, validated."""
     content = {k: getattr(rev, k) for k in CONTENT_FIELDS}
@@ -94,7 +101,7 @@ def _merged(rev: Revision, changes: dict, clear: tuple[str, ...] | list[str] = (
             content["image_sha256"], content["image_caption"] = None, ""
         else:
             content[name] = None
-    return validate_content(content)
+    return validate_content(content, areas)
 
 
 def _picture(image: bytes | None) -> images.NormalisedImage | None:
@@ -134,15 +141,17 @@ class ItemCommands:
                     channels: list[str] | str, summary: str = "", start_at: datetime | None = None,
                     end_at: datetime | None = None, daily_windows: list | None = None,
                     disposition_id: int | None = None, image: bytes | None = None,
-                    image_caption: str = "") -> int:
+                    image_caption: str = "", alert: dict | None = None) -> int:
         """Draft a new announcement (Pelaksana); returns its id. ``image`` is the file's bytes
-        (JPEG, PNG, ...), checked and normalised by :mod:`shared.images`."""
+        (JPEG, PNG, ...), checked and normalised by :mod:`shared.images`; ``alert`` the early
+        warning's choices of a serta-merta item (:class:`shared.alerting.AlertFields` as a dict)."""
         picture = _picture(image)
         content = validate_content(dict(title=title, summary=summary, body=body,
                                         klasifikasi=klasifikasi, sasaran=sasaran, channels=channels,
                                         start_at=start_at, end_at=end_at,
                                         daily_windows=daily_windows, image_caption=image_caption,
-                                        image_sha256=picture and picture.sha256))
+                                        image_sha256=picture and picture.sha256, alert=alert),
+                                   self.profile.areas)
         with self.tx() as s:
             actor = self._actor(s, actor_id)
             if actor.role != Role.PELAKSANA:
@@ -264,7 +273,7 @@ class ItemCommands:
             rev = self._current_rev(s, item)
             if picture is not None:
                 changes["image_sha256"] = images.store(s, picture)
-            content = _merged(rev, changes, clear)
+            content = _merged(rev, changes, clear, self.profile.areas)
             if all(content[k] == getattr(rev, k) for k in CONTENT_FIELDS):
                 raise InvalidInput("Tidak ada perubahan")
             item.revision += 1
@@ -292,7 +301,7 @@ class ItemCommands:
                               "lanjutkan ralat itu", id=pending.id)
             if picture is not None:
                 changes["image_sha256"] = images.store(s, picture)
-            content = _merged(self._current_rev(s, orig), changes, clear)
+            content = _merged(self._current_rev(s, orig), changes, clear, self.profile.areas)
             item = Announcement(key=orig.key, state=State.DRAFT, title=content["title"],
                                 klasifikasi=content["klasifikasi"], sasaran=content["sasaran"],
                                 channels=content["channels"],

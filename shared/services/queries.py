@@ -61,7 +61,7 @@ class Queries:
                 "author_name": item.author.name, "corrects_id": item.corrects_id,
                 "start_at": _iso(rev.start_at), "end_at": _iso(rev.end_at),
                 "daily_windows": rev.daily_windows or [],
-                "image": images.describe(rev.image, rev.image_caption),
+                "image": images.describe(rev.image, rev.image_caption), "alert": rev.alert,
                 "created_at": _iso(item.created_at), "approved_at": _iso(item.approved_at),
                 "approved_by": item.approved_by.username if item.approved_by else None,
                 "revoked_at": _iso(item.revoked_at), "revoked_reason": item.revoked_reason,

@@ -13,7 +13,8 @@ def draft(w, key: str = "renstra", **overrides) -> int:
     other arguments of ``create_item`` (image, image_caption, start_at, ...)."""
     item = dict(demo_item(key))
     item.update(overrides)
-    extra = {k: item[k] for k in ("image", "image_caption", "start_at", "end_at") if k in item}
+    extra = {k: item[k] for k in ("image", "image_caption", "start_at", "end_at", "alert")
+             if k in item}
     return w.create_item(w.ids["pelaksana1"], title=item["title"], body=item["body"],
                          summary=item.get("summary", ""), klasifikasi=item["klasifikasi"],
                          sasaran=item["sasaran"], channels=item["channels"], **extra)
