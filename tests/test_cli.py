@@ -151,3 +151,18 @@ def test_picture_and_clearing_through_the_cli(warta, tmp_path):
     text_file.write_text("bukan gambar")
     bad = run(warta, "pelaksana1", "item", "revise", iid, "--image", str(text_file), expect_ok=False)
     assert "bukan gambar" in bad["error"]
+
+
+def test_early_warning_choices_through_the_cli(warta):
+    base = ("item", "create", "--title", "Banjir di Pontianak Timur", "--body", "Air naik.",
+            "--class", "serta-merta", "--audience", "masyarakat", "--channels", "web",
+            "--urgency", "Immediate", "--severity", "Extreme", "--response", "Evacuate",
+            "--category", "Met", "--area", "6171020")
+    refused = run(warta, "pelaksana1", *base, expect_ok=False)
+    assert "wajib disertai instruksi" in refused["error"]
+    made = run(warta, "pelaksana1", *base, "--instruction", "Segera menuju titik evakuasi.")
+    assert made["alert"] == {"urgency": "Immediate", "severity": "Extreme", "certainty": "Likely",
+                             "response_type": "Evacuate", "category": "Met",
+                             "instruction": "Segera menuju titik evakuasi.", "areas": ["6171020"]}
+    revised = run(warta, "pelaksana1", "item", "revise", str(made["id"]), "--severity", "Severe")
+    assert revised["alert"]["severity"] == "Severe" and revised["alert"]["areas"] == ["6171020"]

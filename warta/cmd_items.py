@@ -23,6 +23,11 @@ def _item_text(item: dict) -> str:
         pic = item["image"]
         lines.append(f"  gambar: {pic['width']}×{pic['height']} piksel, {pic['size'] // 1024} KB"
                      + (f" — {pic['caption']}" if pic["caption"] else ""))
+    if item.get("alert"):
+        a = item["alert"]
+        lines.append(f"  peringatan dini: {a['urgency']}/{a['severity']}/{a['certainty']}, "
+                     f"{a['response_type']}, {a['category']}; wilayah: "
+                     f"{', '.join(a['areas']) or 'seluruh wilayah'}")
     if item.get("corrects"):
         c = item["corrects"]
         lines.append(f"  ralat atas {c['number']} (versi {c['version']})"
@@ -33,6 +38,22 @@ def _item_text(item: dict) -> str:
             for v in item["versions"]))
     lines += [f"  {d['channel']} ({d['kind']}): {d['state']}" for d in item.get("deliveries", [])]
     return "\n".join(lines)
+
+
+ALERT_HELP = ("Peringatan dini (serta-merta): urgency Immediate|Expected|Future|Past|Unknown, "
+              "severity Extreme|Severe|Moderate|Minor|Unknown, certainty Observed|Likely|Possible|"
+              "Unlikely|Unknown, response Shelter|Evacuate|Prepare|Execute|Avoid|Monitor|Assess|None, "
+              "category Geo|Met|Safety|Security|Rescue|Fire|Health|Env|Transport|Infra|CBRNE|Other")
+AREA_HELP = "Kode wilayah dari profil instansi ([[areas]]); boleh diulang"
+
+
+def alert_choices(current: dict | None, **given: object) -> dict | None:
+    """The early-warning choices: ``current`` (or the defaults) with the options given on the
+    command line; None when none was given and there is nothing to keep."""
+    chosen = {k: v for k, v in given.items() if v not in (None, [])}
+    if not chosen:
+        return None
+    return {**(current or {}), **chosen}
 
 
 def _show(w, item_id: int, as_json: bool, actor_id: int | None = None) -> None:  # noqa: ANN001
@@ -85,6 +106,13 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                     window: list[str] = typer.Option([], "--window", help="Jendela harian HH:MM-HH:MM"),
                     image: Optional[str] = typer.Option(None, "--image", help=IMAGE_HELP),
                     caption: str = typer.Option("", "--image-caption", help=CAPTION_HELP),
+                    urgency: Optional[str] = typer.Option(None, "--urgency", help=ALERT_HELP),
+                    severity: Optional[str] = typer.Option(None, "--severity", help=ALERT_HELP),
+                    certainty: Optional[str] = typer.Option(None, "--certainty", help=ALERT_HELP),
+                    response: Optional[str] = typer.Option(None, "--response", help=ALERT_HELP),
+                    category: Optional[str] = typer.Option(None, "--category", help=ALERT_HELP),
+                    instruction: Optional[str] = typer.Option(None, "--instruction", help=ALERT_HELP),
+                    area: list[str] = typer.Option([], "--area", help=AREA_HELP),
                     as_json: bool = typer.Option(False, "--json")) -> None:
         """Susun draf pengumuman (Pelaksana)."""
         w = services()
@@ -94,7 +122,10 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
             who["id"], title=title, body=body, summary=summary, klasifikasi=klas, sasaran=audience,
             channels=channels, start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz),
             daily_windows=windows, image_caption=caption,
-            image=images.read_file(image, w.settings.image_dir) if image else None))
+            image=images.read_file(image, w.settings.image_dir) if image else None,
+            alert=alert_choices(None, urgency=urgency, severity=severity, certainty=certainty,
+                                response_type=response, category=category,
+                                instruction=instruction, areas=area)))
         _show(w, new_id, as_json, who["id"])
 
     def _transition(name: str, call, item_id: int, actor: str, as_json: bool) -> None:  # noqa: ANN001
@@ -135,14 +166,26 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
                     image: Optional[str] = typer.Option(None, "--image", help=IMAGE_HELP),
                     caption: Optional[str] = typer.Option(None, "--image-caption", help=CAPTION_HELP),
                     clear: list[str] = typer.Option([], "--clear", help=CLEAR_HELP),
+                    urgency: Optional[str] = typer.Option(None, "--urgency", help=ALERT_HELP),
+                    severity: Optional[str] = typer.Option(None, "--severity", help=ALERT_HELP),
+                    certainty: Optional[str] = typer.Option(None, "--certainty", help=ALERT_HELP),
+                    response: Optional[str] = typer.Option(None, "--response", help=ALERT_HELP),
+                    category: Optional[str] = typer.Option(None, "--category", help=ALERT_HELP),
+                    instruction: Optional[str] = typer.Option(None, "--instruction", help=ALERT_HELP),
+                    area: list[str] = typer.Option([], "--area", help=AREA_HELP),
                     as_json: bool = typer.Option(False, "--json")) -> None:
         """Ubah sebagai revisi baru; pada pengumuman yang sudah disetujui, buat ralat."""
         def call(w, uid):  # noqa: ANN001, ANN202
+            current = w.get_item(item_id, uid).get("alert")
             return w.revise(uid, item_id, title=title, body=body, summary=summary, klasifikasi=klas,
                             sasaran=audience, channels=channels,
                             start_at=parse_when(start, w.tz), end_at=parse_when(end, w.tz),
                             image=images.read_file(image, w.settings.image_dir) if image else None,
-                            image_caption=caption, clear=clear)
+                            image_caption=caption, clear=clear,
+                            alert=alert_choices(current, urgency=urgency, severity=severity,
+                                                certainty=certainty, response_type=response,
+                                                category=category, instruction=instruction,
+                                                areas=area))
         _transition("revise", call, item_id, actor, as_json)
 
     @item.command("revoke")

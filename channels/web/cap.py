@@ -4,8 +4,11 @@ aggregators poll.
 
 One XML file per message: ``Alert`` for the first publication, ``Update`` for a correction and
 ``Cancel`` for a revocation, the later ones carrying ``references`` to every earlier message of the
-same announcement. Built with the stdlib ElementTree, which escapes text; control characters are
-stripped first because XML 1.0 forbids them.
+same announcement. What the alert tells people — urgency, severity, certainty, the response, the
+category, the instruction and the areas with their region codes (``<geocode>``, valueName ``BPS``) —
+is what the drafter chose in the editor (``AnnouncementSnapshot.alert``, see :mod:`shared.alerting`),
+never a guess from the text. Built with the stdlib ElementTree, which escapes text; control
+characters are stripped first because XML 1.0 forbids them.
 """
 
 from __future__ import annotations
@@ -19,24 +22,12 @@ from feedgen.feed import FeedGenerator
 
 from channels.web.feeds import newest
 from channels.web.text import clean, one_line
-from shared.messages import AnnouncementSnapshot, Kind
+from shared.messages import AlertSnapshot, AnnouncementSnapshot, Kind
 from shared.timefmt import local
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 MSG_TYPE = {Kind.PUBLISH: "Alert", Kind.UPDATE: "Update", Kind.REVOKE: "Cancel"}
 SCOPE = {"masyarakat": "Public", "pegawai": "Restricted", "pimpinan": "Private"}
-
-# Keyword → CAP category; the first match wins, "Other" otherwise.
-_CATEGORIES = [
-    (r"banjir|hujan|cuaca|angin|badai|kekeringan|gelombang", "Met"),
-    (r"gempa|tsunami|longsor|gunung|erupsi|vulkan", "Geo"),
-    (r"kebakaran|api\b|karhutla", "Fire"),
-    (r"wabah|penyakit|kesehatan|vaksin|demam|virus", "Health"),
-    (r"jalan|jembatan|lalu lintas|transportasi|penerbangan|kapal", "Transport"),
-    (r"listrik|air bersih|telekomunikasi|internet", "Infra"),
-    (r"kerusuhan|keamanan|teror", "Security"),
-]
-
 
 @dataclass(frozen=True)
 class Resource:
@@ -72,12 +63,6 @@ def identifier_of(snap: AnnouncementSnapshot, kind: Kind) -> str:
     ralat and the pencabutan is a version of its own, so no two messages share one. (The review
     revision would not do: a ralat's revision starts again at 1.)"""
     return _token(f"{snap.agency.short_name.lower()}.{snap.key}.v{snap.version}.{kind.value}")
-
-
-def category_of(snap: AnnouncementSnapshot) -> str:
-    """The CAP category guessed from the title and summary."""
-    text = f"{snap.title} {snap.summary}".lower()
-    return next((cat for pattern, cat in _CATEGORIES if re.search(pattern, text)), "Other")
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
@@ -119,12 +104,16 @@ def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references
         _sub(root, "references", " ".join(references))
     info = _sub(root, "info")
     _sub(info, "language", "id-ID")
-    _sub(info, "category", category_of(snap))
+    # what the drafter chose in the editor (shared.alerting); a snapshot without choices (an
+    # announcement reclassified after its alert went out) keeps the most cautious reading
+    alert = snap.alert or AlertSnapshot(urgency="Unknown", severity="Unknown", certainty="Unknown",
+                                        response_type="Monitor", category="Other")
+    _sub(info, "category", alert.category)
     _sub(info, "event", one_line(snap.title)[:200] or "Pengumuman")
-    _sub(info, "responseType", "AllClear" if kind == Kind.REVOKE else "Monitor")
-    _sub(info, "urgency", "Immediate")
-    _sub(info, "severity", "Severe")
-    _sub(info, "certainty", "Likely")
+    _sub(info, "responseType", "AllClear" if kind == Kind.REVOKE else alert.response_type)
+    _sub(info, "urgency", alert.urgency)
+    _sub(info, "severity", alert.severity)
+    _sub(info, "certainty", alert.certainty)
     if snap.start:
         _sub(info, "effective", cap_time(snap.start, tz))
     _sub(info, "expires", cap_time(expires, tz))
@@ -136,8 +125,8 @@ def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references
                                         f"Alasan: {snap.revoked_reason or '-'}"))
     else:
         _sub(info, "description", clean(snap.body))
-        if snap.summary:
-            _sub(info, "instruction", clean(snap.summary))
+        if alert.instruction:  # an explicit field: a summary is not an instruction
+            _sub(info, "instruction", clean(alert.instruction))
     _sub(info, "web", web_url)
     contact = one_line(" ".join(x for x in (snap.agency.phone, snap.agency.email) if x))
     if contact:
@@ -150,8 +139,19 @@ def alert_xml(snap: AnnouncementSnapshot, kind: Kind, sent: datetime, references
         if resource.uri:
             _sub(res, "uri", resource.uri)
         _sub(res, "digest", resource.digest)
-    area = _sub(info, "area")
-    _sub(area, "areaDesc", one_line(snap.agency.area_desc or snap.agency.city) or "Indonesia")
+    for place in alert.areas:
+        area = _sub(info, "area")
+        _sub(area, "areaDesc", one_line(place.name))
+        if place.polygon:
+            _sub(area, "polygon", place.polygon)
+        if place.circle:
+            _sub(area, "circle", place.circle)
+        geocode = _sub(area, "geocode")
+        _sub(geocode, "valueName", "BPS")
+        _sub(geocode, "value", place.code)
+    if not alert.areas:
+        area = _sub(info, "area")
+        _sub(area, "areaDesc", one_line(snap.agency.area_desc or snap.agency.city) or "Indonesia")
     ET.register_namespace("", CAP_NS)
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return ident, data

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from channels.web import WebRenderer
-from shared.messages import Kind, VersionInfo
+from shared.messages import AlertSnapshot, Kind, VersionInfo
 from tests.factories import agency, envelope, snapshot
 
 XSD = Path(__file__).resolve().parents[1] / "data" / "CAP-v1.2.xsd"
@@ -76,7 +76,9 @@ def test_alert_update_update_cancel_chain_is_valid_and_referenced(tmp_path, sche
     r = WebRenderer(tmp_path)
     end = datetime(2026, 11, 23, 15, tzinfo=timezone.utc)
     snaps = _chain(agency=agency("Asia/Jayapura"), start=datetime(2026, 11, 21, 0, tzinfo=timezone.utc),
-                   end=end)
+                   end=end, alert=AlertSnapshot(urgency="Immediate", severity="Severe",
+                                                certainty="Likely", response_type="Prepare",
+                                                category="Met"))
     roots, triples = [], []
     for i, (snap, kind) in enumerate(zip(snaps, KINDS, strict=True)):
         files = _send(r, snap, kind, T0 + i * HOUR + MINUTE)
