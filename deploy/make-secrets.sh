@@ -41,4 +41,18 @@ if [ ! -e "$dir/signing.key" ]; then
 else
   echo "tetap:  $dir/signing.key"
 fi
+# One Ed25519 pair per worker for signing receipts: the private key only for that worker, the
+# public key registered for its channel under workers/<channel>/ (read by the archiver; not secret).
+for ch in videotron radio web print; do
+  if [ ! -e "$dir/worker-$ch.key" ]; then
+    mkdir -p "$dir/workers/$ch"
+    openssl genpkey -algorithm ED25519 -out "$dir/worker-$ch.key"
+    openssl pkey -in "$dir/worker-$ch.key" -pubout -out "$dir/workers/$ch/$ch.pub"
+    chmod 644 "$dir/worker-$ch.key" "$dir/workers/$ch/$ch.pub"
+    chmod 755 "$dir/workers" "$dir/workers/$ch"
+    echo "dibuat: $dir/worker-$ch.key, $dir/workers/$ch/$ch.pub"
+  else
+    echo "tetap:  $dir/worker-$ch.key"
+  fi
+done
 echo "Selesai. Simpan cadangan folder $dir di tempat aman; jangan masukkan ke git."

@@ -1,4 +1,5 @@
-"""Creating or upgrading a Warta home: folders, schema, signing keys, demo profile and accounts."""
+"""Creating or upgrading a Warta home: folders, schema, the signing key, one receipt key per
+local worker (registered for its channel), demo profile and accounts."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import shutil
 
 from shared.config import DEMO_PROFILE, Settings
 from shared.db import upgrade
+from shared.classification import Channel
 from shared.messages import generate_keypair
+from shared.receipt_keys import generate_worker_key, private_key_path
 
 
 def init_home(settings: Settings, demo: bool = False) -> list[dict]:
@@ -18,6 +21,10 @@ def init_home(settings: Settings, demo: bool = False) -> list[dict]:
     upgrade(settings.db_url)
     if not settings.signing_key_path.exists():
         generate_keypair(settings.signing_key_path, settings.verify_key_path)
+    # the workers on this machine (kiosk --with-workers, warta run, the demo) sign their receipts
+    for channel in Channel:
+        if not private_key_path(home, channel.value).exists():
+            generate_worker_key(home, channel.value, channel.value)
     if not demo:
         return []
     profile = home / "profile.toml"

@@ -295,6 +295,15 @@ class Receipt(BaseModel):
     artifacts: list[Artifact] = Field(default_factory=list)
     at: datetime
     host: str
+    worker: str = ""
+    """The identity of the worker that signed it (see :mod:`shared.receipt_keys`)."""
+    sig: str = ""
+    """Ed25519 signature (base64) of the worker over every other field."""
+
+    def signed_bytes(self) -> bytes:
+        """The canonical bytes the signature covers (every field but ``sig``)."""
+        data = self.model_dump(mode="json", exclude={"sig"})
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
     def to_wire(self) -> bytes:
         """The JSON bytes sent over the transport."""

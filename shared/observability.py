@@ -78,6 +78,8 @@ class Metrics:
     """Messages waiting in a queue, by queue."""
     heartbeat: Gauge
     """Unix time of the service loop's last turn (``warta healthcheck`` fails when it is stale)."""
+    receipts_rejected: Counter
+    """Receipts the archiver dropped unapplied (unsigned, forged, unregistered worker), by channel."""
 
 
 def _make_metrics() -> Metrics:
@@ -93,6 +95,9 @@ def _make_metrics() -> Metrics:
         outbox_lag=Gauge("warta_outbox_lag_seconds", "Age of the oldest unpublished outbox row",
                          registry=reg),
         queue_depth=Gauge("warta_queue_depth", "Messages waiting", ["queue"], registry=reg),
+        receipts_rejected=Counter("warta_receipts_rejected_total",
+                                  "Receipts dropped unapplied (unsigned, forged, unregistered worker)",
+                                  ["channel"], registry=reg),
         heartbeat=Gauge("warta_heartbeat_timestamp_seconds", "Last turn of the service loop",
                         registry=reg),
     )

@@ -23,9 +23,12 @@ from shared.config import Settings
 from shared.messages import Kind, Receipt
 from shared.models import Announcement
 from shared.observability import METRICS, get_logger
+from shared.receipt_keys import ReceiptVerifier, registry_dir
 from shared.services import Warta
 from shared.services.deliveries import ProofError
 from shared.timefmt import local
+from channels.videotron.proof_of_play import is_screen_report
+from workers.proof_of_play import file_screen_report
 from workers.settings import BackboneSettings, backbone_settings
 from workers.transport import Incoming, Settlement, Transport
 
@@ -103,6 +106,10 @@ class Archiver:
         self.settings, self.transport = settings, transport
         self.bb = bb or backbone_settings()
         self.w = Warta(settings)
+        self.verifier = ReceiptVerifier(self.bb.worker_registry or registry_dir(settings.home))
+        if not self.verifier.workers():
+            log.warning("no_worker_keys", folder=str(self.verifier.folder),
+                        hint="jalankan 'warta keys worker CHANNEL' untuk setiap pekerja")
 
     def file_proof(self, item: Announcement, r: Receipt) -> tuple[list[dict], str]:
         """Write the artifacts and manifest; checksums are verified before anything counts."""
@@ -196,12 +203,22 @@ class Archiver:
                     left.discard()
 
     def _decode(self, inc: Incoming) -> Receipt | None:
+        if is_screen_report(inc.body):  # a screen's proof of play: filed, no delivery changes
+            file_screen_report(self.settings, self.w, inc.body, self.verifier)
+            return None
         try:
-            return Receipt.model_validate_json(inc.body)
+            receipt = Receipt.model_validate_json(inc.body)
         except (ValidationError, ValueError) as exc:
             log.error("receipt_undecodable", message_id=inc.message_id,
                       error=str(exc).splitlines()[0][:200])
             return None
+        refusal = self.verifier.refusal(receipt)
+        if refusal is not None:  # never applied: a forged receipt must not become proof
+            METRICS.receipts_rejected.labels(str(receipt.channel)).inc()
+            log.error("receipt_rejected", message_id=receipt.message_id, worker=receipt.worker,
+                      channel=str(receipt.channel), reason=refusal)
+            return None
+        return receipt
 
     @staticmethod
     def _log_result(receipt: Receipt, result: str | ProofError) -> None:

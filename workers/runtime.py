@@ -18,7 +18,8 @@ from channels.base import (ChannelRenderer, PermanentRenderError, Superseded, Tr
                            sha256_file)
 from shared.config import Settings
 from shared.messages import (Artifact, Envelope, EnvelopeRejected, Kind, Outcome, Receipt,
-                             load_public_key, open_envelope)
+                             load_private_key, load_public_key, open_envelope)
+from shared.receipt_keys import check_worker_id, private_key_path, sign_receipt
 from shared.observability import METRICS, get_logger
 from shared.timefmt import utcnow
 from workers.inbox import Inbox
@@ -51,6 +52,8 @@ class ChannelWorker:
             inner = FaultyRenderer(inner, bb.render_delay, bb.fault_crash_marker)
         self.renderer = inner
         self.key = load_public_key(settings.verify_key_path)
+        self.worker_id = check_worker_id(bb.identity(channel))
+        self.receipt_key = _receipt_key(settings, bb, self.worker_id, channel)
         self.inbox = Inbox(bb.state_dir(settings, channel) / "inbox.db")
         self.host = socket.gethostname()
         self.log = get_logger(channel=channel)
@@ -67,8 +70,15 @@ class ChannelWorker:
         transport.declare()
         self.log.info("worker_started", renderer=type(self.renderer).__name__,
                       queues=channel_queues(transport.names, self.channel))
-        transport.serve(channel_queues(transport.names, self.channel), self.handle, stop,
-                        idle=self._idle)
+        from workers.proof_of_play import start_for  # the videotron's proof-of-play endpoint
+
+        play = start_for(self)
+        try:
+            transport.serve(channel_queues(transport.names, self.channel), self.handle, stop,
+                            idle=self._idle)
+        finally:
+            if play is not None:
+                play.stop()
         self.log.info("worker_stopped")
 
     def _idle(self) -> None:
@@ -186,12 +196,13 @@ class ChannelWorker:
     def _receipt(self, env: Envelope, outcome: Outcome, attempt: int, files: list[Path],
                  reason: str = "", held_version: int = 0) -> bytes:
         snap = env.announcement
-        return Receipt(message_id=env.message_id, announcement_id=snap.id,
-                       announcement_key=snap.key, number=snap.number, channel=self.channel,
-                       kind=env.kind, outcome=outcome, version=snap.version,
-                       held_version=held_version, reason=reason, attempt=attempt,
-                       artifacts=[self._artifact(Path(f)) for f in files], at=utcnow(),
-                       host=self.host).to_wire()
+        receipt = Receipt(message_id=env.message_id, announcement_id=snap.id,
+                          announcement_key=snap.key, number=snap.number, channel=self.channel,
+                          kind=env.kind, outcome=outcome, version=snap.version,
+                          held_version=held_version, reason=reason, attempt=attempt,
+                          artifacts=[self._artifact(Path(f)) for f in files], at=utcnow(),
+                          host=self.host)
+        return sign_receipt(receipt, self.receipt_key, self.worker_id).to_wire()
 
     def _artifact(self, path: Path) -> Artifact:
         try:
@@ -204,6 +215,16 @@ class ChannelWorker:
         return Artifact(name=name, size=size, sha256=sha256_file(path),
                         data_b64=base64.b64encode(path.read_bytes()).decode() if inline else None,
                         ref=None if inline else str(path.resolve()))
+
+
+def _receipt_key(settings: Settings, bb: BackboneSettings, worker_id: str, channel: str):  # noqa: ANN202
+    """The worker's private key for signing receipts; a clear error when it is missing."""
+    path = bb.worker_key_file or private_key_path(settings.home, worker_id)
+    if not Path(path).exists():
+        raise RuntimeError(f"Kunci tanda tangan pekerja '{worker_id}' belum ada di {path}; jalankan "
+                           f"'warta keys worker {channel} --id {worker_id}' dan daftarkan kunci "
+                           "publiknya di server")
+    return load_private_key(path)
 
 
 def _unverified(body: bytes) -> Envelope | None:

@@ -55,6 +55,16 @@ class BackboneSettings(BaseSettings):
     worker_state_dir: Path | None = None
     """Folder of the worker's local state (inbox); default ``$WARTA_HOME/worker-<channel>``."""
 
+    worker_id: str | None = None
+    """This worker's identity for signing receipts (``WARTA_WORKER_ID``); default the channel's
+    name. Its public key must be registered for the channel (``warta keys worker``)."""
+
+    worker_key_file: Path | None = None
+    """This worker's private key; default ``$WARTA_HOME/keys/worker-<id>.key``."""
+
+    worker_registry: Path | None = None
+    """Archiver: the registry of worker public keys; default ``$WARTA_HOME/keys/workers``."""
+
     inline_artifact_bytes: int = 4 * 1024 * 1024
     """Artifacts up to this size travel inside the receipt; larger ones by reference."""
 
@@ -74,6 +84,10 @@ class BackboneSettings(BaseSettings):
     def tiers(self) -> list[int]:
         """Retry tier delays in seconds."""
         return [int(x) for x in self.retry_tiers.split(",") if x.strip()]
+
+    def identity(self, channel: str) -> str:
+        """The worker's identity on ``channel``."""
+        return self.worker_id or channel
 
     def state_dir(self, settings: Settings, channel: str) -> Path:
         """The worker's own state folder."""

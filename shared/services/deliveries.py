@@ -167,6 +167,9 @@ class DeliveryCommands:
             return "unknown"
         if d.message_id != receipt.message_id:
             return "stale"
+        if (receipt.kind != Kind.REVOKE and receipt.version and item.version
+                and receipt.version != item.version):
+            return "stale"  # a receipt must report the version this delivery carries
         if receipt.outcome == Outcome.SUPERSEDED or (receipt.outcome == Outcome.REVOKED
                                                      and receipt.kind != Kind.REVOKE):
             # the channel already shows a newer version (or the revocation): nothing of this

@@ -7,7 +7,8 @@ import base64
 import hashlib
 import json
 
-from shared.messages import Artifact, Kind, Receipt
+from shared.messages import Artifact, Kind, Receipt, load_private_key
+from shared.receipt_keys import private_key_path, sign_receipt
 from workers.archiver import Archiver
 from workers.transport import Incoming, make_transport
 
@@ -22,9 +23,13 @@ def _receipt(home, item: int, channel: str, data: bytes, sha: str | None = None)
     art = Artifact(name=f"{channel}/bukti.txt", size=len(data),
                    sha256=sha or hashlib.sha256(data).hexdigest(),
                    data_b64=base64.b64encode(data).decode())
-    return Receipt(message_id=d["message_id"], announcement_id=item, announcement_key=info["key"],
-                   number=info["number"] or "x", channel=channel, kind=Kind.PUBLISH,
-                   outcome="confirmed", at=info["approved_at"], host="h", artifacts=[art])
+    receipt = Receipt(message_id=d["message_id"], announcement_id=item,
+                      announcement_key=info["key"], number=info["number"] or "x", channel=channel,
+                      kind=Kind.PUBLISH, outcome="confirmed", at=info["approved_at"], host="h",
+                      artifacts=[art])
+    # signed by the channel's own worker key, as the worker would (the archiver drops others)
+    key = load_private_key(private_key_path(home.settings.home, channel))
+    return sign_receipt(receipt, key, channel)
 
 
 def test_a_batch_applies_good_receipts_and_rejects_bad_ones_alone(home) -> None:

@@ -135,9 +135,12 @@ def test_topology_only_without_secrets(tmp_path):
 
 def test_make_secrets_keeps_existing_files(tmp_path):
     folder = make_secrets(tmp_path / "s")
-    before = {p.name: p.read_text() for p in folder.iterdir()}
+    before = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*") if p.is_file()}
+    assert {f"worker-{ch}.key" for ch in ("videotron", "radio", "web", "print")} <= set(before)
+    assert "workers/videotron/videotron.pub" in before  # the registry the archiver reads
     make_secrets(folder)
-    assert {p.name: p.read_text() for p in folder.iterdir()} == before
+    assert {str(p.relative_to(folder)): p.read_text()
+            for p in folder.rglob("*") if p.is_file()} == before
     assert folder.stat().st_mode & 0o777 == 0o700
     db_url = (folder / "database_url").read_text()
     assert (folder / "postgres_password").read_text().strip() in db_url
