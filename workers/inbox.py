@@ -17,13 +17,18 @@ CREATE TABLE IF NOT EXISTS messages (
     receipt TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (channel, message_id));
 CREATE TABLE IF NOT EXISTS revoked (
     channel TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (channel, key));
+CREATE TABLE IF NOT EXISTS decisions (
+    channel TEXT NOT NULL, message_id TEXT NOT NULL, token TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (channel, message_id, token));
 CREATE TABLE IF NOT EXISTS held (
     channel TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (channel, key));
 """
 
 
 class Inbox:
-    """States: ``started`` (render began), ``done`` (receipt stored), ``retry``, ``parked``."""
+    """States: ``started`` (render began), ``done`` (receipt stored), ``retry``, ``parked``, and
+    ``maybe_done`` (an irreversible render — paper — began and never finished: it stays so until a
+    person decides, whatever copies of the message arrive)."""
 
     def __init__(self, path: Path) -> None:
         path = Path(path)
@@ -91,6 +96,20 @@ class Inbox:
                 except BaseException:
                     self._db.execute("ROLLBACK")
                     raise
+            finally:
+                self._db.execute("PRAGMA synchronous=NORMAL")
+
+    def use_decision(self, channel: str, message_id: str, token: str) -> bool:
+        """Spend a person's redrive decision (its one-time token) on ``message_id``: True the
+        first time (durable before this returns), False when it was already used — so a crash
+        during a re-print never turns into a second re-print without a new decision."""
+        with self._lock:
+            self._db.execute("PRAGMA synchronous=FULL")
+            try:
+                cur = self._db.execute(
+                    "INSERT OR IGNORE INTO decisions (channel, message_id, token, at) "
+                    "VALUES (?,?,?,?)", (channel, message_id, token, utcnow().isoformat()))
+                return cur.rowcount == 1
             finally:
                 self._db.execute("PRAGMA synchronous=NORMAL")
 

@@ -24,8 +24,8 @@ from shared.observability import METRICS, get_logger
 from shared.timefmt import utcnow
 from workers.inbox import Inbox
 from workers.settings import BackboneSettings
-from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, Incoming, Settlement, Transport,
-                               channel_queues)
+from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, REDRIVEN, Incoming, Settlement,
+                               Transport, channel_queues)
 
 MAYBE_DONE = ("Pesan mungkin sudah dihasilkan (dicetak) sebelum pekerja berhenti; periksa hasilnya, "
               "lalu kirim ulang dengan 'warta redrive' bila memang belum ada")
@@ -114,9 +114,14 @@ class ChannelWorker:
             return self._park(inc, env, "delivery_limit",
                               "Pesan gagal diproses berulang kali (batas pengiriman ulang tercapai)",
                               attempt)
-        if seen and seen[0] == "started" and self.renderer.irreversible:
-            log.warning("irreversible_redelivery")
-            return self._park(inc, env, "maybe_done", MAYBE_DONE, attempt)
+        if seen and seen[0] in ("started", "maybe_done") and self.renderer.irreversible:
+            # paper may already be out: only a person's redrive (its one-time token) prints again
+            token = inc.headers.get(REDRIVEN)
+            if not (isinstance(token, str) and
+                    self.inbox.use_decision(self.channel, env.message_id, token)):
+                log.warning("irreversible_redelivery")
+                return self._park(inc, env, "maybe_done", MAYBE_DONE, attempt)
+            log.warning("irreversible_rerender_by_decision")
         version = env.announcement.version
         if env.kind != Kind.REVOKE and self.inbox.is_revoked(self.channel, key):
             log.info("skipped_revoked")
@@ -187,7 +192,13 @@ class ChannelWorker:
         receipt = None
         env = env or _unverified(inc.body)  # a receipt needs ids; a forged body never renders
         if env is not None:
-            self.inbox.mark(self.channel, env.message_id, env.announcement.key, "parked")
+            # a paper job that may have printed stays 'maybe_done' whatever parks it (a second
+            # copy of the message must find it so, not 'parked', or it would print again)
+            seen = self.inbox.get(self.channel, env.message_id)
+            maybe = (self.renderer.irreversible and seen is not None
+                     and seen[0] in ("started", "maybe_done"))
+            self.inbox.mark(self.channel, env.message_id, env.announcement.key,
+                            "maybe_done" if maybe else "parked")
             receipt = self._receipt(env, Outcome.PARKED, attempt, [], reason)
         self.log.warning("parked", message_id=inc.message_id, code=code, reason=reason)
         return Settlement(receipt=receipt, park=True,

@@ -16,6 +16,7 @@ import itertools
 import os
 import socket
 import threading
+import uuid
 
 import pika
 from pika.exceptions import (AMQPChannelError, AMQPConnectionError, AMQPError, AuthenticationError,
@@ -217,7 +218,8 @@ class AmqpTransport:
             ch.basic_publish(self.names.receipts, RECEIPT_KEY, body, props, mandatory=True)
             return
         clean = {k: v for k, v in headers.items() if k not in BROKER_HEADERS + (CODE, REASON)}
-        clean.update({ATTEMPT: 0, REDRIVEN: True, CHANNEL: channel})
+        # a fresh token per redrive: a person's decision, usable once (see ChannelWorker.handle)
+        clean.update({ATTEMPT: 0, REDRIVEN: str(uuid.uuid4()), CHANNEL: channel})
         # through the shortest retry tier, which dead-letters into dispatch: only the relay may
         # write to the dispatch exchange itself (least privilege)
         ch.basic_publish(self.names.retry_exchange(self.bb.tiers[0]),

@@ -8,6 +8,7 @@ consumers may poll at once (``FOR UPDATE SKIP LOCKED``)."""
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import and_, delete, or_, select, update
@@ -186,7 +187,8 @@ class EmbeddedTransport:
             done = []
             for row in s.execute(stmt).scalars():
                 headers = {k: v for k, v in (row.headers or {}).items() if k not in (CODE, REASON)}
-                row.headers = {**headers, ATTEMPT: 0, REDRIVEN: True}
+                # a fresh token per redrive: a person's decision, usable once
+                row.headers = {**headers, ATTEMPT: 0, REDRIVEN: str(uuid.uuid4())}
                 row.state, row.deliveries, row.available_at = "ready", 0, utcnow()
                 done.append(row.message_id)
             return done
