@@ -108,9 +108,11 @@ class AmqpTransport:
             declare(ch, self.settings.amqp_prefix, self.bb.tiers, self.bb.delivery_limit,
                     passive=not self.settings.amqp_declare)
         except AMQPChannelError as exc:
-            if "403" in repr(exc) or "ACCESS_REFUSED" in repr(exc):
+            # the reply code, not the text: a queue name may itself contain "403"
+            code = getattr(exc, "reply_code", None)
+            if code == 403:
                 raise FatalTransportError(f"Akun broker tidak berizin menyiapkan antrean: {exc!r}") from None
-            if "404" in repr(exc) or "NOT_FOUND" in repr(exc):
+            if code == 404:
                 raise FatalTransportError(
                     f"Topologi broker belum disiapkan (WARTA_AMQP_DECLARE=false): muat definisi "
                     f"dari 'warta topology export' ke broker; {exc!r}") from None
