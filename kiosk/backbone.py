@@ -27,13 +27,16 @@ def stop_workers(handle: Any) -> None:
         handle.stop()
 
 
-def redrive(w: Any, actor_id: int, item_id: int, channel: str) -> int:
+def redrive(w: Any, actor_id: int, item_id: int, channel: str, kind: str | None = None) -> int:
     """Send the parked delivery of ``item_id`` on ``channel`` again (PPID only): the message
     goes back from the parking queue to its channel queue and the delivery is marked queued.
-    Returns the number of deliveries changed."""
+    ``kind`` (publish, update, revoke) chooses between a channel's publication and its
+    pencabutan; without it the parked one of them is taken. Returns the deliveries changed."""
     w.check_may_redrive(actor_id)  # before the message moves
     item = w.get_item(item_id, actor_id)
-    delivery = next((d for d in item["deliveries"] if d["channel"] == channel), None)
+    mine = [d for d in item["deliveries"] if d["channel"] == channel
+            and (kind is None or d["kind"] == kind)]
+    delivery = next((d for d in mine if d["state"] == "parked"), mine[0] if mine else None)
     if delivery is None or delivery["state"] != "parked":
         raise Refused("Pengiriman kanal '{channel}' tidak diparkir (status: {state})",
                       channel=channel, state=delivery["state"] if delivery else "—")

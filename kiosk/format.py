@@ -12,10 +12,20 @@ from shared.workflow import ROLE_LABEL, STATE_LABEL, STEP_LABEL, Role, State
 CHANNEL_LABEL = {"videotron": "Videotron", "radio": "Radio", "web": "Web", "print": "Cetak"}
 """How channels are written for operators."""
 
-DELIVERY_LABEL = {"pending": "Menunggu", "in-progress": "Diproses", "in_progress": "Diproses",
-                  "retrying": "Dicoba ulang", "confirmed": "Terkonfirmasi", "failed": "Gagal",
-                  "parked": "Diparkir", "canceled": "Dibatalkan", "cancelled": "Dibatalkan"}
-"""How delivery states are written for operators."""
+DELIVERY_LABEL = {"pending": "Menunggu", "queued": "Dalam antrean", "in-progress": "Diproses",
+                  "in_progress": "Diproses", "retrying": "Dicoba ulang",
+                  "confirmed": "Terkonfirmasi", "failed": "Gagal", "parked": "Diparkir",
+                  "revoked": "Pencabutan terkonfirmasi", "superseded": "Digantikan versi baru",
+                  "canceled": "Dibatalkan", "cancelled": "Dibatalkan"}
+"""How delivery states are written for operators (``superseded``: the channel already showed a
+newer version or the pencabutan, so this message is done without being shown)."""
+
+KIND_LABEL = {"publish": "Terbit", "update": "Ralat", "revoke": "Pencabutan"}
+"""What a delivery carried: the first publication, a ralat, or the pencabutan."""
+
+PUBLIC_STATE_LABEL = {"current": "Berlaku", "superseded": "Digantikan ralat", "revoked": "Dicabut",
+                      "unpublished": "Belum terbit"}
+"""What the public sees of a version (the same words as ``shared.services.history``)."""
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -119,6 +129,16 @@ def delivery_label(state: str) -> str:
     return _(DELIVERY_LABEL.get(state, state))
 
 
+def kind_label(kind: str) -> str:
+    """A delivery's kind (Terbit, Ralat, Pencabutan) as operators read it."""
+    return _(KIND_LABEL.get(kind, kind))
+
+
+def public_state_label(state: str) -> str:
+    """A version's public state (Berlaku, Digantikan ralat, Dicabut, Belum terbit)."""
+    return _(PUBLIC_STATE_LABEL.get(state, state))
+
+
 def sla_label(step: dict) -> str:
     """'tepat waktu', 'terlambat' or 'berjalan' for one timeline step."""
     if step.get("sla_met") is None:
@@ -127,8 +147,9 @@ def sla_label(step: dict) -> str:
 
 
 DECISION_LABEL = {"submitted": "diajukan", "approved": "disetujui", "returned": "dikembalikan",
-                  "nothing_to_send": "tidak ada yang dikirim"}
-"""How step decisions are written for operators."""
+                  "nothing_to_send": "tidak ada yang dikirim", "disseminated": "terkirim"}
+"""How step decisions are written for operators (the end of the dissemination step says what
+happened then, not a state: a later pencabutan withdraws what was sent)."""
 
 
 def decision_label(decision: str | None) -> str:

@@ -1,6 +1,7 @@
-"""Detail: the timeline of every step (actor, time, SLA met or missed) and per-channel deliveries
-(state, attempts, next retry, last error, artifacts, checksum). PPID re-drives a parked delivery;
-Kepala Dinas revokes with a reason and starts a correction."""
+"""Detail: the announcement's version and, when it has a history, every version with its public
+state; the timeline of every step (actor, time, SLA met or missed) and per-channel deliveries
+(kind, state, attempts, next retry, last error, artifacts, checksum). PPID re-drives a parked
+delivery; Kepala Dinas revokes with a reason and starts a correction."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
-from kiosk.format import (channel_label, clip, decision_label, delivery_label, klas_label,
-                          sla_label, state_label, step_label, when, when_short)
+from kiosk.format import (channel_label, clip, decision_label, delivery_label, kind_label,
+                          klas_label, public_state_label, sla_label, state_label, step_label, when,
+                          when_short)
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
 
 LIVE_SECONDS = 2.0
 """While deliveries are unsettled the detail reads them again this often."""
-SETTLED = {"confirmed", "parked", "failed", "canceled", "cancelled"}
+SETTLED = {"confirmed", "parked", "revoked", "superseded"}
+"""Delivery states the live refresh stops for (a confirmed pencabutan is ``revoked``; a message
+overtaken by a newer version is ``superseded``)."""
 
 
 class DetailScreen(WartaScreen):
@@ -40,6 +44,8 @@ class DetailScreen(WartaScreen):
     def compose(self) -> ComposeResult:
         yield Static(self.top_bar(_("Detail #{id}", id=self.item_id)), classes="topbar")
         yield Static(_("Memuat…"), id="item-head")
+        yield Label(_("Riwayat versi"), classes="section", id="versions-label")
+        yield DataTable(id="versions", cursor_type="none", zebra_stripes=True)
         yield Label(_("Linimasa"), classes="section")
         yield DataTable(id="timeline", cursor_type="none", zebra_stripes=True)
         yield Label(_("Pengiriman per kanal"), classes="section")
@@ -51,8 +57,12 @@ class DetailScreen(WartaScreen):
         self.query_one("#timeline", DataTable).add_columns(
             _("Tahap"), _("Pelaku"), _("Keputusan"), _("SLA"), _("Diputuskan"), _("Mulai"),
             _("Catatan"))
+        self.query_one("#versions", DataTable).add_columns(
+            _("Versi"), _("Nomor"), _("Jenis"), _("Status publik"))
+        for widget in self.query("#versions, #versions-label"):
+            widget.display = False  # until the item shows it has a history
         self.query_one("#deliveries", DataTable).add_columns(
-            _("Kanal"), _("Status"), _("Coba"), _("Coba lagi"), _("Galat terakhir"),
+            _("Kanal"), _("Jenis"), _("Status"), _("Coba"), _("Coba lagi"), _("Galat terakhir"),
             _("Checksum"), _("Artefak"))
         self.action_reload()
         if self.live_seconds:
@@ -74,10 +84,15 @@ class DetailScreen(WartaScreen):
                   s=state_label(item["state"]), r=item["revision"]),
                 _("Klasifikasi: {k} · Sasaran: {t} · Penyusun: {a}",
                   k=klas_label(item["klasifikasi"]), t=item["sasaran"], a=item["author_name"])]
+        version = self._version_line(item)
+        if version:
+            head.insert(2, version)
         if item["revoked_at"]:
             head.append(_("Dicabut {w}: {r}", w=when(item["revoked_at"], self.tz),
-                          r=item["revoked_reason"]))
+                          r=item["revoked_reason"]) + " · "
+                        + _("Pencabutan berlaku untuk pengumuman ini beserta semua versinya."))
         self.query_one("#item-head", Static).update("\n".join(head))
+        self._show_versions(item)
         steps = self.query_one("#timeline", DataTable)
         steps.clear()
         for st in item["steps"]:
@@ -90,23 +105,62 @@ class DetailScreen(WartaScreen):
         table = self.query_one("#deliveries", DataTable)
         cursor = table.cursor_row
         table.clear()
-        for d in item["deliveries"]:
+        # per channel the publication (or ralat) first, then its pencabutan
+        for d in sorted(item["deliveries"], key=lambda d: (d["kind"] == "revoke", d["channel"])):
             artifacts = ", ".join(str(a.get("path", a)) if isinstance(a, dict) else str(a)
                                   for a in d["artifacts"]) or "—"
-            table.add_row(channel_label(d["channel"]), delivery_label(d["state"]),
+            # a channel has a publication (or ralat) AND, once revoked, a pencabutan
+            table.add_row(channel_label(d["channel"]), kind_label(d["kind"]),
+                          delivery_label(d["state"]),
                           str(d["attempts"]), when_short(d["next_attempt_at"], self.tz),
                           clip(d["last_error"], 24) or "—", (d["sha256"] or "—")[:12],
                           clip(artifacts, 60),
-                          key=d["channel"])
+                          key=f"{d['kind']}:{d['channel']}")
         if item["deliveries"]:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))
+
+    @staticmethod
+    def _version_line(item: dict) -> str:
+        """'Versi 2 · Berlaku · Ralat atas 001/... (versi 1)', or nothing for a draft that is
+        not a ralat."""
+        parts = []
+        if item.get("version"):
+            parts.append(_("Versi {v}", v=item["version"]))
+        corrects = item.get("corrects")
+        if parts or corrects:
+            parts.append(public_state_label(item.get("public_state", "")))
+        if corrects:
+            parts.append(_("Ralat atas {n} (versi {v})", n=corrects["number"] or "—",
+                           v=corrects["version"] or "—"))
+        return " · ".join(parts)
+
+    def _show_versions(self, item: dict) -> None:
+        """Every version of the announcement (and its pencabutan), when there is more than one."""
+        rows = item.get("versions") or []
+        shown = len(rows) > 1 or bool(item.get("revoked_version"))
+        for widget in self.query("#versions, #versions-label"):
+            widget.display = shown
+        self.set_class(shown, "with-history")  # a shorter timeline leaves room at 80×24
+        table = self.query_one("#versions", DataTable)
+        table.clear()
+        if not shown:
+            return
+        for v in rows:
+            mark = "» " if v["id"] == item["id"] else ""
+            table.add_row(f"{mark}{v['version'] or '—'}", v["number"] or f"#{v['id']}",
+                          kind_label("update" if v["kind"] == "ralat" else "publish"),
+                          public_state_label(v["public_state"]))
+        if item.get("revoked_version"):
+            table.add_row(str(item["revoked_version"]), "—", kind_label("revoke"),
+                          public_state_label("revoked"))
 
     def _selected_delivery(self) -> dict | None:
         table = self.query_one("#deliveries", DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return next((d for d in self.item.get("deliveries", []) if d["channel"] == key), None)
+        return next((d for d in self.item.get("deliveries", [])
+                     if f"{d['kind']}:{d['channel']}" == key), None)
 
     def action_redrive(self) -> None:
         """PPID sends the selected parked delivery again."""
@@ -116,7 +170,8 @@ class DetailScreen(WartaScreen):
         if delivery is None:
             self.notify(_("Pilih pengiriman di tabel terlebih dahulu."), severity="warning")
             return
-        self.call("redrive", redrive, self.w, self.uid, self.item_id, delivery["channel"])
+        self.call("redrive", redrive, self.w, self.uid, self.item_id, delivery["channel"],
+                  delivery["kind"])
 
     def show_redrive(self, _result: object) -> None:
         """Queued again."""

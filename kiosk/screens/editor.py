@@ -13,6 +13,7 @@ from textual.widgets import (Checkbox, Input, Label, Select, Static, TabbedConte
 from kiosk import forms
 from kiosk.format import channel_label, klas_label
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets.alert_form import AlertForm
 from kiosk.widgets.keybar import KeyBar
 from kiosk.widgets.slide import SlideView, shrink
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
@@ -77,6 +78,7 @@ class EditorScreen(WartaScreen):
                         yield Input(placeholder=_("Keterangan gambar"), id="image-caption")
                     yield Static(_("Tidak ada gambar."), id="image-state", classes="hint")
                     yield Checkbox(_("Hapus gambar yang tersimpan"), id="image-remove")
+                    yield AlertForm(self.w.profile.areas, id="alert")
             with TabPane(_("Radio"), id="tab-radio"):
                 yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-radio"),
                                      classes="preview")
@@ -95,6 +97,7 @@ class EditorScreen(WartaScreen):
         """Load the announcement being edited or corrected; otherwise start empty."""
         self.query_one("#body", TextArea).show_line_numbers = False
         self.query_one("#image-remove").display = False
+        self.query_one(AlertForm).display = False  # until the class is known (update_channels)
         source = self.item_id or self.corrects_id
         if source:
             self.call("load", self.w.get_item, source, self.uid)
@@ -118,6 +121,7 @@ class EditorScreen(WartaScreen):
             self.query_one("#image-caption", Input).value = self.stored_image["caption"]
             self.query_one("#image-state", Static).update(forms.image_text(self.stored_image))
             self.query_one("#image-remove").display = True
+        self.query_one(AlertForm).load(item.get("alert"))
         self.update_channels(set(item["channels"]))
         self.validate()
 
@@ -141,6 +145,8 @@ class EditorScreen(WartaScreen):
                 box.tooltip = str(refusal)
         self.query_one("#channel-reasons", Static).update("\n".join(reasons))
         self.query_one("#priority", Static).update(forms.priority_text(klas))
+        # only a serta-merta announcement raises an early warning (CAP)
+        self.query_one(AlertForm).display = klas == Klasifikasi.SERTA_MERTA.value
 
     def gather(self) -> dict:
         """The form as the services take it; raises :class:`WartaError` with the reason."""
@@ -163,12 +169,16 @@ class EditorScreen(WartaScreen):
                                                  self.app.settings.image_dir),
             "image_remove": self.query_one("#image-remove", Checkbox).value,
         }
+        if fields["klasifikasi"] == Klasifikasi.SERTA_MERTA.value:
+            # other classes have no early warning: nothing is sent, the service stores None
+            fields["alert"] = self.query_one(AlertForm).values()
         if fields["image_remove"] and fields["image_path"] is None:
             fields["image_caption"] = ""  # the caption goes with the picture
         keeps = self.stored_image is not None and not fields["image_remove"]
         has_image = fields["image_path"] is not None or keeps
         # the picture is read and checked when saving (in a worker); here only whether there is one
-        validate_content({**fields, "image_sha256": "?" if has_image else None})
+        validate_content({**fields, "image_sha256": "?" if has_image else None},
+                         self.w.profile.areas)
         return fields
 
     def validate(self) -> list[str]:

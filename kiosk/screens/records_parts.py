@@ -86,12 +86,13 @@ def report_totals(data: dict) -> str:
 
 
 def report_channels(data: dict) -> Text:
-    """Counts per channel, one line each."""
-    text = Text(_("Kanal       Jml  OK  Gagal Parkir") + "\n", style="bold")
+    """Counts per channel, one line each (OK includes confirmed pencabutan; Ganti: superseded
+    by a newer version, settled without being shown)."""
+    text = Text(_("Kanal       Jml  OK  Gagal Parkir Ganti") + "\n", style="bold")
     for c in data["channels"]:
         bad = c["failed"] or c["parked"]
         text.append(f"{clip(c['label'], 10):<10} {c['total']:>4} {c['confirmed']:>3} {c['failed']:>6} "
-                    f"{c['parked']:>6}\n", style="red" if bad else "")
+                    f"{c['parked']:>6} {c.get('superseded', 0):>5}\n", style="red" if bad else "")
     return text
 
 

@@ -1,7 +1,10 @@
-"""Pemeriksaan: the diff against the revision this reviewer last saw; approve or return with a
-note. Approval at the Kepala Dinas level asks for confirmation and shows the number it will get."""
+"""Pemeriksaan: the diff against the revision this reviewer last saw; for a ralat, first what it
+changes against the published version it corrects. Approve or return with a note. Approval at the
+Kepala Dinas level asks for confirmation and shows the number it will get."""
 
 from __future__ import annotations
+
+import difflib
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,11 +12,53 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kiosk.format import channel_label, klas_label, state_label
+from kiosk.format import channel_label, klas_label, state_label, when
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
+from shared.services.history import CHANGE_LABELS
 from shared.workflow import State
+
+_IMAGE_FIELDS = {"image_sha256": "sha256", "image_caption": "caption"}
+"""Fields of the picture, read from ``get_item``'s ``image``."""
+
+
+def _field(item: dict, name: str) -> object:
+    if name in _IMAGE_FIELDS:
+        value = (item.get("image") or {}).get(_IMAGE_FIELDS[name])
+        return value or ("" if name == "image_caption" else None)
+    return item.get(name)
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The labels of what ``after`` (a ralat) changes against ``before`` (the version it
+    corrects), in the order the public reads them."""
+    return [_(label) for name, label in CHANGE_LABELS.items()
+            if _field(before, name) != _field(after, name)]
+
+
+def item_lines(item: dict, tz: str) -> list[str]:
+    """An announcement's texts as lines to compare (as the reviewer's diff writes them)."""
+    image = item.get("image")
+    picture = (_("{w}×{h} piksel, {kb} KB, sidik {sha}", w=image["width"], h=image["height"],
+                 kb=image["size"] // 1024, sha=image["sha256"][:12]) if image else _("(tidak ada)"))
+    return [f"{_('Judul')}: {item['title']}", f"{_('Ringkasan')}: {item.get('summary') or ''}", "",
+            *item["body"].splitlines(), "",
+            f"{_('Klasifikasi')}: {item['klasifikasi']}", f"{_('Sasaran')}: {item['sasaran']}",
+            f"{_('Kanal')}: {', '.join(item.get('channels') or [])}",
+            f"{_('Mulai')}: {when(item.get('start_at'), tz)}",
+            f"{_('Selesai')}: {when(item.get('end_at'), tz)}",
+            f"{_('Gambar')}: {picture}",
+            f"{_('Keterangan gambar')}: {(image or {}).get('caption') or '-'}"]
+
+
+def published_diff(published: dict, ralat: dict, tz: str) -> list[str]:
+    """The unified diff from the published version's texts to the ralat's."""
+    return list(difflib.unified_diff(
+        item_lines(published, tz), item_lines(ralat, tz), lineterm="",
+        fromfile=_("versi {v} yang terbit ({n})", v=published.get("version") or "—",
+                   n=published.get("number") or "—"),
+        tofile=_("ralat ini")))
 
 
 def diff_text(lines: list[str]) -> Text:
@@ -54,19 +99,41 @@ class ReviewScreen(WartaScreen):
         self.call("review", self._load)
 
     def _load(self) -> dict:
-        return {"item": self.w.get_item(self.item_id, self.uid),
+        item = self.w.get_item(self.item_id, self.uid)
+        corrects = item.get("corrects")
+        # a ralat is read against what the public saw: the version it corrects
+        published = self.w.get_item(corrects["id"], self.uid) if corrects else None
+        return {"item": item, "published": published,
                 "diff": self.w.diff_since_seen(self.uid, self.item_id)}
 
     def show_review(self, data: dict) -> None:
-        """Header and diff."""
+        """Header and diff (for a ralat: against the published version first)."""
         self.item = item = data["item"]
         head = [f"[b]{item['title']}[/b]",
                 _("Status: {s} · Revisi {r} · Penyusun: {a}", s=state_label(item["state"]),
                   r=item["revision"], a=item["author_name"]),
                 _("Klasifikasi: {k} · Sasaran: {t} · Kanal: {c}", k=klas_label(item["klasifikasi"]),
                   t=item["sasaran"], c=", ".join(channel_label(c) for c in item["channels"]) or "—")]
+        published = data.get("published")
+        if published:
+            changed = changed_fields(published, item)
+            head.insert(1, _("Ralat atas {n} (versi {v}) · Yang diubah: {f}",
+                             n=published["number"] or "—", v=published["version"] or "—",
+                             f=", ".join(changed) or _("tidak ada")))
         self.query_one("#item-head", Static).update("\n".join(head))
+        text = Text()
+        if published:
+            lines = published_diff(published, item, self.tz)
+            text.append(_("Perubahan terhadap versi {v} yang terbit ({n}):",
+                          v=published["version"] or "—", n=published["number"] or "—") + "\n\n",
+                        style="bold")
+            text += diff_text(lines) if lines else Text(_("Tidak ada perubahan terhadap versi "
+                                                          "yang terbit.") + "\n")
         diff = data["diff"]
+        if published and diff["from_revision"] in (None, diff["to_revision"]):
+            # the whole ralat is already shown against the published text above
+            self.query_one("#diff", Static).update(text)
+            return
         if diff["from_revision"] is None:
             intro = _("Belum pernah Anda periksa: seluruh isi revisi {r} ditampilkan.",
                       r=diff["to_revision"])
@@ -77,7 +144,8 @@ class ReviewScreen(WartaScreen):
             intro = _("Perubahan sejak revisi {a} (terakhir Anda lihat) ke revisi {b}:",
                       a=diff["from_revision"], b=diff["to_revision"])
         body = diff_text(diff["diff"]) if diff["diff"] else Text(item["body"])
-        self.query_one("#diff", Static).update(Text(intro + "\n\n", style="bold") + body)
+        since = Text(intro + "\n\n", style="bold") + body
+        self.query_one("#diff", Static).update(text + Text("\n") + since if published else since)
 
     def action_approve(self) -> None:
         """Approve; at the Kepala Dinas level, first confirm with the number it will get."""

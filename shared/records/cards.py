@@ -15,14 +15,17 @@ from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.config import AgencyProfile
 from shared.errors import Refused
 from shared.records.pdf import OfficialPdf, Signer
-from shared.records.report import CHANNEL_LABEL, DELIVERY_LABEL, SASARAN_LABEL, duration_text
+from shared.records.report import SASARAN_LABEL, duration_text
+from shared.records.versions import CHANNEL_LABEL, DELIVERY_LABEL, KIND_LABEL
 from shared.timefmt import datetime_id, short_id, utcnow
 from shared.workflow import STATE_LABEL, STEP_LABEL, State
 
 DECISION_LABEL = {"submitted": "Diajukan", "approved": "Disetujui", "returned": "Dikembalikan",
-                  "nothing_to_send": "Tidak ada kanal tujuan", "disseminated": "Tersebar",
+                  "nothing_to_send": "Tidak ada kanal tujuan",
+                  "disseminated": "Terkirim",
                   "confirmed": "Terkonfirmasi", "revoked": "Dicabut"}
-"""Step decisions as people read them."""
+"""Step decisions as people read them. The dissemination step's end is written as what happened
+then, not as a state ("Tersebar"), since a later pencabutan withdraws what was sent."""
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -54,9 +57,20 @@ def handed_in(item: dict, submission: dict) -> dict:
             "body": item["body"]}
 
 
+def _version_text(item: dict) -> str:
+    """'2 (ralat atas 001/..., versi 1)', '1', or '(belum terbit)' with what a ralat corrects."""
+    text = str(item["version"]) if item.get("version") else "(belum terbit)"
+    corrects = item.get("corrects")
+    if corrects:
+        text += f" (ralat atas {corrects['number']}, versi {corrects['version']})"
+    return text
+
+
 def _identity(item: dict) -> list[tuple[str, object]]:
     klas = KLASIFIKASI_LABEL.get(Klasifikasi(item["klasifikasi"]), item["klasifikasi"])
     return [("Nomor pengumuman", item.get("number") or "(belum bernomor)"),
+            ("Versi / status publik",
+             f"{_version_text(item)} / {item.get('public_state_label') or '-'}"),
             ("Judul", item["title"]),
             ("Klasifikasi / sasaran", f"{klas} / {SASARAN_LABEL.get(item['sasaran'], item['sasaran'])}"),
             ("Kanal", ", ".join(CHANNEL_LABEL.get(c, c) for c in item["channels"]) or "-"),
@@ -142,16 +156,51 @@ def card_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Sign
     met = sum(1 for st in item["steps"] if st["sla_met"] is True)
     pdf.paragraph(f"Tahap tepat waktu: {met} dari {len(item['steps'])}; terlambat atau lewat batas: "
                   f"{late}.", 8.5)
-    if item["deliveries"]:
+    history = item.get("history") or []
+    with_history = len(history) > 1 or bool(item.get("revoked_at"))
+    if item["deliveries"] and not with_history:  # else the history lists them with the others
         pdf.heading("Penyebarluasan per Kanal")
-        pdf.grid(("Kanal", "Status", "Percobaan", "Terkonfirmasi", "SHA-256 bukti"),
-                 [(CHANNEL_LABEL.get(d["channel"], d["channel"]), DELIVERY_LABEL.get(d["state"], d["state"]),
-                   str(d["attempts"]), short_id(_dt(d["confirmed_at"]), tz) if d["confirmed_at"] else "-",
+        pdf.grid(("Kanal", "Jenis", "Status", "Percobaan", "Terkonfirmasi", "SHA-256 bukti"),
+                 [(CHANNEL_LABEL.get(d["channel"], d["channel"]), KIND_LABEL.get(d["kind"], d["kind"]),
+                   DELIVERY_LABEL.get(d["state"], d["state"]), str(d["attempts"]),
+                   short_id(_dt(d["confirmed_at"]), tz) if d["confirmed_at"] else "-",
                    (d["sha256"] or "-")[:16]) for d in item["deliveries"]],
-                 (34, 32, 20, 34, 54), size=7.5, align=("L", "L", "C", "C", "L"))
+                 (34, 16, 30, 18, 32, 44), size=7.5, align=("L", "L", "L", "C", "C", "L"))
+    if with_history:
+        _history(pdf, item, history)
     if item.get("revoked_at"):
         pdf.paragraph(f"Dicabut pada {datetime_id(_dt(item['revoked_at']), tz)}: "
-                      f"{item.get('revoked_reason') or ''}", 8.5)
+                      f"{(item.get('revoked_reason') or '').rstrip('.')}. Pencabutan berlaku untuk pengumuman ini "
+                      "beserta semua versinya.", 8.5)
     pdf.signatures([Signer("Pejabat Pengelola Informasi\ndan Dokumentasi (PPID)", ppid.name, ppid.nip)],
                    when=now)
     return pdf.to_file(path)
+
+
+def _in_month(folder: str) -> str:
+    """A proof folder without its ``YYYY/MM/`` prefix (the month of the confirmation, shown in
+    the row), so the row stays one line."""
+    parts = folder.split("/", 2)
+    return parts[2] if len(parts) == 3 else folder
+
+
+def _history(pdf: OfficialPdf, item: dict, history: list[dict]) -> None:
+    """Every version of the announcement with its public state and, per channel, the state and
+    the proof (sha256 of the manifest, its folder) of each delivery, the pencabutan's included;
+    » marks the version this card is about."""
+    pdf.heading("Riwayat Versi dan Bukti per Kanal")
+    pdf.fields([(("» " if v["id"] == item["id"] else "") + f"Versi {v['version']}",
+                 " · ".join(part for part in (
+                     v["number"], v["public_state_label"],
+                     f"ralat atas {v['corrects_number']}" if v["corrects_number"] else "",
+                     f"disetujui {v['approved_short'] or '-'}") if part))
+                for v in history], label_width=20, size=7.5)
+    rows = [(("» " if v["id"] == item["id"] else "") + str(v["version"]), d["kind_label"],
+             d["channel_label"], d["state_label"], str(d["attempts"]), d["confirmed_short"] or "-",
+             d["sha256"][:16] or "-", _in_month(d["proof_dir"]) or "-")
+            for v in history for d in v["deliveries"]]
+    if rows:
+        pdf.grid(("Versi", "Jenis", "Kanal", "Status", "Coba", "Terkonfirmasi", "SHA-256 manifest",
+                  "Folder bukti (dalam TTTT/BB konfirmasi)"), rows,
+                 (10, 15, 14, 25, 9, 21, 24, 56), size=6.5,
+                 align=("C", "L", "L", "L", "C", "C", "L", "L"))

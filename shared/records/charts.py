@@ -8,8 +8,10 @@ from io import BytesIO
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-COLORS = {"confirmed": "#2e7d32", "failed": "#c62828", "parked": "#ef6c00", "open": "#9e9e9e"}
-LEGEND = {"confirmed": "Terkonfirmasi", "failed": "Gagal", "parked": "Ditahan", "open": "Belum selesai"}
+COLORS = {"confirmed": "#2e7d32", "failed": "#c62828", "parked": "#ef6c00",
+          "superseded": "#78909c", "open": "#bdbdbd"}
+LEGEND = {"confirmed": "Terkonfirmasi", "failed": "Gagal", "parked": "Ditahan",
+          "superseded": "Digantikan versi baru", "open": "Belum selesai"}
 
 
 def _png(fig: Figure) -> bytes:
@@ -20,12 +22,13 @@ def _png(fig: Figure) -> bytes:
 
 
 def channel_chart(rows: list[dict]) -> bytes:
-    """Stacked bars per channel: confirmed, failed, parked and still open deliveries."""
+    """Stacked bars per channel: confirmed (pencabutan included), failed, parked, superseded by a
+    newer version, and still open deliveries."""
     fig = Figure(figsize=(7.0, 2.8))
     ax = fig.add_subplot()
     labels = [r["label"] for r in rows]
     bottom = [0] * len(rows)
-    for key in ("confirmed", "failed", "parked", "open"):
+    for key in COLORS:
         values = [r[key] for r in rows]
         ax.bar(labels, values, bottom=bottom, color=COLORS[key], label=LEGEND[key], width=0.55)
         bottom = [b + v for b, v in zip(bottom, values)]
@@ -33,7 +36,7 @@ def channel_chart(rows: list[dict]) -> bytes:
     ax.set_title("Pengiriman per kanal", fontsize=10)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=7, frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.legend(fontsize=7, frameon=False, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.tick_params(labelsize=8)
     return _png(fig)
 

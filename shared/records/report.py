@@ -18,25 +18,13 @@ from shared.models import Announcement, Delivery, WorkflowStep
 from shared.slug import proof_folder
 from shared.records import month_bounds, month_label, month_of
 from shared.records.archive_seal import month_dir
+from shared.records.versions import (CHANNEL_LABEL, CONFIRMED, DELIVERY_LABEL, FAILED, KIND_LABEL,
+                                     PARKED, SUPERSEDED, histories, version_label)
 from shared.timefmt import short_id, utcnow
 from shared.workflow import STEP_LABEL, State
 
-CHANNEL_LABEL = {Channel.VIDEOTRON: "Videotron", Channel.RADIO: "Radio", Channel.WEB: "Situs web",
-                 Channel.PRINT: "Papan informasi (cetak)"}
-"""How channels are written for people."""
-
 SASARAN_LABEL = {Sasaran.PIMPINAN: "Pimpinan", Sasaran.PEGAWAI: "Pegawai",
                  Sasaran.MASYARAKAT: "Masyarakat"}
-
-DELIVERY_LABEL = {"pending": "Menunggu", "in_progress": "Diproses", "in-progress": "Diproses",
-                  "retrying": "Diulang", "confirmed": "Terkonfirmasi", "success": "Terkonfirmasi",
-                  "failed": "Gagal", "parked": "Ditahan (parkir)", "canceled": "Dibatalkan",
-                  "cancelled": "Dibatalkan"}
-"""Delivery states (after Superdesk's publish queue) as people read them."""
-
-CONFIRMED = {"confirmed", "success"}
-FAILED = {"failed"}
-PARKED = {"parked"}
 
 STEPS = ("disposition", "drafting", "review_kabid", "review_sekretaris", "review_kadis",
          "dissemination")
@@ -60,7 +48,10 @@ def duration_text(minutes: float | None) -> str:
 
 def collect(s: Session, month: str, profile: AgencyProfile, tz: str, archive: Path,
             public_url: str | None = None) -> dict:
-    """Everything the monthly report shows for ``month`` (``YYYY-MM``, agency's zone)."""
+    """Everything the monthly report shows for ``month`` (``YYYY-MM``, agency's zone). Each
+    version (the original and every ralat) approved in the month is a row of its own, with its
+    public state now, what it corrects, and its deliveries with their proof; a pencabutan's
+    deliveries are those of the version it was sent with (the newest)."""
     start, end = month_bounds(month, tz)
     in_month = lambda col: and_(col >= start, col < end)  # noqa: E731 - a tiny local filter
     created = s.execute(select(func.count()).select_from(Announcement)
@@ -75,16 +66,21 @@ def collect(s: Session, month: str, profile: AgencyProfile, tz: str, archive: Pa
         by_item.setdefault(d.announcement_id, []).append(d)
     steps = list(s.execute(select(WorkflowStep).where(in_month(WorkflowStep.decided_at))).scalars())
     returned = sum(1 for st in steps if st.decision == "returned")
+    history = histories(s, {a.key for a in published}, archive, tz)
 
     return {
         "month": month, "label": month_label(month), "generated_at": utcnow().isoformat(),
         "totals": {"created": created, "approved": len(published),
+                   "corrections": sum(1 for a in published if a.corrects_id is not None),
                    "disseminated": sum(1 for a in published if a.state == State.DISSEMINATED),
                    "revoked": sum(1 for a in published if a.state == State.REVOKED),
                    "returned": returned, "deliveries": len(deliveries),
                    "confirmed": sum(1 for d in deliveries if d.state in CONFIRMED),
+                   "revocations": sum(1 for d in deliveries if d.state == "revoked"),
                    "failed": sum(1 for d in deliveries if d.state in FAILED),
                    "parked": sum(1 for d in deliveries if d.state in PARKED),
+                   "superseded": sum(1 for d in deliveries if d.state in SUPERSEDED),
+                   "open": sum(1 for d in deliveries if _is_open(d)),
                    "retries": sum(max(d.attempts - 1, 0) for d in deliveries)},
         "by_klasifikasi": [{"key": str(k), "label": KLASIFIKASI_LABEL[k],
                             "count": sum(1 for a in published if a.klasifikasi == k)}
@@ -95,8 +91,15 @@ def collect(s: Session, month: str, profile: AgencyProfile, tz: str, archive: Pa
         "sla": _sla(steps, profile),
         "failures": [_failure(d, a, tz) for a in published for d in by_item.get(a.id, [])
                      if d.state in FAILED | PARKED or d.attempts > 1],
-        "items": [_item_row(a, by_item.get(a.id, []), tz, archive, public_url) for a in published],
+        "items": [_item_row(a, by_item.get(a.id, []), history.get(a.key, []), tz, archive,
+                            public_url) for a in published],
     }
+
+
+def _is_open(d: Delivery) -> bool:
+    """Still on its way (pending, queued): neither settled (confirmed, a confirmed pencabutan,
+    superseded) nor failed nor parked."""
+    return d.state not in CONFIRMED | SUPERSEDED | FAILED | PARKED
 
 
 def _per_channel(deliveries: list[Delivery]) -> list[dict]:
@@ -107,7 +110,8 @@ def _per_channel(deliveries: list[Delivery]) -> list[dict]:
                      "confirmed": sum(1 for d in mine if d.state in CONFIRMED),
                      "failed": sum(1 for d in mine if d.state in FAILED),
                      "parked": sum(1 for d in mine if d.state in PARKED),
-                     "open": sum(1 for d in mine if d.state not in CONFIRMED | FAILED | PARKED),
+                     "superseded": sum(1 for d in mine if d.state in SUPERSEDED),
+                     "open": sum(1 for d in mine if _is_open(d)),
                      "retries": sum(max(d.attempts - 1, 0) for d in mine)})
     return rows
 
@@ -127,7 +131,8 @@ def _sla(steps: list[WorkflowStep], profile: AgencyProfile) -> list[dict]:
 def _failure(d: Delivery, a: Announcement, tz: str) -> dict:
     return {"number": a.number, "title": a.title, "channel": d.channel,
             "channel_label": CHANNEL_LABEL.get(d.channel, d.channel), "state": d.state,
-            "state_label": DELIVERY_LABEL.get(d.state, d.state), "attempts": d.attempts,
+            "state_label": DELIVERY_LABEL.get(d.state, d.state),
+            "kind_label": KIND_LABEL.get(d.kind, d.kind), "attempts": d.attempts,
             "last_error": d.last_error or "",
             "updated": short_id(d.updated_at, tz) if d.updated_at else ""}
 
@@ -139,18 +144,38 @@ def proof_location(archive: Path, number: str, confirmed_at: datetime | None, tz
     return month_dir(archive, month_of(confirmed_at, tz)) / proof_folder(number)
 
 
-def _item_row(a: Announcement, deliveries: list[Delivery], tz: str, archive: Path,
-              public_url: str | None) -> dict:
+def _item_row(a: Announcement, deliveries: list[Delivery], history: list[dict], tz: str,
+              archive: Path, public_url: str | None) -> dict:
+    # a pencabutan's proof is a proof too: the folder is that of the first confirmation of any kind
     confirmed = [d for d in deliveries if d.state in CONFIRMED]
     first = min((d.confirmed_at for d in confirmed if d.confirmed_at), default=None)
     folder = proof_location(archive, a.number or "", first, tz)
+    mine = next((v for v in history if v["id"] == a.id), None) or {
+        "version": a.version, "kind": "publish", "corrects_number": "", "public_state": "",
+        "public_state_label": "", "deliveries": []}
+    later = [v for v in history if v["version"] > (a.version or 0)]
+    published = [d for d in confirmed if d.kind != "revoke"]
     return {"id": a.id, "number": a.number or "", "title": a.title, "klasifikasi": a.klasifikasi,
             "klasifikasi_label": KLASIFIKASI_LABEL.get(Klasifikasi(a.klasifikasi), a.klasifikasi),
             "sasaran": a.sasaran, "state": a.state,
             "approved_at": short_id(a.approved_at, tz) if a.approved_at else "",
-            "channels": [CHANNEL_LABEL.get(d.channel, d.channel) for d in confirmed],
+            "version": mine["version"], "version_label": version_label(mine),
+            "kind": mine["kind"], "corrects_number": mine["corrects_number"],
+            "public_state": mine["public_state"],
+            "public_state_label": _public_text(mine, later),
+            "channels": [CHANNEL_LABEL.get(d.channel, d.channel) for d in published],
+            "revoked_channels": [CHANNEL_LABEL.get(d.channel, d.channel) for d in confirmed
+                                 if d.kind == "revoke"],
             "proof_dir": str(folder.relative_to(archive)) + "/" if folder else "",
             "proof_uri": folder.as_uri() if folder and folder.exists() else "",
             "web_url": (f"{public_url.rstrip('/')}/items/{a.key}.html" if public_url
-                        and any(d.channel == Channel.WEB for d in confirmed) else ""),
-            "sha256": [d.sha256 for d in confirmed if d.sha256]}
+                        and any(d.channel == Channel.WEB for d in published) else ""),
+            "sha256": [d.sha256 for d in confirmed if d.sha256],
+            "deliveries": mine["deliveries"]}
+
+
+def _public_text(mine: dict, later: list[dict]) -> str:
+    """'Berlaku', 'Dicabut', or 'Digantikan ralat 002/...' (naming the next version)."""
+    if mine["public_state"] == "superseded" and later:
+        return f"{mine['public_state_label']} {later[0]['number']}"
+    return mine["public_state_label"]

@@ -21,14 +21,18 @@ def summary_rows(r: dict) -> list[tuple[str, object]]:
     """The summary lines, shared by both formats."""
     t = r["totals"]
     return [("Draf pengumuman dibuat", t["created"]),
-            ("Pengumuman disetujui Kepala Dinas", t["approved"]),
+            ("Pengumuman disetujui Kepala Dinas (termasuk ralat)", t["approved"]),
+            ("Ralat disetujui", t["corrections"]),
             ("Pengumuman telah disebarluaskan", t["disseminated"]),
             ("Pengumuman dicabut", t["revoked"]),
             ("Pengembalian untuk perbaikan", t["returned"]),
             ("Pengiriman ke kanal", t["deliveries"]),
-            ("Pengiriman terkonfirmasi", t["confirmed"]),
-            ("Pengiriman gagal", t["failed"]),
+            ("Pengiriman terkonfirmasi (termasuk pencabutan)", t["confirmed"]),
+            ("Pencabutan terkonfirmasi", t["revocations"]),
+            ("Pengiriman digantikan versi baru", t["superseded"]),
+            ("Pengiriman gagal (dicoba ulang)", t["failed"]),
             ("Pengiriman ditahan (parkir)", t["parked"]),
+            ("Pengiriman belum selesai", t["open"]),
             ("Percobaan ulang", t["retries"])]
 
 
@@ -39,10 +43,22 @@ def sla_values(row: dict) -> list[str]:
 
 
 SLA_HEAD = ("Tahap SOP", "Target", "Jumlah", "Median waktu", "Tepat waktu", "Capaian")
-CHANNEL_HEAD = ("Kanal", "Jumlah", "Terkonfirmasi", "Gagal", "Ditahan", "Belum selesai",
-                "Percobaan ulang")
+CHANNEL_HEAD = ("Kanal", "Jumlah", "Terkonfirmasi", "Gagal", "Ditahan", "Digantikan",
+                "Belum selesai", "Percobaan ulang")
 FAIL_HEAD = ("Nomor", "Judul", "Kanal", "Status", "Percobaan", "Galat terakhir")
-ITEM_HEAD = ("No", "Nomor", "Judul", "Klasifikasi", "Disetujui", "Kanal terkonfirmasi", "Bukti")
+ITEM_HEAD = ("No", "Nomor", "Judul", "Versi", "Status publik", "Disetujui", "Bukti")
+PROOF_HEAD = ("Nomor", "Versi", "Jenis", "Kanal", "Status", "Terkonfirmasi", "SHA-256 manifest")
+
+
+def channel_values(c: dict) -> tuple:
+    """A row of the per-channel table."""
+    return (c["label"], c["total"], c["confirmed"], c["failed"], c["parked"], c["superseded"],
+            c["open"], c["retries"])
+
+
+def proof_rows(r: dict) -> list[tuple[dict, dict]]:
+    """(version row, delivery) for every delivery of every version in the report, in order."""
+    return [(it, d) for it in r["items"] for d in it["deliveries"]]
 
 
 def write_pdf(r: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Signer) -> Path:
@@ -54,9 +70,11 @@ def write_pdf(r: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Signer
     pdf.grid(("Uraian", "Jumlah"), [(k, str(v)) for k, v in summary_rows(r)], (130, 44),
              align=("L", "C"))
     pdf.heading("II. Pengiriman per Kanal")
-    pdf.grid(CHANNEL_HEAD, [(c["label"], c["total"], c["confirmed"], c["failed"], c["parked"],
-                             c["open"], c["retries"]) for c in r["channels"]],
-             (46, 18, 26, 18, 18, 24, 24), align=("L", "C", "C", "C", "C", "C", "C"))
+    pdf.grid(CHANNEL_HEAD, [channel_values(c) for c in r["channels"]],
+             (38, 16, 24, 16, 18, 22, 20, 20), align=("L", "C", "C", "C", "C", "C", "C", "C"))
+    pdf.paragraph("Terkonfirmasi termasuk pencabutan yang dikonfirmasi kanal. Digantikan: kanal "
+                  "sudah menampilkan versi yang lebih baru atau pencabutannya, sehingga pesan ini "
+                  "selesai tanpa perlu ditayangkan; tidak dihitung gagal maupun belum selesai.", 8)
     pdf.png(channel_chart(r["channels"]), 150)
     pdf.heading("III. Klasifikasi dan Sasaran Pengumuman yang Disetujui")
     rows = [(f"Klasifikasi: {k['label']}", str(k["count"])) for k in r["by_klasifikasi"]]
@@ -77,14 +95,28 @@ def write_pdf(r: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Signer
     if r["items"]:
         rows, links = [], []
         for no, it in enumerate(r["items"], 1):
-            rows.append((str(no), it["number"], it["title"], it["klasifikasi_label"],
-                         it["approved_at"], ", ".join(it["channels"]) or "-",
+            rows.append((str(no), it["number"], it["title"], it["version_label"],
+                         it["public_state_label"] or "-", it["approved_at"],
                          it["proof_dir"] or "-"))
             links.append([None, None, it["web_url"] or None, None, None, None,
                           it["proof_uri"] or None])
-        pdf.grid(ITEM_HEAD, rows, (8, 32, 38, 17, 22, 25, 32), size=7, links=links)
-        pdf.paragraph("Bukti disimpan pada folder arsip bulanan (Folder Informasi Bulanan) di "
-                      "bawah direktori arsip Warta; tautan pada kolom Bukti membuka foldernya.", 8)
+        pdf.grid(ITEM_HEAD, rows, (8, 34, 32, 34, 20, 20, 26), size=7, links=links)
+        pdf.paragraph("Setiap versi (pengumuman asli dan setiap ralat) tercatat sebagai baris "
+                      "tersendiri dengan nomornya. Bukti disimpan pada folder arsip bulanan (Folder "
+                      "Informasi Bulanan) di bawah direktori arsip Warta; tautan pada kolom Bukti "
+                      "membuka foldernya.", 8)
+        pdf.heading("VII. Bukti per Versi dan Kanal")
+        proofs = proof_rows(r)
+        if proofs:
+            pdf.grid(PROOF_HEAD, [(it["number"], str(it["version"]), d["kind_label"],
+                                   d["channel_label"], d["state_label"], d["confirmed_at"] or "-",
+                                   d["sha256"] or "-") for it, d in proofs],
+                     (34, 10, 18, 22, 28, 22, 40), size=7,
+                     links=[[None] * 6 + [d["proof_uri"] or None] for _it, d in proofs])
+            pdf.paragraph("SHA-256 manifest adalah sidik berkas manifest.json bukti pada folder "
+                          "kanal (pencabutan pada subfolder pencabutan/).", 8)
+        else:
+            pdf.paragraph("Belum ada pengiriman yang tercatat.")
     else:
         pdf.paragraph("Tidak ada pengumuman yang disetujui pada bulan ini.")
     kadis = Signer(f"Mengetahui,\n{title_id(profile.signatory_title)}", profile.signatory_name,
@@ -94,9 +126,18 @@ def write_pdf(r: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Signer
     return pdf.to_file(path)
 
 
+def _links(ws, uris: list[str], column: int) -> None:  # noqa: ANN001 - a worksheet
+    """Turn the cells of ``column`` below the heading into links where there is a folder."""
+    for no, uri in enumerate(uris, 1):
+        if uri:
+            ws.cell(row=4 + no, column=column).hyperlink = uri
+            ws.cell(row=4 + no, column=column).style = "Hyperlink"
+
+
 def write_xlsx(r: dict, profile: AgencyProfile, path: Path) -> Path:
     """The report as a workbook: Ringkasan, Kanal (with a bar chart), Klasifikasi, SLA,
-    Kegagalan, Pengumuman (proof folders as hyperlinks)."""
+    Kegagalan, Pengumuman (one row per version) and Bukti (one row per delivery of each version
+    with its manifest's sha256); proof folders are hyperlinks."""
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -128,13 +169,12 @@ def write_xlsx(r: dict, profile: AgencyProfile, path: Path) -> Path:
 
     wb.remove(wb.active)
     sheet("Ringkasan", ("Uraian", "Jumlah"), summary_rows(r), (44, 12))
-    ws = sheet("Kanal", CHANNEL_HEAD, [(c["label"], c["total"], c["confirmed"], c["failed"],
-                                         c["parked"], c["open"], c["retries"]) for c in r["channels"]],
-               (26, 10, 14, 10, 10, 14, 16))
+    ws = sheet("Kanal", CHANNEL_HEAD, [channel_values(c) for c in r["channels"]],
+               (26, 10, 14, 10, 10, 12, 14, 16))
     chart = BarChart()
     chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
     chart.title, chart.y_axis.title = "Pengiriman per kanal", "Jumlah"
-    chart.add_data(Reference(ws, min_col=3, max_col=6, min_row=4, max_row=4 + len(r["channels"])),
+    chart.add_data(Reference(ws, min_col=3, max_col=7, min_row=4, max_row=4 + len(r["channels"])),
                    titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=4 + len(r["channels"])))
     ws.add_chart(chart, "I4")
@@ -147,14 +187,19 @@ def write_xlsx(r: dict, profile: AgencyProfile, path: Path) -> Path:
     sheet("Kegagalan", FAIL_HEAD, [(f["number"], f["title"], f["channel_label"], f["state_label"],
                                     f["attempts"], f["last_error"]) for f in r["failures"]],
           (30, 40, 22, 18, 10, 50))
-    ws = sheet("Pengumuman", ITEM_HEAD + ("Tautan web", "sha256"),
-               [(no, it["number"], it["title"], it["klasifikasi_label"], it["approved_at"],
-                 ", ".join(it["channels"]), it["proof_dir"], it["web_url"], " ".join(it["sha256"]))
-                for no, it in enumerate(r["items"], 1)], (5, 30, 44, 14, 20, 30, 40, 40, 30))
-    for no, it in enumerate(r["items"], 1):
-        if it["proof_uri"]:
-            ws.cell(row=4 + no, column=7).hyperlink = it["proof_uri"]
-            ws.cell(row=4 + no, column=7).style = "Hyperlink"
+    ws = sheet("Pengumuman", ITEM_HEAD + ("Klasifikasi", "Kanal terkonfirmasi", "Tautan web",
+                                          "sha256"),
+               [(no, it["number"], it["title"], it["version_label"], it["public_state_label"],
+                 it["approved_at"], it["proof_dir"], it["klasifikasi_label"],
+                 ", ".join(it["channels"]), it["web_url"], " ".join(it["sha256"]))
+                for no, it in enumerate(r["items"], 1)], (5, 30, 44, 30, 24, 20, 40, 14, 30, 40, 30))
+    _links(ws, [it["proof_uri"] for it in r["items"]], column=7)
+    proofs = proof_rows(r)
+    ws = sheet("Bukti", PROOF_HEAD + ("Folder bukti",),
+               [(it["number"], it["version"], d["kind_label"], d["channel_label"], d["state_label"],
+                 d["confirmed_at"], d["sha256"], d["proof_dir"]) for it, d in proofs],
+               (30, 8, 14, 24, 26, 20, 66, 50))
+    _links(ws, [d["proof_uri"] for _it, d in proofs], column=8)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -3,16 +3,28 @@ parked and when the last confirmation arrived. Counts only; no rows leave the da
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from shared.classification import Channel
 from shared.models import Announcement, Delivery, OutboxRow, QueueMessage
+from shared.timefmt import aware, utcnow
 from shared.workflow import EXEMPT_READERS, State
 
-DONE_STATES = ("confirmed", "success", "canceled", "cancelled", "revoked")
-"""Delivery states that need nothing more from anyone."""
+SCREEN_SILENT = "Layar tidak melapor"
+"""A videotron screen from which no proof-of-play report arrived for the configured minutes."""
+SCREEN_REPORTING = "Melapor"
+"""A screen whose player reported a slide recently."""
+
+DONE_STATES = ("confirmed", "revoked", "superseded")
+"""Delivery states that need nothing more from anyone: confirmed (a publication or ralat), revoked
+(a confirmed pencabutan) and superseded (the channel already showed a newer version or the
+revocation)."""
 FAILED_STATES = ("failed", "retrying", "error")
-"""Delivery states that mean at least one attempt failed and the delivery is not settled yet."""
+"""Delivery states that mean at least one attempt failed and the delivery is not settled yet (the
+backbone writes ``retrying``; the others are kept for rows written by older versions)."""
 PARKED_STATES = ("parked",)
 """Delivery states that wait for a person (PPID re-drives them)."""
 
@@ -77,3 +89,34 @@ class MonitorQueries:
                 for state, n in hidden:
                     counts[state] -= n
             return counts
+
+    def screen_status(self, actor_id: int, now: datetime | None = None,
+                      silent_minutes: float | None = None) -> list[dict]:
+        """One row per videotron screen that ever reported (the archiver keeps each screen's last
+        proof-of-play report under ``$WARTA_HOME/screens``): ``screen``, ``host``,
+        ``last_shown_at``, ``minutes`` since, ``silent`` and ``status`` ("Layar tidak melapor"
+        after ``silent_minutes``, default ``WARTA_VIDEOTRON_SILENT_MINUTES``). Any signed-in
+        user may look."""
+        with self.read() as s:
+            self._actor(s, actor_id)
+        if silent_minutes is None:
+            from channels.videotron.settings import VideotronSettings  # where the setting lives
+
+            silent_minutes = VideotronSettings().silent_minutes
+        now = aware(now or utcnow())
+        rows = []
+        for path in sorted((self.settings.home / "screens").glob("*.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # being replaced (atomic rename) or damaged: the next refresh shows it
+            last = aware(datetime.fromisoformat(data["last_shown_at"])) \
+                if data.get("last_shown_at") else None
+            minutes = (now - last).total_seconds() / 60 if last else None
+            silent = minutes is None or minutes >= silent_minutes
+            rows.append({"screen": data.get("screen", path.stem), "host": data.get("host", ""),
+                         "last_shown_at": last.isoformat() if last else None,
+                         "minutes": round(minutes, 1) if minutes is not None else None,
+                         "silent": silent,
+                         "status": SCREEN_SILENT if silent else SCREEN_REPORTING})
+        return rows

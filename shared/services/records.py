@@ -317,8 +317,14 @@ class RecordCommands:
     # -- per announcement ------------------------------------------------------------------------
 
     def _card_item(self, item_id: int, actor_id: int | None) -> tuple[dict, Signer]:
+        from shared.records import versions
+
         item = self.get_item(item_id, actor_id)  # refuses dikecualikan to those who may not read
         with self.read() as s:
+            # every version of the announcement with the proof of each delivery (the card lists
+            # the whole history, whichever version it was asked for)
+            item["history"] = versions.histories(s, {item["key"]}, self.settings.archive,
+                                                 self.tz).get(item["key"], [])
             author = self._item(s, item_id).author
             item["author_nip"] = author.nip
             item["revisions"] = [{"number": r.number, "created_at": r.created_at.isoformat(),

@@ -52,7 +52,8 @@ async def login(pilot, username: str, password: str | None = None, typed: bool =
         pilot.app.screen.query_one("#password").focus()
         await pilot.press("enter")
     await until(pilot, lambda: screen_name(pilot) == "HomeScreen", what=f"home of {username}")
-    await until(pilot, lambda: pilot.app.screen.query_one("#waiting").row_count > 0,
+    # under load the home screen may be current before its tables are mounted
+    await until(pilot, lambda: any(t.row_count > 0 for t in pilot.app.screen.query("#waiting")),
                 what="home loaded")
 
 

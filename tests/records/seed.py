@@ -137,8 +137,9 @@ def seed_month() -> Seeded:
 
 
 def set_renstra_failed(w: Warta, item_id: int) -> None:
-    """Mark one more delivery failed (for the failure section)."""
+    """Mark one more delivery failed, as the backbone writes it (``retrying``), for the failure
+    section."""
     with w.tx() as s:
         s.execute(update(Delivery).where(Delivery.announcement_id == item_id,
                                          Delivery.channel == "print")
-                  .values(state="failed", attempts=4, last_error="Printer tidak menjawab"))
+                  .values(state="retrying", attempts=4, last_error="Printer tidak menjawab"))

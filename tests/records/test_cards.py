@@ -20,7 +20,8 @@ def test_control_card_shows_timeline_and_sla_marks(month, cli, tmp_path):
     assert "35 menit / 10 menit" in text and "TERLAMBAT" in text  # the late Kepala Dinas step
     assert text.count("Tepat waktu") >= 6
     assert "Tahap tepat waktu: 6 dari 7; terlambat atau lewat batas: 1." in text
-    assert "Videotron Terkonfirmasi 1" in text and "Radio Terkonfirmasi 3" in text
+    assert "Videotron Terbit Terkonfirmasi 1" in text and "Radio Terbit Terkonfirmasi 3" in text
+    assert "Versi / status publik : 1 / Berlaku" in text
     assert "Yohanes Kambu, S.H." in text
 
 

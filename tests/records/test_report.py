@@ -39,7 +39,8 @@ def test_report_pdf(month, cli, tmp_path):
     assert "LAPORAN BULANAN PENYEBARLUASAN INFORMASI PUBLIK" in text and "Bulan September 2026" in text
     assert "Persetujuan Kepala Dinas 10 menit 4 8 menit 3 75%" in text
     assert "Halaman web gagal ditulis: disk penuh" in text and "Ditahan (parkir)" in text
-    assert "Situs web 3 2 0 1 0 4" in text  # total, confirmed, failed, parked, open, retries
+    # total, confirmed, failed, parked, superseded, open, retries
+    assert "Situs web 3 2 0 1 0 0 4" in text
     for key in ("renstra", "banjir", "cuti-bersama", "struktur-organisasi"):
         assert month.numbers[key] in text.replace(" ", "")  # numbers wrap inside table cells
     assert "Yohanes Kambu, S.H." in text and "Dr. Hendra Wijaya, S.Kom., M.Si." in text
@@ -53,9 +54,10 @@ def test_report_xlsx(month, cli, tmp_path):
     res = cli(["report", "monthly", "--month", MONTH, "--format", "xlsx", "--output", out])
     assert res.exit_code == 0, res.output
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Ringkasan", "Kanal", "Klasifikasi", "SLA", "Kegagalan", "Pengumuman"]
+    assert wb.sheetnames == ["Ringkasan", "Kanal", "Klasifikasi", "SLA", "Kegagalan", "Pengumuman",
+                             "Bukti"]
     kanal = {r[0]: r for r in wb["Kanal"].iter_rows(min_row=5, values_only=True)}
-    assert kanal["Radio"][1:] == (2, 2, 0, 0, 0, 2)
+    assert kanal["Radio"][1:] == (2, 2, 0, 0, 0, 0, 2)
     assert len(wb["Kanal"]._charts) == 1
     sla = {r[0]: r for r in wb["SLA"].iter_rows(min_row=5, values_only=True)}
     assert sla["Persetujuan Kepala Dinas"][2] == "4" and sla["Persetujuan Kepala Dinas"][5] == "75%"
