@@ -7,10 +7,10 @@ import zlib
 from functools import lru_cache
 
 import segno
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 from channels.assets import font, logo_image
-from channels.videotron.layout import SlidePlan
+from channels.videotron.geometry import SlidePlan
 
 PNG_LEVEL = 3
 """zlib level of slide PNGs: 3 is as fast as 1 on slides and a few per cent smaller."""
@@ -75,7 +75,8 @@ def draw_text(img: Image.Image, x: int, y: int, text: str, size: int, bold: bool
 def draw_slide(plan: SlidePlan, logo_png_b64: str = "", url: str | None = None,
                picture: Image.Image | None = None) -> Image.Image:
     """The slide as an RGB image of exactly the plan's size. ``picture`` fills ``plan.picture``; it
-    should already have that size (:func:`channels.assets.picture_pixels`), else it is scaled."""
+    should already have that size (:func:`channels.assets.picture_pixels`), else it is scaled. The
+    QR code and the picture take the plan's style (dimmed in the night palette)."""
     img = Image.new("RGB", (plan.width, plan.height), plan.style.background)
     draw = ImageDraw.Draw(img)
     for rect in plan.rects:
@@ -84,7 +85,10 @@ def draw_slide(plan: SlidePlan, logo_png_b64: str = "", url: str | None = None,
         x, y, w, h = plan.picture
         if picture.size != (w, h):
             picture = picture.resize((w, h), Image.Resampling.BICUBIC)
-        img.paste(picture.convert("RGB") if picture.mode != "RGB" else picture, (x, y))
+        picture = picture.convert("RGB") if picture.mode != "RGB" else picture
+        if plan.style.picture_dim != 1.0:
+            picture = ImageEnhance.Brightness(picture).enhance(plan.style.picture_dim)
+        img.paste(picture, (x, y))
     if plan.logo:
         x, y, size = plan.logo
         logo = _logo(logo_png_b64, size)
@@ -93,7 +97,8 @@ def draw_slide(plan: SlidePlan, logo_png_b64: str = "", url: str | None = None,
         x, y, size = plan.qr
         code = qr_image(url, size)
         if code is not None:
-            img.paste(code.convert("RGB"), (x + (size - code.width) // 2, y + (size - code.height) // 2))
+            code = ImageOps.colorize(code, black=plan.style.qr_dark, white=plan.style.qr_light)
+            img.paste(code, (x + (size - code.width) // 2, y + (size - code.height) // 2))
     for box in plan.texts:
         draw_text(img, box.x, box.y, box.text, box.size, box.bold, box.fill)
     return img

@@ -13,7 +13,7 @@ from channels.assets import (FONT_LICENCE, SANS_BOLD, SANS_REGULAR, Picture, cle
                              load_picture, logo_image, picture_pixels)
 from channels.base import ChannelRenderer, PermanentRenderError, Superseded, safe_slug
 from channels.videotron.draw import draw_slide, png_bytes
-from channels.videotron.layout import SlidePlan, content_for, plan_slides
+from channels.videotron.layout import SlidePlan, content_for, night_plan, plan_slides, slide_seconds
 from channels.videotron.playlist import (
     is_expired,
     load_state,
@@ -25,7 +25,7 @@ from channels.videotron.playlist import (
 )
 from channels.videotron.settings import VideotronSettings
 from shared.messages import AnnouncementSnapshot, Envelope, Kind
-from shared.timefmt import date_id, utcnow
+from shared.timefmt import DAYS_ID, MONTHS_ID, local, utcnow, zone_abbrev
 
 
 def kicker_for(snap: AnnouncementSnapshot) -> str:
@@ -36,23 +36,37 @@ def kicker_for(snap: AnnouncementSnapshot) -> str:
     return "PENGUMUMAN"
 
 
-def slide_seconds(words: int, cfg: VideotronSettings) -> float:
-    """How long a slide with ``words`` words stays on screen: reading time plus two seconds to
-    notice it, within the configured bounds."""
-    seconds = words / cfg.words_per_minute * 60 + 2
-    return round(min(cfg.max_seconds, max(cfg.min_seconds, seconds)), 1)
+NIGHT_SUFFIX = "-malam"
+"""Night slides are the day slide's name plus this (``...-01-malam.png``)."""
+
+__all__ = ["NIGHT_SUFFIX", "VideotronRenderer", "approval_stamps", "kicker_for", "night_path",
+           "plan_announcement",
+           "plan_with_picture", "slide_seconds"]
+
+
+def approval_stamps(snap: AnnouncementSnapshot) -> tuple[str, ...]:
+    """When the announcement was approved, in the agency's zone with WIB/WITA/WIT, longest form
+    first ("Disahkan Sabtu, 21 November 2026 pukul 09.00 WIB" … "21/11/2026 09.00 WIB"): the
+    footer shows the longest that fits, always with the time and zone. A slide is a still picture,
+    so this is the time that proves when it was decided; the player shows the clock."""
+    try:
+        d, zone = local(snap.approved_at, snap.agency.timezone), zone_abbrev(snap.agency.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PermanentRenderError(
+            f"Zona waktu instansi '{snap.agency.timezone}' tidak dikenal") from None
+    month, day = MONTHS_ID[d.month - 1], DAYS_ID[d.weekday()]
+    clock = f"{d:%H.%M} {zone}"
+    return (f"Disahkan {day}, {d.day} {month} {d.year} pukul {clock}",
+            f"Disahkan {d.day} {month} {d.year} {clock}", f"Disahkan {d:%d/%m/%Y} {clock}",
+            f"{d:%d/%m/%Y} {clock}", f"{d:%d/%m/%y} {clock}")
 
 
 def plan_announcement(snap: AnnouncementSnapshot, cfg: VideotronSettings,
                       picture: Picture | None = None) -> list[SlidePlan]:
     """The slide layouts of an announcement (no pixels yet), with room for ``picture`` when given
     and when the panel has room for it."""
-    try:
-        date = date_id(snap.approved_at, snap.agency.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise PermanentRenderError(
-            f"Zona waktu instansi '{snap.agency.timezone}' tidak dikenal") from None
-    content = content_for(snap, date, kicker_for(snap), bool(snap.public_url), picture)
+    content = content_for(snap, approval_stamps(snap), kicker_for(snap), bool(snap.public_url),
+                          picture)
     return plan_slides(content, cfg)
 
 
@@ -70,6 +84,11 @@ def plan_with_picture(snap: AnnouncementSnapshot,
     if pixels is None:
         return plan_announcement(snap, cfg), None
     return plans, pixels
+
+
+def night_path(day: Path) -> Path:
+    """The night slide next to a day slide."""
+    return day.with_name(f"{day.stem}{NIGHT_SUFFIX}{day.suffix}")
 
 
 class VideotronRenderer(ChannelRenderer):
@@ -128,13 +147,16 @@ class VideotronRenderer(ChannelRenderer):
                              "Videotron — Pengumuman")
 
     def _render_slides(self, snap: AnnouncementSnapshot) -> tuple[list[Path], list[SlidePlan]]:
+        """Each slide twice, in the day and the night palette (``-NN.png``, ``-NN-malam.png``).
+        Returns the day slides (the night ones are named after them) and their plans."""
         plans, pixels = plan_with_picture(snap, self.settings)
         stem = f"{safe_slug(snap.key)}-v{snap.version}"
         paths = []
         for index, plan in enumerate(plans, start=1):
-            image = draw_slide(plan, snap.agency.logo_png_b64, snap.public_url, pixels)
             path = self.root / "slides" / f"{stem}-{index:02d}.png"
-            publish(path, png_bytes(image))
+            for variant, target in ((plan, path), (night_plan(plan), night_path(path))):
+                image = draw_slide(variant, snap.agency.logo_png_b64, snap.public_url, pixels)
+                publish(target, png_bytes(image))
             paths.append(path)
         return paths, plans
 
@@ -150,7 +172,10 @@ class VideotronRenderer(ChannelRenderer):
             "windows": [[w.start.strftime("%H:%M:%S"), w.end.strftime("%H:%M:%S")]
                         for w in snap.daily_windows],
             "timezone": snap.agency.timezone,
-            "slides": [{"src": f"slides/{p.name}", "seconds": slide_seconds(plan.words, self.settings)}
+            "night": [self.settings.night_start.strftime("%H:%M:%S"),
+                      self.settings.night_end.strftime("%H:%M:%S")],
+            "slides": [{"src": f"slides/{p.name}", "night_src": f"slides/{night_path(p).name}",
+                        "seconds": slide_seconds(plan.words, self.settings)}
                        for p, plan in zip(slides, plans)],
         }
 

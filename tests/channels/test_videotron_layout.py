@@ -22,6 +22,7 @@ from tests.channels.pictures import image_snapshot
 from tests.factories import demo_items, snapshot
 
 RESOLUTIONS = [(1920, 1080), (1344, 768), (960, 320), (1080, 1920)]
+SMALL = [(384, 192), (192, 96)]
 URL = "https://ppid.example.go.id/pengumuman/045-peng-diskominfo-xi-2026"
 
 
@@ -63,6 +64,16 @@ def check_picture(plan: SlidePlan, source: tuple[int, int] | None = None) -> Non
         assert x1 <= x or x0 >= x + w or y1 <= y or y0 >= y + h, (box, plan.picture)
 
 
+def _body(plan: SlidePlan) -> str:
+    """The body text of one slide, its lines joined as they read."""
+    return " ".join(b.text for b in plan.texts if b.role == "body")
+
+
+def _more(plan: SlidePlan) -> str:
+    """The "Selengkapnya" note of a slide ("" when it has none)."""
+    return " ".join(b.text for b in plan.texts if b.role == "more")
+
+
 def render_all(snap, cfg: VideotronSettings) -> list[tuple[SlidePlan, Image.Image]]:
     plans = plan_announcement(snap, cfg)
     return [(p, draw_slide(p, snap.agency.logo_png_b64, snap.public_url)) for p in plans]
@@ -80,7 +91,7 @@ def test_demo_announcements_fit_every_panel(width, height):
         for plan, img in slides:
             check_plan(plan, img)
         texts = " ".join(b.text for plan, _ in slides for b in plan.texts)
-        assert "Sabtu, 21 November 2026" in texts
+        assert "21 November 2026" in texts and "09.00 WIB" in texts
         assert "Nomor: 045/PENG/DISKOMINFO/XI/2026" in texts
         # Every word of the title and the summary is on some slide (nothing silently lost).
         for word in (snap.title + " " + snap.summary).split():
@@ -139,7 +150,10 @@ def test_minimum_legible_size_is_respected():
         assert all(b.size >= 30 for b in plan.texts)
     plans = plan_announcement(snapshot("renstra", summary="", body=body), cfg)
     assert len(plans) > 1  # the body continues onto further slides instead of shrinking
-    assert any(b.role == "kicker" and b.text == "(lanjutan)" for b in plans[1].texts)
+    # ... breaking between sentences (no "(lanjutan)" needed) and only up to its share of the loop.
+    assert all(b.text != "(lanjutan)" for p in plans for b in p.texts)
+    assert _body(plans[1]).startswith("Isi pengumuman yang panjang.")
+    assert len(plans) <= cfg.max_slides and _more(plans[-1]) == "Selengkapnya: diskominfo.example.go.id"
 
 
 def test_clean_text_removes_controls_and_keeps_paragraphs():
@@ -176,7 +190,7 @@ def test_hostile_text_never_leaves_the_canvas(title, summary, body, number, aler
     image = image_snapshot(picture[0], picture[1], caption=picture[2]) if picture else None
     snap = snapshot("banjir" if alert else "renstra", title=title, summary=summary, body=body,
                     number=number, public_url=url, image=image)
-    for width, height in RESOLUTIONS:
+    for width, height in RESOLUTIONS + SMALL:
         cfg = VideotronSettings(width=width, height=height)
         plans, pixels = plan_with_picture(snap, cfg)
         assert plans

@@ -15,7 +15,7 @@ from PIL import Image
 from channels import get_renderer
 from channels.base import Superseded
 from channels.videotron import VideotronRenderer, VideotronSettings
-from channels.videotron.layout import ALERT, NORMAL
+from channels.videotron.layout import ALERT, NIGHT_ALERT, NORMAL
 from channels.videotron.playlist import in_window
 from shared.messages import DailyWindow, Kind
 from tests.conftest import require_tool
@@ -142,10 +142,14 @@ def _dominant(img: Image.Image, box: tuple[int, int, int, int]) -> tuple[int, in
     return max(colours)[1]
 
 
-def test_player_page_shows_the_first_slide_in_chromium(tmp_path):
+@pytest.mark.parametrize("night", [False, True])
+def test_player_page_shows_the_first_slide_in_chromium(tmp_path, night):
     chromium = require_tool("chromium")
     width, height = 960, 540
-    renderer = VideotronRenderer(tmp_path, VideotronSettings(width=width, height=height))
+    # Night hours of 00:00-00:00 mean never; 00:00-23:59:59 all but one second of the day, so the
+    # variant the player picks does not depend on when the test runs.
+    hours = dict(night_start=time(0), night_end=time(23, 59, 59) if night else time(0))
+    renderer = VideotronRenderer(tmp_path, VideotronSettings(width=width, height=height, **hours))
     renderer.render(envelope("videotron", snapshot("renstra", ident=1)))
     renderer.render(envelope("videotron", snapshot("banjir", ident=2)))
     first = playlist(renderer.root)["items"][0]
@@ -158,12 +162,36 @@ def test_player_page_shows_the_first_slide_in_chromium(tmp_path):
            (renderer.root / "index.html").resolve().as_uri()]
     subprocess.run(cmd, capture_output=True, timeout=120, check=False)
     assert shot.is_file(), "Chromium wrote no screenshot"
-    with Image.open(shot) as img, Image.open(renderer.root / first["slides"][0]["src"]) as slide:
+    src = first["slides"][0]["night_src" if night else "src"]
+    expected, other = (NIGHT_ALERT.header, ALERT.header) if night else (ALERT.header, NIGHT_ALERT.header)
+    with Image.open(shot) as img, Image.open(renderer.root / src) as slide:
         assert img.size == (width, height)
         header = (width // 2, 2, width - 4, height // 30)
-        assert _dominant(slide, header) == ALERT.header
+        assert _dominant(slide, header) == expected
         got = _dominant(img, header)
-        assert max(abs(a - b) for a, b in zip(got, ALERT.header)) <= 6, got
+        assert max(abs(a - b) for a, b in zip(got, expected)) <= 6, got
+        assert max(abs(a - b) for a, b in zip(got, other)) > 50
         assert max(abs(a - b) for a, b in zip(got, NORMAL.header)) > 60
         footer = (width // 2, height - 6, width - 4, height - 2)
         assert _dominant(img, footer) == _dominant(slide, footer)
+
+
+def test_every_slide_has_a_night_variant_in_the_playlist(tmp_path):
+    renderer = VideotronRenderer(tmp_path, VideotronSettings(width=1344, height=768))
+    banjir = snapshot("banjir", summary="", ident=1)
+    paths = renderer.render(envelope("videotron", banjir), now=NOW)
+    (item,) = playlist(renderer.root)["items"]
+    assert item["night"] == ["18:00:00", "06:00:00"]  # the default night hours, local time
+    assert [s["src"] for s in item["slides"]] == [f"slides/{p.name}" for p in paths]
+    for slide in item["slides"]:
+        assert slide["night_src"] == slide["src"].replace(".png", "-malam.png")
+        with Image.open(renderer.root / slide["src"]) as day, \
+                Image.open(renderer.root / slide["night_src"]) as night:
+            assert day.size == night.size == (1344, 768)
+            assert night.convert("L").crop((0, 300, 40, 500)).getextrema()[1] < 40  # dark background
+            assert day.convert("L").crop((0, 300, 40, 500)).getextrema()[0] > 200
+    # The night slides stay while the announcement is on air and go with it.
+    renderer.render(envelope("videotron", snapshot("renstra", ident=2)), now=NOW)
+    assert all((renderer.root / s["night_src"]).is_file() for s in item["slides"])
+    renderer.render(envelope("videotron", banjir, kind=Kind.REVOKE), now=NOW)
+    assert not any((renderer.root / s["night_src"]).exists() for s in item["slides"])
