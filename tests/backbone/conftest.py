@@ -207,12 +207,17 @@ def require_tool_or_skip(name: str) -> str:
 
 def queue_depth(home, channel: str) -> int:  # noqa: ANN001
     """Messages waiting in a channel's queue (either transport)."""
+    from workers.transport.topology import Names
+
+    return depth_of(home, Names(home.settings.amqp_prefix).queue(channel))
+
+
+def depth_of(home, name: str) -> int:  # noqa: ANN001
+    """Messages waiting (ready, not in a consumer's hands) in the queue ``name``."""
     from sqlalchemy import func, select
 
     from shared.models import QueueMessage
-    from workers.transport.topology import Names
 
-    name = Names(home.settings.amqp_prefix).queue(channel)
     if home.settings.embedded:
         with home.w.read() as s:
             return s.execute(select(func.count()).select_from(QueueMessage)

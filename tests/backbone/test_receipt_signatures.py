@@ -14,7 +14,7 @@ from shared.messages import Kind, Outcome, Receipt, load_private_key
 from shared.observability import METRICS
 from shared.receipt_keys import private_key_path, sign_receipt
 from shared.timefmt import utcnow
-from tests.backbone.conftest import queue_depth, wait_until
+from tests.backbone.conftest import depth_of, queue_depth, wait_until
 from tests.domain.helpers import to_state
 from workers.inprocess import start_all
 from workers.transport import make_transport
@@ -36,25 +36,6 @@ def _publish_receipt(home, body: bytes) -> None:  # noqa: ANN001
     try:
         conn.channel().basic_publish(names.receipts, RECEIPT_KEY, body,
                                      pika.BasicProperties(message_id=str(uuid.uuid4())))
-    finally:
-        conn.close()
-
-
-def _receipt_depth(home) -> int:  # noqa: ANN001
-    from sqlalchemy import func, select
-
-    from shared.models import QueueMessage
-
-    name = Names(home.settings.amqp_prefix).receipts
-    if home.settings.embedded:
-        with home.w.read() as s:
-            return s.execute(select(func.count()).select_from(QueueMessage).where(
-                QueueMessage.queue == name, QueueMessage.state != "done")).scalar()
-    import pika
-
-    conn = pika.BlockingConnection(pika.URLParameters(home.settings.broker))
-    try:
-        return conn.channel().queue_declare(name, passive=True).method.message_count
     finally:
         conn.close()
 
@@ -99,7 +80,7 @@ def test_forged_receipts_change_nothing_and_the_genuine_one_is_filed(home) -> No
         _publish_receipt(home, receipt.to_wire())
     archiver = start_all(home.settings, channels=[], bb=home.bb(), relay=False)
     try:
-        wait_until(lambda: _receipt_depth(home) == 0 and
+        wait_until(lambda: depth_of(home, Names(home.settings.amqp_prefix).receipts) == 0 and
                    METRICS.receipts_rejected.labels("print")._value.get() - before == 3, 30,
                    what="forged receipts consumed and rejected")
     finally:
