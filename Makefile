@@ -28,7 +28,7 @@ test: install debs services
 
 ## faults: the long fault-injection suite
 faults: install debs services
-	$(PY) -m pytest -q -m faults -p no:cacheprovider tests/faults
+	$(PY) -m pytest -q -m faults -p no:cacheprovider tests/faults tests/ops/test_cluster.py
 
 ## bench: benchmarks; writes bench/results/latest.json and docs/PERFORMANCE.md
 bench: install debs services

@@ -38,9 +38,12 @@ def amqp_probe(url: str, exchanges: list[str], queues: list[str]) -> dict:
     import pika
     from pika.exceptions import ChannelClosedByBroker
 
-    params = pika.URLParameters(url)
-    params.connection_attempts, params.socket_timeout, params.blocked_connection_timeout = 1, 5, 5
-    connection = pika.BlockingConnection(params)
+    from workers.transport.amqp import broker_parameters  # a cluster's node list: try each
+
+    nodes = broker_parameters(url)
+    for params in nodes:
+        params.connection_attempts, params.socket_timeout, params.blocked_connection_timeout = 1, 5, 5
+    connection = pika.BlockingConnection(nodes)
     missing_exchanges, missing_queues, depths = [], [], {}
     try:
         channel = connection.channel()

@@ -14,6 +14,7 @@ import functools
 import heapq
 import itertools
 import os
+import re
 import socket
 import threading
 import uuid
@@ -37,6 +38,16 @@ BROKER_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue",
                   "x-last-death-reason", "x-delivery-count")
 
 
+def broker_parameters(url: str) -> list[pika.URLParameters]:
+    """One ``URLParameters`` per node of ``WARTA_BROKER``: one ``amqp://`` URL, or several separated
+    by commas (the nodes of a cluster). pika tries them in order at every (re)connection, so a
+    service whose node dies reconnects to the next one that answers (docs/DEPLOYMENT.md)."""
+    urls = [u.strip() for u in re.split(r",(?=\s*amqps?://)", url) if u.strip()]
+    if not urls:
+        raise ValueError("WARTA_BROKER kosong: beri satu URL amqp:// atau beberapa dipisah koma")
+    return [pika.URLParameters(u) for u in urls]
+
+
 def _fatal(exc: BaseException) -> bool:
     """Authentication and permission failures: retrying cannot help."""
     if isinstance(exc, (ProbableAuthenticationError, ProbableAccessDeniedError, AuthenticationError)):
@@ -54,11 +65,12 @@ class AmqpTransport:
     def __init__(self, settings: Settings, bb: BackboneSettings, role: str = "service") -> None:
         self.settings, self.bb = settings, bb
         self.names = Names(settings.amqp_prefix)
-        self.params = pika.URLParameters(settings.broker)
-        self.params.heartbeat = bb.heartbeat
-        self.params.blocked_connection_timeout = 60
-        self.params.client_properties = {
-            "connection_name": f"{settings.amqp_prefix}:{role}:{socket.gethostname()}:{os.getpid()}"}
+        self.params = broker_parameters(settings.broker)
+        for params in self.params:
+            params.heartbeat = bb.heartbeat
+            params.blocked_connection_timeout = 60
+            params.client_properties = {
+                "connection_name": f"{settings.amqp_prefix}:{role}:{socket.gethostname()}:{os.getpid()}"}
         self._conn: pika.BlockingConnection | None = None
         self._ch = None
         self._declared = False
