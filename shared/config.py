@@ -22,6 +22,10 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="WARTA_", extra="ignore", secrets_dir=None)
 
+    videotron_silent_minutes: float = Field(15.0, gt=0, le=10080)
+    """The monitor shows a videotron screen as "Layar tidak melapor" after this many minutes
+    without a proof-of-play report (``WARTA_VIDEOTRON_SILENT_MINUTES``)."""
+
     home: Path = Path("./var")
     """Folder for everything Warta writes (database, outputs, archive, keys)."""
 
@@ -71,6 +75,18 @@ class Settings(BaseSettings):
 
     idle_lock_seconds: int = 300
     """The kiosk locks back to the login screen after this many idle seconds."""
+
+    kiosk_max_sessions: int = Field(default=4, ge=1)
+    """Browser kiosk (``warta kiosk --serve``): at most this many kiosk processes at once (one per
+    open tab, about 140 MB each); one more gets a "kiosk penuh" page."""
+
+    kiosk_login_attempts: int = Field(default=5, ge=1)
+    """Browser kiosk: failed sign-ins allowed per client address and per username within a minute;
+    then the gate asks to wait."""
+
+    kiosk_session_hours: float = Field(default=8.0, gt=0)
+    """Browser kiosk: how long a sign-in at the gate lasts (the kiosk's own idle lock still
+    applies inside it)."""
 
     message_ttl_hours: int = 72
     """A dispatch message is refused (parked) once it is older than this."""

@@ -104,13 +104,26 @@ def order_key(entry: dict) -> tuple:
             -datetime.fromisoformat(entry["approved_at"]).timestamp(), entry["number"], entry["key"])
 
 
+def _public(entry: dict) -> dict:
+    """What the player needs of an entry. ``version`` goes into its proof-of-play reports;
+    ``night`` (``[start, end]`` local hours) and each slide's ``night_src`` choose the night palette
+    when the layout made one; ``video`` is the entry's MP4 when one was made."""
+    item = {"key": entry["key"], "number": entry["number"], "title": entry["title"],
+            "alert": entry["alert"], "version": entry.get("version", 1),
+            "start": entry.get("start"), "end": entry.get("end"),
+            "windows": entry.get("windows", []), "timezone": entry["timezone"],
+            "slides": entry["slides"]}
+    for optional in ("night", "video"):
+        if entry.get(optional):
+            item[optional] = entry[optional]
+    return item
+
+
 def playlist_data(items: dict[str, dict], now: datetime, timezone: str, poll_seconds: int) -> dict:
     """The playlist: every announcement not yet expired, in playing order, with its windows so the
     player can honour them by itself, and ``active`` as of ``now``."""
     entries = sorted((e for e in items.values() if not is_expired(e, now)), key=order_key)
-    public = [{"key": e["key"], "number": e["number"], "title": e["title"], "alert": e["alert"],
-               "start": e.get("start"), "end": e.get("end"), "windows": e.get("windows", []),
-               "timezone": e["timezone"], "slides": e["slides"]} for e in entries]
+    public = [_public(e) for e in entries]
     # The version names the content only (not ``active``), so players reload when it changes.
     canonical = json.dumps([public, timezone], sort_keys=True, ensure_ascii=False)
     version = hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -153,8 +166,17 @@ def player_html(data: dict, title: str) -> str:
 
 
 def write_outputs(root: Path, items: dict[str, dict], now: datetime, timezone: str,
-                  poll_seconds: int, title: str) -> list[Path]:
-    """Rebuild every aggregate output from ``items``; returns their paths."""
+                  poll_seconds: int, title: str, video_fps: int | None = None) -> list[Path]:
+    """Rebuild every aggregate output from ``items``; returns their paths. ``video_fps``: make the
+    missing MP4s at that frame rate (0: none; None: as ``WARTA_VIDEOTRON_VIDEO`` and
+    ``WARTA_VIDEOTRON_VIDEO_FPS`` say)."""
+    if video_fps is None:
+        from channels.videotron.settings import VideotronSettings
+
+        cfg = VideotronSettings()
+        video_fps = cfg.video_fps if cfg.video else 0
+    if video_fps:
+        items = with_videos(root, items, video_fps)
     data = playlist_data(items, now, timezone, poll_seconds)
     outputs = [
         publish(root / "playlist.json",
@@ -166,12 +188,39 @@ def write_outputs(root: Path, items: dict[str, dict], now: datetime, timezone: s
     return outputs
 
 
+def with_videos(root: Path, items: dict[str, dict], fps: int) -> dict[str, dict]:
+    """``items`` with ``video`` set on every entry whose MP4 exists, making the missing ones (a
+    new or corrected announcement: its slide names carry the version, so an MP4 never goes stale).
+    An MP4 that cannot be made is logged and left out; the slides still go on air and the next
+    rebuild tries again."""
+    from channels.videotron.video import make_video, video_src
+
+    out = {}
+    for key, entry in items.items():
+        src = video_src(entry["slides"])
+        if src and not (root / src).is_file():
+            try:
+                make_video([(root / s["src"], float(s["seconds"])) for s in entry["slides"]],
+                           root / src, fps)
+            except Exception as exc:  # noqa: BLE001 - the MP4 is a by-product; never block the slides
+                from shared.observability import get_logger
+
+                get_logger(channel="videotron").warning("video_failed", key=key, error=repr(exc))
+        out[key] = {**entry, "video": src} if src and (root / src).is_file() else entry
+    return out
+
+
 def remove_orphans(root: Path, items: dict[str, dict], keep: set[Path]) -> None:
-    """Delete slide files no entry refers to (revoked, replaced, expired), except ``keep``."""
+    """Delete slide files and MP4s no entry refers to (revoked, replaced, expired), except
+    ``keep``."""
+    from channels.videotron.video import video_src
+
     slides = root / "slides"
     if not slides.is_dir():
         return
-    wanted = {root / s["src"] for e in items.values() for s in e["slides"]} | keep
-    for path in slides.glob("*.png"):
+    wanted = {root / s[k] for e in items.values() for s in e["slides"]
+              for k in ("src", "night_src") if s.get(k)} | keep
+    wanted |= {root / v for e in items.values() if (v := video_src(e["slides"]))}
+    for path in [*slides.glob("*.png"), *slides.glob("*.mp4")]:
         if path not in wanted:
             path.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from channels.videotron.playlist import (
     write_outputs,
 )
 from channels.videotron.settings import VideotronSettings
+from channels.videotron.video import video_src
 from shared.messages import AnnouncementSnapshot, Envelope, Kind
 from shared.timefmt import DAYS_ID, MONTHS_ID, local, utcnow, zone_abbrev
 
@@ -123,6 +124,10 @@ class VideotronRenderer(ChannelRenderer):
             save_state(self.root, items)
             outputs = self.rebuild(items, now, snap.agency.timezone)
             remove_orphans(self.root, items, keep=set(produced))
+            # (an announcement already expired has left ``items``: no video of it either)
+            video = video_src(items[snap.key]["slides"]) if snap.key in items else None
+            if video and (self.root / video).is_file():  # the MP4 is proof too (yearly softcopy)
+                produced.append(self.root / video)
         return produced or [outputs[0]]
 
     def maintain(self) -> list[Path]:
@@ -144,7 +149,8 @@ class VideotronRenderer(ChannelRenderer):
     def rebuild(self, items: dict[str, dict], now: datetime, timezone: str) -> list[Path]:
         """Write the aggregate outputs from ``items``."""
         return write_outputs(self.root, items, now, timezone, self.settings.poll_seconds,
-                             "Videotron — Pengumuman")
+                             "Videotron — Pengumuman",
+                             video_fps=self.settings.video_fps if self.settings.video else 0)
 
     def _render_slides(self, snap: AnnouncementSnapshot) -> tuple[list[Path], list[SlidePlan]]:
         """Each slide twice, in the day and the night palette (``-NN.png``, ``-NN-malam.png``).

@@ -87,5 +87,3 @@ class VideotronSettings(BaseSettings):
     status_minutes: float = Field(5.0, gt=0, le=1440)
     """How often the worker tells the archiver when its screen last reported a slide."""
 
-    silent_minutes: float = Field(15.0, gt=0, le=10080)
-    """The monitor shows a screen as "Layar tidak melapor" after this long without a report."""

@@ -27,6 +27,11 @@ FAILED_STATES = ("failed", "retrying", "error")
 backbone writes ``retrying``; the others are kept for rows written by older versions)."""
 PARKED_STATES = ("parked",)
 """Delivery states that wait for a person (PPID re-drives them)."""
+PROOF_PENDING_STATES = ("proof_pending",)
+"""Delivery states the channel confirmed whose proof waits for the archive (disk full, I/O error,
+archive disk not mounted): the archiver files them by itself once it can; no one re-drives them."""
+PROOF_PENDING_LABEL = "Bukti tertunda"
+"""The monitor's name for the ``proof_pending`` figure."""
 
 
 class MonitorQueries:
@@ -35,8 +40,9 @@ class MonitorQueries:
     def channel_status(self, actor_id: int) -> list[dict]:
         """One row per channel: ``pending`` deliveries, ``queue_depth`` (unpublished outbox rows
         plus waiting embedded-transport messages of that channel), ``last_confirmed_at``,
-        ``failed`` and ``parked`` counts. Any signed-in user may look; nothing is revealed
-        beyond counts."""
+        ``failed``, ``parked`` and ``proof_pending`` ("bukti tertunda": confirmed by the channel,
+        proof not filed yet) counts. Any signed-in user may look; nothing is revealed beyond
+        counts."""
         with self.read() as s:
             self._actor(s, actor_id)
             by_state: dict[tuple[str, str], int] = {
@@ -62,11 +68,14 @@ class MonitorQueries:
                 rows.append({
                     "channel": channel.value,
                     "pending": sum(n for st, n in states.items()
-                                   if st not in DONE_STATES + FAILED_STATES + PARKED_STATES),
+                                   if st not in DONE_STATES + FAILED_STATES + PARKED_STATES
+                                   + PROOF_PENDING_STATES),
                     "queue_depth": depth,
                     "last_confirmed_at": when.isoformat() if when else None,
                     "failed": sum(states.get(st, 0) for st in FAILED_STATES),
                     "parked": sum(states.get(st, 0) for st in PARKED_STATES),
+                    # its own figure: neither waiting for the channel nor for a person
+                    "proof_pending": sum(states.get(st, 0) for st in PROOF_PENDING_STATES),
                     "confirmed": states.get("confirmed", 0),
                 })
             return rows
