@@ -19,10 +19,10 @@ from pathlib import Path
 
 from channels.base import ChannelRenderer, Superseded, TransientRenderError, atomic_write, safe_slug
 from channels.radio import script as scripts
-from channels.radio.audio import SpeechEngine, SpeechError, encode_mp3, engine_for
-from channels.radio.feed import feed_bytes
+from channels.radio.audio import SpeechEngine, SpeechError, Tags, engine_for, produce, tags_for
+from channels.radio.feed import feed_bytes, podcast_info
 from channels.radio.settings import RadioSettings
-from channels.radio.speech_text import for_voice
+from channels.radio.speech_text import for_voice, load_glossary
 from channels.web.state import FeedState
 from shared.messages import AnnouncementSnapshot, Envelope, Kind
 from shared.timefmt import aware, utcnow
@@ -71,7 +71,7 @@ class RadioRenderer(ChannelRenderer):
         stem = self._stem(snap, kind)
         files = [atomic_write(self.root / "scripts" / f"{stem}.txt", doc.text.encode("utf-8")),
                  atomic_write(self.root / "scripts" / f"{stem}.md", doc.markdown.encode("utf-8"))]
-        audio = self._audio(doc.spoken, stem)
+        audio = self._audio(doc.spoken, stem, tags_for(snap, kind, self.settings.station))
         if audio:
             files.append(self.root / "audio" / audio["file"])
         rec = self._record(snap, envelope, prev, doc, audio, files)
@@ -103,20 +103,23 @@ class RadioRenderer(ChannelRenderer):
         suffix = {Kind.PUBLISH: "", Kind.UPDATE: "-ralat", Kind.REVOKE: "-dicabut"}[kind]
         return f"{safe_slug(f'{snap.number} {snap.title}', 80)}-v{snap.version}{suffix}"
 
-    def _audio(self, spoken: str, stem: str) -> dict | None:
-        """Synthesize and encode; None (and a health warning) when there is no working engine."""
+    def _audio(self, spoken: str, stem: str, tags: Tags) -> dict | None:
+        """Synthesize, master (loudness, 44.1 kHz), encode and tag; None (and a health warning)
+        when there is no working engine."""
         if self.audio_off:
             return None
         try:
-            pcm = self.engine.synthesize(for_voice(spoken))
+            pcm = self.engine.synthesize(for_voice(spoken, load_glossary(self.settings.glossary)))
         except SpeechError as exc:
             # the script still goes out; the failure shows in health() for the PPID team
             self.last_audio_error = str(exc)
             return None
         name = f"{stem}.mp3"
+        cfg = self.settings
+        data, pcm = produce(pcm, cfg.bitrate, tags, cfg.loudness_lufs, cfg.true_peak_dbtp,
+                            cfg.sample_rate)
         try:
-            path = atomic_write(self.root / "audio" / name,
-                                encode_mp3(pcm, self.settings.bitrate))
+            path = atomic_write(self.root / "audio" / name, data)
         except OSError as exc:
             raise TransientRenderError(f"Berkas audio tidak dapat ditulis: {exc}") from exc
         self.last_audio_error = None
@@ -140,6 +143,7 @@ class RadioRenderer(ChannelRenderer):
             "expires": ((updated + timedelta(days=self.settings.withdrawn_days)).isoformat()
                         if revoked else None),
             "files": [str(f.relative_to(self.root)) for f in files],
+            "podcast": podcast_info(snap.agency, self.root),
         }
 
     def _pub_date(self, env: Envelope) -> datetime:
@@ -161,7 +165,8 @@ class RadioRenderer(ChannelRenderer):
         records = self._in_feed(self.clock())
         site = self.settings.site_public_url or self.settings.base_url
         data = feed_bytes(records, self.settings.base_url, self.settings.station,
-                          site.rstrip("/") + "/")
+                          site.rstrip("/") + "/", records[0].get("podcast") if records else None,
+                          self.settings.podcast_category)
         return atomic_write(self.root / "feed.xml", data)
 
     def maintain(self) -> list[Path]:

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from channels.radio.settings import RadioSettings
-from channels.radio.speech_text import duration_text, script_for
+from channels.radio.speech_text import ZONES_SPOKEN, duration_text, script_for
 from channels.web.text import clean, one_line
 from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.messages import AnnouncementSnapshot, Kind
-from shared.timefmt import datetime_id
+from shared.timefmt import datetime_id, zone_abbrev
 
 URGENT_MARK = "SEGERA DIBACAKAN"
 """The mark on serta-merta scripts."""
@@ -52,9 +52,14 @@ def build(snap: AnnouncementSnapshot, kind: Kind, settings: RadioSettings) -> Sc
         ("Judul", one_line(snap.title)),
         ("Klasifikasi", KLASIFIKASI_LABEL[Klasifikasi(snap.klasifikasi)]),
         ("Ditetapkan", datetime_id(snap.approved_at, tz)),
+        # the estimate is calibrated on the synthetic voice at this speed (a person reads at their own)
         ("Perkiraan durasi",
-         f"{duration_text(seconds)} ({settings.words_per_minute} kata per menit)"),
+         f"{duration_text(seconds)} (suara sintetis, kecepatan {settings.words_per_minute})"),
     ]
+    zone = zone_abbrev(tz)
+    if zone in ZONES_SPOKEN:
+        # the script writes the zone short; on air it is said in full, as the audio does
+        fields.append(("Zona waktu", f'{zone}, dibacakan "{ZONES_SPOKEN[zone]}"'))
     if snap.version > 1:
         # the announcer tells the printed scripts of v2 and v3 apart by this line
         fields.insert(2, ("Versi", str(snap.version)))

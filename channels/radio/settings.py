@@ -27,10 +27,15 @@ class RadioSettings(BaseSettings):
     """Closing line read after each announcement; placeholders {station} and {unit}."""
 
     words_per_minute: int = Field(default=130, ge=60, le=300)
-    """Reading rate for the air-time estimate (and the synthetic voice's speed)."""
+    """Speed of the synthetic voice (espeak-ng's ``-s``); the air-time estimate follows it (it is
+    calibrated on espeak-ng's Indonesian voice, which says fewer Indonesian words a minute than
+    this number because the words are long)."""
 
     glossary: Path = DEFAULT_GLOSSARY
-    """TOML glossary of acronyms: [expand] NAME = "full name", [spell] words = [...]."""
+    """Your own TOML glossary, read on top of the bundled ``channels/radio/glossary.toml`` (your
+    entries win): [expand] NAME = "full name", [spell] words = [...], [abbreviations] "Jl." =
+    "Jalan", [units] "km" = "kilometer", [voice] word = "respelling for the voice". Env
+    ``WARTA_RADIO_GLOSSARY``."""
 
     tts: Literal["espeak-ng", "none"] = "espeak-ng"
     """Speech engine for the audio: ``espeak-ng`` (offline, voice ``id``) or ``none`` (script only)."""
@@ -40,6 +45,23 @@ class RadioSettings(BaseSettings):
 
     bitrate: int = Field(default=64, ge=32, le=320)
     """MP3 bit rate in kbit/s (speech needs little)."""
+
+    loudness_lufs: float = Field(default=-16.0, ge=-31.0, le=-10.0)
+    """Integrated loudness of every MP3 in LUFS (ITU-R BS.1770): -16 for podcasts and radio
+    automation that plays files as they are; -23 is EBU R 128 broadcast. Env
+    ``WARTA_RADIO_LOUDNESS_LUFS``."""
+
+    true_peak_dbtp: float = Field(default=-1.0, ge=-9.0, le=0.0)
+    """Highest true peak of every MP3 in dBTP, as measured after decoding. Env
+    ``WARTA_RADIO_TRUE_PEAK_DBTP``."""
+
+    sample_rate: Literal[44100, 48000] = 44100
+    """Sample rate of the MP3s in Hz (espeak-ng speaks at 22.05 kHz; automation systems expect
+    44.1 kHz). Env ``WARTA_RADIO_SAMPLE_RATE``."""
+
+    podcast_category: str = "Government"
+    """The Apple Podcasts category of ``feed.xml`` (``itunes:category``). Env
+    ``WARTA_RADIO_PODCAST_CATEGORY``."""
 
     feed_items: int = Field(default=50, ge=1, le=1000)
     """How many of the latest announcements ``radio/feed.xml`` carries."""

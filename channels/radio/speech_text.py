@@ -1,9 +1,15 @@
 """Text for the ear: an announcement rewritten as it should be read on air, and its air time.
 
 Pure functions, no audio: the kiosk can preview a script with :func:`script_for` without rendering.
-Numbers and money are spelled out in Indonesian (num2words ``lang="id"``), times and dates are spoken
-in the agency's zone with WIB/WITA/WIT, acronyms are expanded or marked for spelling from a glossary,
-and web addresses are read out.
+:func:`spoken_text` makes the script an announcer reads: money, dates, times, ranges, fractions,
+ordinals, phone and emergency numbers, units, abbreviations and web addresses written out the way
+they are said (the forms themselves are in :mod:`channels.radio.spoken_forms`; numbers through
+num2words ``lang="id"``), acronyms expanded or marked for spelling from the glossary. The zone stays
+written as WIB/WITA/WIT there (announcers know them); :func:`for_voice` gives the synthetic voice
+the words the listener hears: "Waktu Indonesia Barat", letter names for spelled acronyms, and the
+glossary's respellings for words espeak-ng would mispronounce.
+
+The glossary (``WARTA_RADIO_GLOSSARY``, see ``glossary.toml``) is read on top of the bundled one.
 """
 
 from __future__ import annotations
@@ -16,9 +22,9 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from num2words import num2words
-
-from channels.radio.settings import RadioSettings
+from channels.radio import spoken_forms as forms
+from channels.radio.settings import DEFAULT_GLOSSARY, RadioSettings
+from channels.radio.spoken_forms import digits, spoken_time, words  # noqa: F401 - public helpers
 from channels.web.text import clean
 from shared.messages import AnnouncementSnapshot, Kind
 from shared.timefmt import DAYS_ID, MONTHS_ID, local, zone_abbrev
@@ -29,50 +35,67 @@ LETTERS = {"A": "a", "B": "be", "C": "ce", "D": "de", "E": "e", "F": "ef", "G": 
            "Y": "ye", "Z": "zet"}
 """Indonesian names of the letters, for spelled acronyms in the synthetic voice."""
 
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_ROMAN_AFTER = r"((?i:tahap|wilayah|golongan|bab|jilid|angkatan|gelombang|periode|tingkat))"
+ZONES_SPOKEN = {"WIB": "Waktu Indonesia Barat", "WITA": "Waktu Indonesia Tengah",
+                "WIT": "Waktu Indonesia Timur"}
+"""The three zones as the listener hears them."""
+
 _SYMBOLS = {"/": "garis miring", "-": "strip", "_": "garis bawah", "@": "et", ":": "titik dua"}
 
 
 @dataclass(frozen=True)
 class Glossary:
-    """Acronyms read as their full name (``expand``) or letter by letter (``spell``)."""
+    """How written forms are read: acronyms as their full name (``expand``) or letter by letter
+    (``spell``), ``abbreviations`` and ``units`` with their spoken form, and ``voice`` respellings
+    for the synthetic voice only."""
 
     expand: dict[str, str] = field(default_factory=dict)
     spell: frozenset[str] = frozenset()
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    voice: dict[str, str] = field(default_factory=dict)
+
+
+class GlossaryError(ValueError):
+    """The glossary file cannot be used; ``str()`` says why in Indonesian."""
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise GlossaryError(f"Glosarium radio {path} tidak dapat dibaca: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise GlossaryError(f"Glosarium radio {path} bukan TOML yang sah: {exc}") from None
+    for section in ("expand", "abbreviations", "units", "voice"):
+        table = data.get(section, {})
+        if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            raise GlossaryError(f"Glosarium radio {path}: bagian [{section}] harus berisi "
+                                f'pasangan SINGKATAN = "bacaan"')
+    spell = data.get("spell", {}).get("words", [])
+    if not isinstance(spell, list) or not all(isinstance(w, str) for w in spell):
+        raise GlossaryError(f"Glosarium radio {path}: [spell] words harus daftar teks")
+    return data
 
 
 @lru_cache(maxsize=8)
 def load_glossary(path: Path) -> Glossary:
-    """Read a glossary TOML (``[expand] ASN = "..."``, ``[spell] words = [...]``)."""
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return Glossary(expand=dict(data.get("expand", {})),
-                    spell=frozenset(data.get("spell", {}).get("words", [])))
-
-
-def words(n: int | str) -> str:
-    """An integer in Indonesian words (``1250000`` → ``satu juta dua ratus lima puluh ribu``)."""
-    return num2words(int(n), lang="id")
-
-
-def digits(text: str) -> str:
-    """Digits read one by one (phone numbers, numbers with leading zeros)."""
-    return " ".join(words(d) for d in text if d.isdigit())
-
-
-def _number(token: str) -> str:
-    """``1.250.000``, ``97,4``, ``045`` or ``2026`` as spoken words."""
-    whole, _, frac = token.partition(",")
-    whole = whole.replace(".", "")
-    if len(whole) > 1 and whole.startswith("0"):
-        return digits(whole)
-    spoken = words(whole)
-    return f"{spoken} koma {digits(frac)}" if frac else spoken
-
-
-def spoken_time(hour: int, minute: int) -> str:
-    """``9, 30`` → ``sembilan lewat tiga puluh menit``; whole hours without minutes."""
-    return words(hour) + (f" lewat {words(minute)} menit" if minute else "")
+    """The bundled glossary with the TOML file at ``path`` read on top of it (an entry there wins;
+    an acronym moved to ``[spell]`` is no longer expanded and vice versa). Raises
+    :class:`GlossaryError` with the reason when the file is unreadable or malformed."""
+    layers = [_read_toml(DEFAULT_GLOSSARY)]
+    if Path(path).resolve() != DEFAULT_GLOSSARY.resolve():
+        layers.append(_read_toml(Path(path)))
+    expand: dict[str, str] = {}
+    spell: set[str] = set()
+    tables: dict[str, dict[str, str]] = {"abbreviations": {}, "units": {}, "voice": {}}
+    for data in layers:
+        own_expand = dict(data.get("expand", {}))
+        own_spell = set(data.get("spell", {}).get("words", []))
+        spell = (spell - set(own_expand)) | own_spell
+        expand = {k: v for k, v in expand.items() if k not in own_spell} | own_expand
+        for name, table in tables.items():
+            table.update(data.get(name, {}))
+    return Glossary(expand=expand, spell=frozenset(spell), **tables)
 
 
 def spoken_datetime(value: datetime, tz: str, with_time: bool = True) -> str:
@@ -85,26 +108,19 @@ def spoken_datetime(value: datetime, tz: str, with_time: bool = True) -> str:
     return text
 
 
-def _roman(text: str) -> int | None:
-    total, prev = 0, 0
-    for ch in reversed(text):
-        value = _ROMAN.get(ch)
-        if value is None:
-            return None
-        total += -value if value < prev else value
-        prev = max(prev, value)
-    return total or None
-
-
 def _address(match: re.Match) -> str:
     """A web or e-mail address read out: ``sscasn.bkn.go.id`` → ``sscasn titik bkn titik go titik id``."""
-    text = re.sub(r"^https?://(www\.)?", "", match.group(0)).rstrip("/")
+    text = re.sub(r"^https?://", "", match.group(0)).rstrip("/")
     out = []
     for part in re.split(r"([./@:_-])", text):
         if part == ".":
             out.append("titik")
         elif part in _SYMBOLS:
             out.append(_SYMBOLS[part])
+        elif part.lower() == "www":
+            out.append("we we we")
+        elif part.isdigit():
+            out.append(digits(part))
         elif part:
             out.append(part.lower())
     return " ".join(out)
@@ -114,18 +130,7 @@ _ADDRESS = re.compile(r"(?:https?://)?[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
                       r"|https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]"
                       r"|\b(?:www\.)?[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:id|com|org|net|go\.id|info)"
                       r"(?:/[^\s<>()\"']*[^\s<>()\"'.,;:!?])?\b")
-_MONEY = re.compile(r"\bRp\.?\s?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{2}))?(?:,-)?")
-_PHONE = re.compile(r"(?<![\d.,])0\d{2,4}(?:[- ]\d{3,4}){1,3}(?![\d])|\(0\d{2,4}\)\s?\d{3,8}")
-_TIME = re.compile(r"(?<![\d.,])([01]?\d|2[0-3])[.:]([0-5]\d)(?![\d]|[.,]\d)")
-_RANGE = re.compile(r"(?<=\d)\s?[-–]\s?(?=\d)")
 _NUMBER = re.compile(r"(?<![\w])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?!\d)|(?<![\w])\d+(?:,\d+)?(?!\d)")
-
-
-def _time(match: re.Match) -> str:
-    before = match.string[max(0, match.start() - 16):match.start()].lower()
-    spoken = spoken_time(int(match.group(1)), int(match.group(2)))
-    lead = re.search(r"(pukul|jam|sampai dengan|sampai|hingga|s\.d\.|-)\s*$", before)
-    return spoken if lead else f"pukul {spoken}"
 
 
 def _drop_echo(text: str) -> str:
@@ -138,45 +143,80 @@ def _drop_echo(text: str) -> str:
     return re.sub(r"\s*\(([^()]{1,200})\)", repl, text)
 
 
-def spoken_text(text: str, glossary: Glossary | None = None) -> str:
-    """``text`` rewritten for the ear (see the module docstring)."""
-    gl = glossary or Glossary()
-    out = clean(text)
-    out = _ADDRESS.sub(_address, out)
-    out = _MONEY.sub(lambda m: f"{_number(m.group(1))} rupiah"
-                     + (f" {words(m.group(2))} sen" if m.group(2) and int(m.group(2)) else ""), out)
-    out = _PHONE.sub(lambda m: digits(m.group(0)), out)
-    # "nomor 112", "nomor 0561...": service and phone numbers are read digit by digit
-    out = re.sub(r"(?i)(\bnomor\s+)(\d{3,})\b", lambda m: m.group(1) + digits(m.group(2)), out)
-    out = re.sub(r"(\d+(?:,\d+)?)\s?%", r"\1 persen", out)
-    out = _TIME.sub(_time, out)
-    out = _RANGE.sub(" sampai ", out)
-    out = re.sub(_ROMAN_AFTER + r"\s+([IVXLC]+)\b",
-                 lambda m: f"{m.group(1)} {words(_roman(m.group(2)))}" if _roman(m.group(2))
-                 else m.group(0), out)
-    out = _NUMBER.sub(lambda m: _number(m.group(0)), out)
-    out = re.sub(r"\bdan/atau\b", "dan atau", out)
-    out = re.sub(r"(?<=\w)/(?=\w)", " ", out)
+def _acronyms(text: str, gl: Glossary) -> str:
+    out = text
     for acronym, full in gl.expand.items():
         out = re.sub(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", full, out)
     for acronym in gl.spell:
         out = re.sub(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", "-".join(acronym), out)
+    return out
+
+
+def spoken_text(text: str, glossary: Glossary | None = None) -> str:
+    """``text`` rewritten for the ear (see the module docstring), with ``glossary`` or the bundled
+    one. The order matters: addresses
+    before abbreviations (their dots), phone numbers and dates before ranges (their dashes), ranges
+    before times and money, everything else before plain numbers."""
+    gl = glossary if glossary is not None else load_glossary(DEFAULT_GLOSSARY)
+    out = _ADDRESS.sub(_address, clean(text))
+    out = forms.abbreviations(out, gl.abbreviations)
+    out = forms.neighbourhoods(out)
+    out = forms.phones(out)
+    out = forms.dates(out)
+    out = forms.ranges(out)
+    out = forms.times(out)
+    out = forms.money(out)
+    out = forms.percent(out)
+    out = forms.fractions(out)
+    out = forms.ordinals(out)
+    out = forms.romans(out)
+    out = forms.multipliers(out)
+    out = forms.units(out, gl.units)
+    out = forms.per(out)
+    out = re.sub(r"(?<![\w\d])[-−](?=\d)", "minus ", out)
+    out = _NUMBER.sub(lambda m: forms.number(m.group(0)), out)
+    out = _acronyms(out, gl)
     out = _drop_echo(out)
     return re.sub(r"[ \t]+", " ", out).replace(" ,", ",").replace(" .", ".").strip()
 
 
-def for_voice(script: str) -> str:
-    """The script as the synthetic voice should get it: spelled acronyms (``A-S-N``) and the zone
-    names as letter names, since espeak-ng would read ``WIB`` as one word."""
+def for_voice(script: str, glossary: Glossary | None = None) -> str:
+    """What the listener hears, as the synthetic voice should get it: spelled acronyms (``A-S-N``)
+    as letter names, the zones in full ("Waktu Indonesia Barat"), and with ``glossary`` its
+    ``[voice]`` respellings (``Celsius`` → ``selsius``) for words espeak-ng would mispronounce."""
     out = re.sub(r"\b[A-Z](?:-[A-Z])+\b",
                  lambda m: " ".join(LETTERS[c] for c in m.group(0).split("-")), script)
-    return re.sub(r"\b(WIB|WIT)\b", lambda m: " ".join(LETTERS[c] for c in m.group(0)), out)
+    out = re.sub(r"\b(WIB|WITA|WIT)\b", lambda m: ZONES_SPOKEN[m.group(1)], out)
+    for written, said in (glossary.voice.items() if glossary else ()):
+        out = re.sub(rf"(?<![\w-]){re.escape(written)}(?![\w-])", said, out)
+    return out
+
+
+_VOWELS = re.compile(r"[aiueo]+|y(?=[^aiueo]|$)", re.IGNORECASE)
+
+WEIGHTS = (0.2405, 0.3239, 0.5514)
+"""Seconds per syllable, per comma (or ; :) and per full stop (or ! ?) when espeak-ng's ``id``
+voice reads at rate 130: a least-squares fit (non-negative) on the scripts of the sample
+announcements (``python -m bench.radio_bench --calibrate`` prints it again)."""
+
+
+def air_features(text: str) -> tuple[int, int, int]:
+    """Syllables (vowel groups), commas and full stops of what the voice says for ``text``."""
+    said = for_voice(text)  # "WIB" is said as "Waktu Indonesia Barat": count what is heard
+    syllables = sum(len(_VOWELS.findall(w)) or 1 for w in re.findall(r"[^\W\d_]+|\d+", said))
+    return (syllables, len(re.findall(r"[,;:]", said)), len(re.findall(r"[.!?](?=\s|$)", said)))
 
 
 def air_seconds(text: str, words_per_minute: int) -> int:
-    """Estimated air time of ``text`` in whole seconds at ``words_per_minute``."""
-    count = len(re.findall(r"\w+", text))
-    return math.ceil(count * 60 / words_per_minute) if count else 0
+    """Estimated air time of ``text`` in whole seconds when the voice reads at ``words_per_minute``
+    (espeak-ng's ``-s``). Indonesian words are long, so it counts syllables and the pauses at
+    commas and full stops, weighted by :data:`WEIGHTS`; within 10 % of the audio on the sample
+    announcements (``tests/channels/test_radio_audio.py``)."""
+    if not re.search(r"\w", text):
+        return 0
+    at_130 = sum(w * n for w, n in zip(WEIGHTS, air_features(text)))
+    # espeak-ng's speech and pauses both scale with its rate
+    return math.ceil(at_130 * 130 / words_per_minute)
 
 
 def duration_text(seconds: float) -> str:

@@ -1,9 +1,11 @@
 """The radio script as spoken Indonesian: money, numbers, times and dates in the three zones,
-acronyms, web addresses, air time, and the serta-merta mark."""
+acronyms, web addresses, air time, and the serta-merta mark; the corpus of written forms
+(tests/data/radio/speech_corpus.tsv) against what the listener hears."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,7 @@ from channels.radio import script_for
 from channels.radio.script import URGENT_MARK, build
 from channels.radio.settings import RadioSettings
 from channels.radio.speech_text import (
-    Glossary, air_seconds, for_voice, load_glossary, spoken_datetime, spoken_text)
+    Glossary, GlossaryError, air_seconds, for_voice, load_glossary, spoken_datetime, spoken_text)
 from shared.messages import Kind
 from tests.factories import agency, snapshot
 
@@ -36,15 +38,16 @@ def test_bracketed_repetition_of_a_spelled_amount_is_not_read_twice():
     ("tahun 2025-2029", "tahun dua ribu dua puluh lima sampai dua ribu dua puluh sembilan"),
     ("kode 045", "kode nol empat lima"),
     ("Tahap IV", "Tahap empat"),
-    ("hubungi 0811-4800-123", "hubungi nol delapan satu satu empat delapan nol nol satu dua tiga"),
+    ("hubungi 0811-4800-123", "hubungi nol delapan satu satu, empat delapan nol nol, satu dua tiga"),
 ])
 def test_numbers_are_spelled_out(text, spoken):
     assert spoken_text(text) == spoken
 
 
 def test_times_in_text_are_spoken_with_their_zone():
+    # the printed script keeps the zone as written (announcers know it); the voice says it in full
     assert spoken_text("pukul 09.00 sampai dengan 12.30 WITA") == \
-        "pukul sembilan sampai dengan dua belas lewat tiga puluh menit WITA"
+        "pukul sembilan sampai dengan pukul dua belas lewat tiga puluh menit WITA"
     assert spoken_text("mulai 23.59 WIT") == "mulai pukul dua puluh tiga lewat lima puluh sembilan menit WIT"
 
 
@@ -85,7 +88,8 @@ def test_acronyms_are_expanded_without_repeating_the_bracket():
 def test_spelled_acronyms_are_marked_and_voiced_as_letters():
     gl = Glossary(spell=frozenset({"DPRD"}))
     assert spoken_text("rapat DPRD", gl) == "rapat D-P-R-D"
-    assert for_voice("rapat D-P-R-D pukul sembilan WIB") == "rapat de pe er de pukul sembilan we i be"
+    assert for_voice("rapat D-P-R-D pukul sembilan WIB") == \
+        "rapat de pe er de pukul sembilan Waktu Indonesia Barat"
 
 
 def test_custom_glossary_file(tmp_path, monkeypatch):
@@ -107,7 +111,10 @@ def test_web_addresses_are_read_out():
 
 
 def test_air_time_follows_the_reading_rate(monkeypatch):
-    assert air_seconds("satu " * 130, 130) == 60
+    # 130 two-syllable words and one full stop at the calibrated rate: 130*2*0.2405 + 0.5514 s
+    assert air_seconds("satu " * 129 + "satu.", 130) == 64
+    assert air_seconds("satu " * 129 + "satu.", 65) == 127
+    assert air_seconds("", 130) == 0 and air_seconds(" .. ", 130) == 0
     slow = RadioSettings(words_per_minute=100)
     fast = RadioSettings(words_per_minute=200)
     text, slow_s = script_for(snapshot("cpns"), slow)
@@ -137,3 +144,59 @@ def test_revocation_script_says_so_with_reason():
     text, _ = script_for(snap, kind=Kind.REVOKE)
     assert "telah dicabut pada Minggu, dua puluh dua November dua ribu dua puluh enam, pukul delapan WIB" in text
     assert "Alasan pencabutan: Jadwal diubah" in text
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "radio" / "speech_corpus.tsv"
+
+
+def _corpus() -> list[tuple[str, str]]:
+    rows = []
+    for number, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip() and not line.startswith("#"):
+            written, heard = line.split("\t")
+            rows.append(pytest.param(written, heard, id=f"{number}:{written[:40]}"))
+    return rows
+
+
+def test_the_corpus_is_big_enough():
+    assert len(_corpus()) >= 200
+
+
+@pytest.mark.parametrize("written, heard", _corpus())
+def test_corpus(written, heard):
+    """Each written form is heard as a careful announcer would say it."""
+    assert for_voice(spoken_text(written, GL)) == heard
+
+
+def test_the_voice_gets_respellings_the_script_keeps_the_written_word():
+    script = spoken_text("suhu 35°C, hubungi Call Center 112", GL)
+    assert script == "suhu tiga puluh lima derajat Celsius, hubungi Call Center satu satu dua"
+    assert for_voice(script, GL) == \
+        "suhu tiga puluh lima derajat selsius, hubungi kol senter satu satu dua"
+
+
+def test_office_glossary_extends_the_bundled_one(tmp_path):
+    path = tmp_path / "kantor.toml"
+    path.write_text('[expand]\nDLH = "Dinas Lingkungan Hidup"\nKK = "Kartu Keluarga"\n'
+                    '[spell]\nwords = ["BPBD"]\n[abbreviations]\n"Jl." = "Jalan Raya"\n'
+                    '[units]\n"ton" = "ton"\n[voice]\nAula = "aula"\n', encoding="utf-8")
+    gl = load_glossary(path)
+    text = spoken_text("DLH dan BPBD di Jl. Merdeka, Kec. Delta Pawan, bawa KK dan KTP", gl)
+    # own entries win (KK expanded, BPBD spelled, Jl.), bundled ones stay (Kec., KTP)
+    assert text == ("Dinas Lingkungan Hidup dan B-P-B-D di Jalan Raya Merdeka, Kecamatan Delta "
+                    "Pawan, bawa Kartu Keluarga dan Kartu Tanda Penduduk")
+    assert for_voice("Aula", gl) == "aula"
+
+
+@pytest.mark.parametrize("content, why", [
+    ("[expand\nASN = 1", "bukan TOML yang sah"),
+    ("[expand]\nASN = 1\n", "harus berisi pasangan"),
+    ('[spell]\nwords = "ASN"\n', "harus daftar teks"),
+])
+def test_a_broken_glossary_is_refused_in_indonesian(tmp_path, content, why):
+    path = tmp_path / "rusak.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(GlossaryError, match=why):
+        load_glossary(path)
+    with pytest.raises(GlossaryError, match="tidak dapat dibaca"):
+        load_glossary(tmp_path / "tidak-ada.toml")
