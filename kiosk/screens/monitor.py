@@ -1,5 +1,5 @@
 """Pemantauan: per channel, what waits, queue depth, last confirmation, failures and parked
-deliveries, refreshing live."""
+deliveries, and whether each videotron screen still reports what it shows; refreshing live."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class MonitorScreen(WartaScreen):
         yield Static(self.top_bar(_("Pemantauan kanal")), classes="topbar")
         yield DataTable(id="monitor", cursor_type="row")
         yield Static("", id="parked-list", classes="hint")
+        yield Static("", id="screens", classes="hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -44,6 +45,19 @@ class MonitorScreen(WartaScreen):
     def action_reload(self) -> None:
         """Read the counts in a worker."""
         self.call("status", self.w.channel_status, self.uid)
+        self.call("screens", self.w.screen_status, self.uid)
+
+    def show_screens(self, rows: list[dict]) -> None:
+        """One line per videotron screen: reporting, or silent (nothing proves it shows slides)."""
+        parts = []
+        for r in rows:
+            since = (_("{n} mnt lalu", n=int(r["minutes"])) if r["minutes"] is not None
+                     else _("belum pernah"))
+            text = Text(f"{r['screen']}: {_(r['status'])} ({since})",
+                        style="bold red" if r["silent"] else "green")
+            parts.append(text)
+        label = Text(_("Layar videotron: ")) if parts else Text("")
+        self.query_one("#screens", Static).update(Text("  ").join([label, *parts]) if parts else "")
 
     def show_status(self, rows: list[dict]) -> None:
         """Fill the table."""
