@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from warta import cmd_backbone, cmd_items, cmd_kiosk, cmd_ops, cmd_records
+from warta import cmd_backbone, cmd_backup, cmd_items, cmd_kiosk, cmd_ops, cmd_records
 
 app = typer.Typer(help="Warta: penyebarluasan informasi publik (Diskominfo/PPID).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -16,7 +16,7 @@ groups = {
 for name, group in groups.items():
     app.add_typer(group, name=name)
 
-for module in (cmd_items, cmd_backbone, cmd_records, cmd_ops, cmd_kiosk):
+for module in (cmd_items, cmd_backbone, cmd_records, cmd_ops, cmd_backup, cmd_kiosk):
     module.register(app, groups)
 
 

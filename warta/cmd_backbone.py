@@ -117,13 +117,18 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
             fail("; ".join(handle.errors), 2)
 
     @app.command()
-    def deliveries(state: Optional[str] = typer.Option(None, "--state", help="mis. parked, confirmed"),
+    def deliveries(state: Optional[str] = typer.Option(
+                       None, "--state", help="mis. parked, proof_pending (bukti tertunda), confirmed"),
                    as_json: bool = typer.Option(False, "--json")) -> None:
         """Daftar pengiriman per kanal beserta statusnya."""
         w = services()
         rows = guarded(as_json, lambda: w.list_deliveries(state))
-        text = "\n".join(f"#{d['id']:<5} {d['number'] or '-':<32} {d['channel']:<10} {d['state']:<10} "
+        text = "\n".join(f"#{d['id']:<5} {d['number'] or '-':<32} {d['channel']:<10} {d['state']:<13} "
                          f"{d['attempts']}x {d['last_error'] or ''}" for d in rows) or _("Tidak ada pengiriman")
+        pending = sum(d["state"] == "proof_pending" for d in rows)
+        if pending:  # the operator's cue: free the archive disk; the proofs then file themselves
+            text += "\n" + _("{n} bukti tertunda: kosongkan ruang disk arsip; bukti diarsipkan "
+                             "sendiri setelahnya", n=pending)
         emit({"deliveries": rows}, as_json, text)
 
     @app.command()

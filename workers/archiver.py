@@ -1,11 +1,15 @@
 """The archiver: consumes receipts, files the proof of publication under
 ``$WARTA_ARCHIVE_DIR/YYYY/MM/<number-as-slug>/<channel>/`` with a ``manifest.json``, updates the
 delivery, and moves the announcement to disseminated once every channel confirmed.
-Duplicate receipts change nothing; a receipt for an unknown announcement is logged and dropped."""
+Duplicate receipts change nothing; a receipt for an unknown announcement is logged and dropped.
+A proof the archive cannot take now (an ``OSError``: disk full, I/O error, mount missing) leaves its
+delivery ``proof_pending`` and goes back to the receipts queue through the transports' retry tiers
+(:func:`proof_retry_delay`), so it is filed by itself once the archive takes files again."""
 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import os
@@ -25,14 +29,37 @@ from shared.models import Announcement
 from shared.observability import METRICS, get_logger
 from shared.receipt_keys import ReceiptVerifier, registry_dir
 from shared.services import Warta
-from shared.services.deliveries import ProofError
+from shared.services.deliveries import ProofDeferred, ProofError
 from shared.timefmt import local
 from channels.videotron.proof_of_play import is_screen_report
 from workers.proof_of_play import file_screen_report
 from workers.settings import BackboneSettings, backbone_settings
-from workers.transport import Incoming, Settlement, Transport
+from workers.transport import ATTEMPT, Incoming, Settlement, Transport
 
 log = get_logger(service_part="archiver")
+
+PROOF_RETRY_CAP = 300
+"""Longest wait (s) between two filings of a receipt whose proof the archive could not take. The
+workers' longer tiers (1800 s) would leave a confirmed delivery ``proof_pending`` for half an hour
+after space returned; a retry every 5 minutes of a few receipts costs next to nothing."""
+
+
+def proof_retry_delay(tiers: list[int], attempt: int) -> int:
+    """The retry tier (seconds) for the ``attempt``-th deferred filing (0 = first): the workers'
+    tiers shortest first, never beyond :data:`PROOF_RETRY_CAP` (the shortest tier when all are
+    longer), and the last one again for every later attempt: never parked, never a busy loop. Only
+    declared tiers are used, so the AMQP retry exchange of the delay always exists."""
+    ordered = sorted(set(tiers)) or [PROOF_RETRY_CAP]
+    usable = [t for t in ordered if t <= PROOF_RETRY_CAP] or ordered[:1]
+    return usable[min(max(attempt, 0), len(usable) - 1)]
+
+
+def _deferred(exc: OSError, r: Receipt) -> ProofDeferred:
+    """The archive could not take ``r``'s proof now: log why (errno) and defer it."""
+    code = errno.errorcode.get(exc.errno or 0, "")
+    log.warning("proof_deferred", message_id=r.message_id, channel=str(r.channel),
+                errno=code, error=str(exc)[:200])
+    return ProofDeferred(f"{code or type(exc).__name__}: {exc.strerror or exc}")
 
 
 def proof_dir(archive: Path, number: str, channel: str, kind: str, at, tz: str) -> Path:  # noqa: ANN001
@@ -110,6 +137,35 @@ class Archiver:
         if not self.verifier.workers():
             log.warning("no_worker_keys", folder=str(self.verifier.folder),
                         hint="jalankan 'warta keys worker CHANNEL' untuk setiap pekerja")
+        try:  # made once at start; a root that vanishes later is a lost mount (see _check_archive)
+            self.settings.archive.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("archive_unavailable", archive=str(self.settings.archive), error=str(exc))
+
+    def _check_archive(self) -> None:
+        """Raise when the archive's root is gone (an unmounted disk): filing would otherwise
+        recreate it on the system disk, and the proofs would vanish under the remount."""
+        if not self.settings.archive.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "Folder arsip tidak ada (disk arsip tidak "
+                                    "terpasang?)", str(self.settings.archive))
+
+    def _filer(self, item: Announcement, r: Receipt) -> tuple[list[dict], str]:
+        """:meth:`file_proof` for the service layer: an ``OSError`` becomes :class:`ProofDeferred`
+        (raised before the delivery changes), so the delivery waits as ``proof_pending``."""
+        try:
+            self._check_archive()
+            return self.file_proof(item, r)
+        except OSError as exc:
+            raise _deferred(exc, r) from exc
+
+    def _later(self, inc: Incoming) -> Settlement:
+        """Back to the receipts queue after the next retry tier, with its attempt counted (our own
+        header, as the workers do): other receipts go on meanwhile, and nothing is parked."""
+        attempt = int(inc.headers.get(ATTEMPT, 0) or 0)
+        delay = proof_retry_delay(self.bb.tiers, attempt)
+        log.warning("receipt_retry_later", message_id=inc.message_id, attempt=attempt + 1,
+                    delay_seconds=delay)
+        return Settlement(retry_delay=delay, headers={ATTEMPT: attempt + 1})
 
     def file_proof(self, item: Announcement, r: Receipt) -> tuple[list[dict], str]:
         """Write the artifacts and manifest; checksums are verified before anything counts."""
@@ -151,6 +207,13 @@ class Archiver:
                         "outcome": str(r.outcome), "message_id": r.message_id,
                         "confirmed_at": r.at.isoformat(), "host": r.host, "attempt": r.attempt}
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            # signed with the archiver's own key, never the approval side's (shared.archive_keys);
+            # the signature lands before the manifest, so a filed manifest always has one
+            from shared.archive_keys import SIG_SUFFIX, archiver_key, sign_manifest
+
+            sig = sign_manifest(archiver_key(self.settings.home, self.settings.archive), data)
+            sig_path = folder / f"manifest.json{SIG_SUFFIX}"
+            staged.moves.append((_staged_write(sig_path, sig), sig_path))
             staged.moves.append((_staged_write(folder / "manifest.json", data), folder / "manifest.json"))
             staged.digest = hashlib.sha256(data).hexdigest()
         except BaseException:
@@ -163,37 +226,56 @@ class Archiver:
         only after that transaction committed. A bad receipt is logged and dropped as in
         :meth:`handle`; a database failure raises, and the transport requeues the whole batch."""
         METRICS.heartbeat.set_to_current_time()
-        receipts = []
-        for inc in batch:
-            receipt = self._decode(inc)
+        settlements = [Settlement() for _ in batch]
+        receipts, owners = [], []
+        for i, inc in enumerate(batch):
+            try:
+                receipt = self._decode(inc)
+            except OSError as exc:  # a screen report the archive could not take now: later
+                log.warning("screen_report_deferred", message_id=inc.message_id, error=str(exc)[:200])
+                settlements[i] = self._later(inc)
+                continue
             if receipt is not None:
                 receipts.append(receipt)
+                owners.append(i)
         results = self._apply_staged(receipts) if receipts else []
-        for receipt, result in zip(receipts, results):
+        for i, receipt, result in zip(owners, receipts, results):
             self._log_result(receipt, result)
-        return [Settlement() for _ in batch]
+            if result == "deferred":
+                settlements[i] = self._later(batch[i])
+        return settlements
 
     def _apply_staged(self, receipts: list[Receipt]) -> list[str | ProofError]:
         """Stage (write + fsync) the proofs the batch will need BEFORE taking the database's write
         lock, then apply every receipt in one transaction, in which a staged proof is only renamed
         into place when its receipt is applied; the rest are discarded."""
-        staged: dict[str, StagedProof | ProofError] = {}
+        staged: dict[str, StagedProof | ProofError | ProofDeferred] = {}
         for receipt, item in zip(receipts, self.w.receipts_to_file(receipts)):
             if item is not None and receipt.message_id not in staged:
                 try:
+                    self._check_archive()
                     staged[receipt.message_id] = self.prepare_proof(item, receipt)
                 except ProofError as exc:
                     staged[receipt.message_id] = exc
+                except OSError as exc:  # disk full, I/O error: not a bad proof, a later one
+                    staged[receipt.message_id] = _deferred(exc, receipt)
 
         def file_proof(item: Announcement, r: Receipt) -> tuple[list[dict], str]:
+            if isinstance(staged.get(r.message_id), ProofDeferred):
+                raise staged[r.message_id]  # kept: a copy in this batch waits as well
             ready = staged.pop(r.message_id, None)
             if isinstance(ready, ProofError):
                 raise ready
-            if ready is not None and ready.key == _proof_key(item, r):
-                return ready.install()
-            if ready is not None:  # the announcement changed since staging: file it afresh
-                ready.discard()
-            return self.file_proof(item, r)
+            try:
+                if ready is not None and ready.key == _proof_key(item, r):
+                    return ready.install()
+                if ready is not None:  # the announcement changed since staging: file it afresh
+                    ready.discard()
+                return self._filer(item, r)
+            except OSError as exc:  # a rename failed: its temp files go, the receipt waits
+                if isinstance(ready, StagedProof):
+                    ready.discard()
+                raise _deferred(exc, r) from exc
 
         try:
             return self.w.record_receipts(receipts, file_proof)
@@ -227,20 +309,25 @@ class Archiver:
         if isinstance(result, ProofError):
             bound.error("receipt_proof_rejected", error=str(result))
         else:
-            (bound.warning if result in ("unknown", "stale") else bound.info)("receipt", result=result)
+            (bound.warning if result in ("unknown", "stale", "deferred") else bound.info)(
+                "receipt", result=result)
 
     def handle(self, inc: Incoming) -> Settlement:
         """Apply one receipt (never raises for a bad one: it is logged and dropped)."""
         METRICS.heartbeat.set_to_current_time()
-        receipt = self._decode(inc)
+        try:
+            receipt = self._decode(inc)
+        except OSError as exc:  # a screen report the archive could not take now: later
+            log.warning("screen_report_deferred", message_id=inc.message_id, error=str(exc)[:200])
+            return self._later(inc)
         if receipt is None:
             return Settlement()
         try:
-            result: str | ProofError = self.w.record_receipt(receipt, self.file_proof)
+            result: str | ProofError = self.w.record_receipt(receipt, self._filer)
         except ProofError as exc:
             result = exc
         self._log_result(receipt, result)
-        return Settlement()
+        return self._later(inc) if result == "deferred" else Settlement()
 
     def run(self, stop: threading.Event) -> None:
         """Consume receipts until ``stop``."""

@@ -226,15 +226,67 @@ def check_folders(cfg: Settings) -> Check:
     return ok("folder_keluaran", f"Folder dapat ditulisi ({cfg.out}, {cfg.archive}).")
 
 
-def check_disk(cfg: Settings, warn_mb: int = 1024, fail_mb: int = 200) -> Check:
-    """Free space where Warta writes (audio and slides add up)."""
-    folder = Path(cfg.home)
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    free_mb = shutil.disk_usage(folder).free // (1024 * 1024)
-    fix = f"Kosongkan ruang di {folder} atau pindahkan WARTA_HOME ke disk yang lebih besar."
-    if free_mb < fail_mb:
-        return Check("ruang_disk", "fail", f"Ruang disk tinggal {free_mb} MB (< {fail_mb} MB).", fix)
-    if free_mb < warn_mb:
-        return Check("ruang_disk", "warn", f"Ruang disk tinggal {free_mb} MB (< {warn_mb} MB).", fix)
-    return ok("ruang_disk", f"Ruang disk bebas {free_mb} MB.")
+def _disk_folders(cfg: Settings) -> dict[str, Path]:
+    """The folders whose disks Warta writes to: the SQLite database's, the output and the archive
+    (each maybe its own disk; the archive is the one that fills up with proofs)."""
+    from shared.backup import sqlite_file
+
+    db = sqlite_file(cfg.db_url)
+    folders = {"basis data": db.parent if db else Path(cfg.home), "keluaran": Path(cfg.out),
+               "arsip": Path(cfg.archive)}
+    out = {}
+    for label, folder in folders.items():
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # not made yet: the disk it will be made on
+        out[label] = folder
+    return out
+
+
+def check_disk(cfg: Settings, warn_mb: int = 1024, fail_mb: int = 200,
+               warn_percent: float = 5.0) -> Check:
+    """Free space on the disks of the database, the output and the archive: a warning under
+    ``warn_mb`` or under ``warn_percent`` of the disk, a failure under ``fail_mb`` (a full
+    archive disk leaves proofs pending, a full database disk stops everything)."""
+    disks: dict[int, tuple[list[str], Path]] = {}
+    for label, folder in _disk_folders(cfg).items():
+        labels, _ = disks.setdefault(folder.stat().st_dev, ([], folder))
+        labels.append(label)
+    worst, parts, fixes = "ok", [], []
+    for labels, folder in disks.values():
+        usage = shutil.disk_usage(folder)
+        free_mb, percent = usage.free // (1024 * 1024), 100.0 * usage.free / (usage.total or 1)
+        parts.append(f"{', '.join(labels)} ({folder}): bebas {free_mb} MB ({percent:.0f} %)")
+        status = ("fail" if free_mb < fail_mb else
+                  "warn" if free_mb < warn_mb or percent < warn_percent else "ok")
+        if status != "ok":
+            fixes.append(f"Kosongkan ruang di {folder} ({', '.join(labels)}) atau pindahkan ke disk "
+                         f"yang lebih besar.")
+            if worst != "fail":
+                worst = status
+    text = "Ruang disk " + "; ".join(parts) + "."
+    if worst == "fail":
+        return Check("ruang_disk", "fail", f"{text} Kurang dari {fail_mb} MB.", " ".join(fixes))
+    if worst == "warn":
+        return Check("ruang_disk", "warn", f"{text} Kurang dari {warn_mb} MB atau "
+                     f"{warn_percent:.0f} %.", " ".join(fixes))
+    return ok("ruang_disk", text)
+
+
+def check_integrity(cfg: Settings) -> Check:
+    """SQLite: ``PRAGMA integrity_check`` (read-only). PostgreSQL checks its own pages; a copy is
+    proven by ``warta backup`` and ``warta restore --check``."""
+    from shared.backup import integrity_check, sqlite_file
+
+    db = sqlite_file(cfg.db_url)
+    if db is None:
+        return ok("integritas", "PostgreSQL: uji cadangan dengan 'warta backup' dan "
+                                "'warta restore --check'.")
+    if not db.is_file():
+        return Check("integritas", "fail", f"Berkas basis data {db} tidak ada.",
+                     "Jalankan 'warta init', atau pulihkan dari cadangan ('warta restore').")
+    problems = integrity_check(db)
+    if problems:
+        return Check("integritas", "fail", "Basis data SQLite rusak: " + "; ".join(problems[:3]),
+                     "Hentikan layanan, lalu pulihkan dari cadangan terakhir yang lolos "
+                     "'warta restore --check' (warta restore --input BERKAS --replace).")
+    return ok("integritas", f"PRAGMA integrity_check: ok ({db.name}).")

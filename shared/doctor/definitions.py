@@ -75,6 +75,7 @@ def default_topology(prefix: str = "warta", channels: tuple[str, ...] = CHANNELS
     exchanges = [exchange(f"{p}.dispatch"), exchange(f"{p}.parking"), exchange(f"{p}.receipts")]
     queues = [queue(f"{p}.parked", **{"x-queue-type": "classic"}), queue(f"{p}.receipts", **limited("receipt"))]
     bindings = [binding(f"{p}.receipts", f"{p}.receipts", "receipt"),
+                binding(f"{p}.dispatch", f"{p}.receipts", "receipt"),  # a receipt's retry tier returns
                 binding(f"{p}.parking", f"{p}.parked", "receipt")]
     for ch in channels:
         for key in (ch, f"{ch}.urgent"):
@@ -95,7 +96,8 @@ def grants(topology: dict, prefix: str = "warta", channels: tuple[str, ...] = CH
     - relay: write the dispatch exchange only (the only writer of it);
     - worker <ch>: read only the queues the dispatch exchange routes ``<ch>`` / ``<ch>.*`` to;
       write only the retry, parking and receipts exchanges;
-    - archiver: read the queue(s) bound to the receipts exchange; write the parking exchange;
+    - archiver: read the queue(s) bound to the receipts exchange; write the parking exchange and
+      the retry exchanges (a receipt whose proof the archive cannot take yet waits in a tier);
     - operator (``<p>-ops``, ``warta redrive``): read the queue(s) bound to the parking exchange;
       write the retry and receipts exchanges (never dispatch);
     - admin: the management UI's ``administrator`` tag and no rights inside the virtual host.
@@ -112,7 +114,9 @@ def grants(topology: dict, prefix: str = "warta", channels: tuple[str, ...] = CH
 
     side = [n for n in names if n.startswith(f"{p}.retry.") or n in (parking, receipts)]
     out = [Grant(f"{p}-relay", NOTHING, _any_of([dispatch]), NOTHING),
-           Grant(f"{p}-archiver", NOTHING, _any_of([parking] if parking in names else []),
+           # archiver: parking, and the retry tiers for a receipt the archive cannot take yet
+           Grant(f"{p}-archiver", NOTHING,
+                 _any_of([n for n in names if n == parking or n.startswith(f"{p}.retry.")]),
                  _any_of(bound_from(receipts))),
            # redrive: read the parked messages, put them back through the shortest retry tier
            # (which dead-letters to dispatch) or, for receipts, into the receipts exchange

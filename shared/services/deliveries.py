@@ -10,7 +10,7 @@ from typing import Callable
 from sqlalchemy import func, select, update
 
 from shared import audit
-from shared.errors import NotFound, Refused
+from shared.errors import InvalidInput, NotFound, Refused
 from shared.messages import Kind, Outcome, Receipt
 from shared.models import Announcement, Delivery, OutboxRow
 from shared.timefmt import utcnow
@@ -20,6 +20,13 @@ SYSTEM = "sistem"
 """The actor name of state moves the backbone makes."""
 FINAL = {"confirmed", "revoked", "superseded"}
 """Delivery states that nothing changes any more (a late failure report after them is ignored)."""
+PROOF_PENDING = "proof_pending"
+"""The channel confirmed, but its proof could not be filed yet (archive disk full, I/O error,
+archive mount missing): the archiver retries it on its own with backoff ("bukti tertunda")."""
+DELIVERY_STATES = ("pending", "queued", "retrying", "parked", PROOF_PENDING, "confirmed",
+                   "superseded", "revoked", "failed", "error")
+"""Every state a delivery row may hold (``failed`` and ``error``: rows of older versions), for
+``warta deliveries --state``: a misspelt state is refused instead of listing nothing."""
 
 
 def _delivery_of(s, item_id: int, receipt: Receipt, lock: bool = False):  # noqa: ANN001, ANN202
@@ -36,6 +43,12 @@ ProofFiler = Callable[[Announcement, Receipt], tuple[list[dict], str]]
 
 class ProofError(Exception):
     """The proof in a receipt does not check out (e.g. a checksum mismatch)."""
+
+
+class ProofDeferred(Exception):
+    """The proof is sound but cannot be written now (an ``OSError`` of the archive: no space, I/O
+    error, mount missing). Raised by a :data:`ProofFiler` before any change; the delivery becomes
+    ``proof_pending`` and the archiver files the receipt again later."""
 
 
 class DeliveryCommands:
@@ -122,8 +135,10 @@ class DeliveryCommands:
 
     def record_receipt(self, receipt: Receipt, file_proof: ProofFiler) -> str:
         """Apply a receipt to its delivery; returns ``applied``, ``duplicate``, ``stale`` (an older
-        message of the channel) or ``unknown`` (no such announcement or delivery). Proof is filed
-        inside the transaction, so a failure leaves the delivery unchanged."""
+        message of the channel), ``unknown`` (no such announcement or delivery) or ``deferred``
+        (its proof could not be written now: the delivery is ``proof_pending`` and the caller
+        files the receipt again later). Proof is filed inside the transaction, so a failure
+        leaves the delivery unchanged."""
         with self.tx() as s:
             return self._apply_receipt(s, receipt, file_proof)
 
@@ -186,13 +201,18 @@ class DeliveryCommands:
             target = "revoked" if receipt.kind == Kind.REVOKE else "confirmed"
             if d.state == target:
                 return "duplicate"
-            artifacts, digest = file_proof(item, receipt)  # raises ProofError before any change
+            try:
+                artifacts, digest = file_proof(item, receipt)  # raises ProofError before any change
+            except ProofDeferred as exc:
+                return self._defer_proof(s, item, d, receipt, exc)
             d.state, d.confirmed_at, d.artifacts, d.sha256 = target, receipt.at, artifacts, digest
             d.attempts, d.last_error, d.next_attempt_at = max(d.attempts, receipt.attempt), None, None
             self._settle_item(s, item)
             return "applied"
-        if d.state in FINAL:
-            return "duplicate"  # a late failure report after success changes nothing
+        if d.state in FINAL or d.state == PROOF_PENDING:
+            # a late failure report after success changes nothing (proof_pending: the channel
+            # confirmed; only the filing of its proof waits)
+            return "duplicate"
         state = "parked" if receipt.outcome == Outcome.PARKED else "retrying"
         if d.state == state and d.attempts == receipt.attempt and d.last_error == receipt.reason:
             return "duplicate"
@@ -200,6 +220,20 @@ class DeliveryCommands:
         audit.record(s, SYSTEM, f"delivery_{state}", item.id, channel=d.channel,
                      reason=receipt.reason)
         return "applied"
+
+    @staticmethod
+    def _defer_proof(s, item: Announcement, d: Delivery, receipt: Receipt,  # noqa: ANN001
+                     exc: ProofDeferred) -> str:
+        """The channel confirmed but the proof could not be filed: the delivery shows
+        ``proof_pending`` with the reason; audited once per episode, not at every retry."""
+        reason = f"Bukti belum dapat diarsipkan: {exc}"[:500]
+        if d.state != PROOF_PENDING:
+            d.state = PROOF_PENDING
+            audit.record(s, SYSTEM, "delivery_proof_pending", item.id, channel=d.channel,
+                         message_id=receipt.message_id, reason=reason)
+        d.last_error = reason
+        d.attempts = max(d.attempts, receipt.attempt)
+        return "deferred"
 
     def _settle_item(self, s, item: Announcement) -> None:  # noqa: ANN001
         deliveries = s.execute(select(Delivery).where(Delivery.announcement_id == item.id)).scalars().all()
@@ -226,6 +260,9 @@ class DeliveryCommands:
                     .join(Announcement, Announcement.id == Delivery.announcement_id)
                     .order_by(Delivery.id.desc()).limit(limit))
             if state:
+                if state not in DELIVERY_STATES:
+                    raise InvalidInput("Status pengiriman '{state}' tidak dikenal; pilihan: {choices}",
+                                  state=state, choices=", ".join(DELIVERY_STATES))
                 stmt = stmt.where(Delivery.state == state)
             return [{"id": d.id, "announcement_id": d.announcement_id, "number": number,
                      "title": title, "announcement_state": item_state, "channel": d.channel,
@@ -281,4 +318,5 @@ class DeliveryCommands:
             return changed
 
 
-__all__ = ["DeliveryCommands", "ProofError", "SYSTEM"]
+__all__ = ["DELIVERY_STATES", "PROOF_PENDING", "DeliveryCommands", "ProofDeferred", "ProofError",
+           "SYSTEM"]

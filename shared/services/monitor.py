@@ -109,9 +109,7 @@ class MonitorQueries:
         with self.read() as s:
             self._actor(s, actor_id)
         if silent_minutes is None:
-            from channels.videotron.settings import VideotronSettings  # where the setting lives
-
-            silent_minutes = VideotronSettings().silent_minutes
+            silent_minutes = self.settings.videotron_silent_minutes
         now = aware(now or utcnow())
         rows = []
         for path in sorted((self.settings.home / "screens").glob("*.json")):

@@ -10,6 +10,8 @@ idempotent declaration with pika.
     worker ─▶ <p>.parking (direct) ──"radio"─▶ <p>.parked (poison, exhausted, permanent, forged)
     <p>.radio ── delivery limit exceeded ──▶ <p>.parking (dead-letter, at-least-once)
     worker ─▶ <p>.receipts (direct) ──"receipt"─▶ <p>.receipts (quorum) ──▶ archiver
+    archiver ─▶ <p>.retry.10s ▶ <p>.wait.10s ▶ <p>.dispatch ──"receipt"─▶ <p>.receipts (a receipt
+              whose proof the archive could not take yet, e.g. disk full, tries again later)
 """
 
 from __future__ import annotations
@@ -105,6 +107,10 @@ def definitions(prefix: str, tiers: list[int], delivery_limit: int, vhost: str =
                        "x-dead-letter-routing-key": RECEIPT_KEY,
                        "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"})
     bind(n.receipts, n.receipts, RECEIPT_KEY)
+    # a receipt the archiver could not file yet (archive disk full) waits in a retry tier like a
+    # channel message; the tier dead-letters into dispatch with the key "receipt", which must lead
+    # back to the receipts queue (receipts are signed, so this route lets no one forge proof)
+    bind(n.dispatch, n.receipts, RECEIPT_KEY)
     bind(n.parking_exchange, n.parked, RECEIPT_KEY)
     for channel in (str(c) for c in ALL_CHANNELS):
         for urgent in (False, True):
