@@ -44,7 +44,8 @@ SETTLED = CONFIRMED | SUPERSEDED
 DELIVERY_LABEL = {"pending": "Menunggu", "queued": "Dalam antrean",
                   "retrying": "Gagal, dicoba ulang", "confirmed": "Terkonfirmasi",
                   "parked": "Ditahan (parkir)", "revoked": "Pencabutan terkonfirmasi",
-                  "superseded": "Digantikan versi baru"}
+                  "superseded": "Digantikan versi baru",
+                  "proof_pending": "Bukti tertunda (arsip penuh/gagal tulis)"}
 """Delivery states (as the backbone writes them) as people read them."""
 
 KIND_LABEL = {"publish": "Terbit", "update": "Ralat", "revoke": "Pencabutan"}
