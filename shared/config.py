@@ -3,6 +3,7 @@ from a TOML file."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import timedelta
 from functools import cached_property
@@ -108,6 +109,13 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     """Log lines as JSON (default, for services) or readable console lines."""
 
+    endpoints: str = ""
+    """Named endpoints of channels that have several screens or stations (approval side,
+    ``WARTA_ENDPOINTS``), e.g. ``videotron=lobby,alun-alun;print=tu``: every endpoint gets its
+    own copy of each message (queue ``<p>.<channel>.<endpoint>``) and its own delivery, and an
+    announcement is disseminated only when every endpoint confirmed. A channel not named here
+    has one unnamed endpoint (queue ``<p>.<channel>``), as before. See docs/DEPLOYMENT.md."""
+
     @model_validator(mode="after")
     def _secrets_from_files(self) -> "Settings":
         # A *_FILE variable only fills a value the environment did not set directly.
@@ -128,6 +136,17 @@ class Settings(BaseSettings):
             raise ValueError(f"zona waktu '{value}' tidak dikenal; contoh: Asia/Jakarta (WIB), "
                              "Asia/Makassar (WITA), Asia/Jayapura (WIT)") from None
         return value
+
+    @field_validator("endpoints")
+    @classmethod
+    def _valid_endpoints(cls, value: str) -> str:
+        parse_endpoints(value)  # refuse a misspelt channel or name at start, not at approval
+        return value
+
+    def endpoints_of(self, channel: str) -> list[str]:
+        """The endpoints of ``channel`` in configured order; ``[""]`` (the one unnamed endpoint)
+        when none are configured."""
+        return parse_endpoints(self.endpoints).get(str(channel)) or [""]
 
     @property
     def db_url(self) -> str:
@@ -170,6 +189,40 @@ class Settings(BaseSettings):
     def agency(self) -> "AgencyProfile":
         """Load the agency profile this process uses."""
         return load_profile(self.profile_path)
+
+
+ENDPOINT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+"""An endpoint name: it becomes part of queue names and routing keys, so no dots (a worker of
+endpoint ``lobby`` signs as ``lobby`` or ``lobby.<suffix>``, see docs/DEPLOYMENT.md)."""
+
+
+def check_endpoint(name: str) -> str:
+    """``name`` when it may name an endpoint; ValueError (Indonesian) otherwise."""
+    if not ENDPOINT_NAME.match(name) or name == "urgent":
+        raise ValueError(f"Nama titik tayang '{name}' tidak sah: huruf kecil, angka, tanda hubung "
+                         "atau garis bawah (tanpa titik), paling banyak 32 karakter, bukan 'urgent'")
+    return name
+
+
+def parse_endpoints(text: str) -> dict[str, list[str]]:
+    """``"videotron=lobby,alun-alun;print=tu"`` → ``{"videotron": ["lobby", "alun-alun"],
+    "print": ["tu"]}``; ValueError (Indonesian) for an unknown channel, a bad or repeated name."""
+    from shared.classification import Channel
+
+    found: dict[str, list[str]] = {}
+    for part in (p.strip() for p in (text or "").split(";")):
+        if not part:
+            continue
+        channel, sep, names = (x.strip() for x in part.partition("="))
+        if not sep or channel not in {c.value for c in Channel} or channel in found:
+            raise ValueError(f"WARTA_ENDPOINTS: bagian '{part}' tidak sah; contoh: "
+                             "videotron=lobby,alun-alun;print=tu (setiap kanal sekali)")
+        listed = [check_endpoint(n.strip()) for n in names.split(",") if n.strip()]
+        if not listed or len(set(listed)) != len(listed):
+            raise ValueError(f"WARTA_ENDPOINTS: kanal '{channel}' perlu nama titik tayang yang "
+                             "berbeda-beda")
+        found[channel] = listed
+    return found
 
 
 def _read_secret(path: Path, variable: str) -> str:

@@ -25,13 +25,13 @@ def demo_item(key: str) -> dict:
     return next(a for a in demo_items() if a["key"] == key)
 
 
-def agency(timezone_name: str = "Asia/Jakarta") -> AgencySnapshot:
-    """The demo agency as channels see it."""
+def agency(timezone_name: str = "Asia/Jakarta", **fields) -> AgencySnapshot:
+    """The demo agency as channels see it; ``fields`` set others (``signatory_mode="Plt."``, ...)."""
     return AgencySnapshot(
         instansi="PEMERINTAH PROVINSI KALIMANTAN BARAT", unit="DINAS KOMUNIKASI DAN INFORMATIKA",
         short_name="DISKOMINFO", address="Jalan Ahmad Yani Nomor 1, Pontianak 78124",
         phone="(0561) 123456", email="diskominfo@example.go.id", website="diskominfo.example.go.id",
-        city="Pontianak", area_desc="Provinsi Kalimantan Barat", timezone=timezone_name)
+        city="Pontianak", area_desc="Provinsi Kalimantan Barat", timezone=timezone_name, **fields)
 
 
 def snapshot(key: str = "renstra", number: str = "045/PENG/DISKOMINFO/XI/2026", ident: int = 1,

@@ -1,6 +1,7 @@
 """The printed notice: an A4 portrait PDF with the agency's letterhead (kop surat), real selectable
 text in the bundled Noto fonts (embedded as subsets), the announcement's picture when it has one, and
-the Kepala Dinas's signature block."""
+the signature block, which never stands alone on a page. The same notice makes the board copy and
+the file copy (salinan arsip), which adds the reviewers' paraf table (see ``sign.py``)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-import segno
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
 
 from channels.assets import SERIF_BOLD, SERIF_REGULAR, Picture, clean_text, logo_image
+from channels.noticeboard.page import BOTTOM, LEFT, RIGHT, TOP, WIDTH
+from channels.noticeboard.sign import Paraf, signature, signature_height
 
-LEFT, RIGHT, TOP, BOTTOM = 25.0, 20.0, 12.0, 20.0
-WIDTH = 210.0 - LEFT - RIGHT
+__all__ = ["BOTTOM", "LEFT", "PICTURE_BOX", "PICTURE_MIN_H", "TOP", "WIDTH", "Notice", "build_pdf"]
 RED = (170, 20, 20)
 PICTURE_BOX = (120.0, 80.0)
 """The largest the picture is printed (width, height in mm); its aspect ratio is always kept."""
@@ -25,6 +26,12 @@ PICTURE_MIN_H = 40.0
 CAPTION_PT, CAPTION_LINE, CAPTION_SLANT, CAPTION_LINES = 9.5, 4.6, 12.0, 3
 """"Italic" caption: the bundled serif has no italic face, so the regular one is slanted (degrees);
 a caption longer than three lines is shortened with an ellipsis."""
+BODY_PT, BODY_LINE, PARAGRAPH_GAP = 11.5, 6.2, 2.5
+"""Body text: size (pt), line height and the space after each paragraph (mm)."""
+KEEP_LINES = 3
+"""When the signature block does not fit after the body, this many last lines of the last paragraph
+go over with it (the whole paragraph when it has at most one line more), so the signature's page
+always carries text of the notice and neither page keeps a single stray line."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,10 @@ class Notice:
     """The announcement's checked picture, printed after the body; None: no picture."""
     picture_alt: str = ""
     """The picture's alternative text in the PDF (its caption, else the title)."""
+    arsip: bool = False
+    """The file copy (salinan arsip): marked as such on every page, with the paraf table."""
+    paraf: tuple[Paraf, ...] = ()
+    """The reviewers' paraf rows, printed on the file copy only (never on the board)."""
 
 
 class NoticePDF(FPDF):
@@ -60,9 +71,11 @@ class NoticePDF(FPDF):
     One family (Noto Serif, regular and bold, pre-subset to Latin) only: fpdf2 parses and subsets
     every font a document loads, which is most of the time a one-page notice takes."""
 
-    def __init__(self) -> None:
+    def __init__(self, arsip: bool = False) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self._adding = False
+        self._arsip = arsip
+        self._early: dict[int, float] = {}
         self.add_font("Serif", "", SERIF_REGULAR)
         self.add_font("Serif", "B", SERIF_BOLD)
         for loaded in self.fonts.values():
@@ -82,6 +95,38 @@ class NoticePDF(FPDF):
             super().add_page(*args, **kwargs)
         finally:
             self._adding = False
+        # An early break planned for this page (see ``break_before``), else the normal one.
+        self.page_break_trigger = self._early.pop(self.page, self.h - self.b_margin)
+
+    def break_before(self, page: int, y: float) -> None:
+        """Make the automatic page break of ``page`` fall before the text line starting at ``y``
+        (fpdf2 breaks before a line whose bottom would pass the trigger; the trigger is put in the
+        middle of that line). Later pages break at the bottom margin again."""
+        trigger = y + BODY_LINE / 2
+        if page == self.page:
+            self.page_break_trigger = trigger
+        else:
+            self._early[page] = trigger
+
+    def end_planned_breaks(self) -> None:
+        """Back to breaking at the bottom margin on this page and every later one."""
+        self._early.clear()
+        self.page_break_trigger = self.h - self.b_margin
+
+    def header(self) -> None:
+        """"SALINAN ARSIP" in the top margin of every page of the file copy."""
+        if not self._arsip:
+            return
+        x, y = self.get_x(), self.get_y()
+        self.set_font("Serif", "B", 8)
+        self.set_text_color(60, 60, 60)
+        self.set_draw_color(60, 60, 60)
+        self.set_line_width(0.3)
+        text = "SALINAN ARSIP"
+        w = self.get_string_width(text) + 5
+        self.set_xy(LEFT + WIDTH - w, 4)
+        self.cell(w, 5, text, border=1, align=Align.C)
+        self.set_xy(x, y)
 
     def footer(self) -> None:
         """"Halaman X dari Y" on notices longer than one page. The footer of page 1 runs while page 2
@@ -178,10 +223,16 @@ def _heading(pdf: NoticePDF, n: Notice) -> None:
 
 
 def _body(pdf: NoticePDF, n: Notice) -> None:
-    pdf.set_font("Serif", "", 11.5)
-    for paragraph in n.paragraphs:
-        pdf.multi_cell(0, 6.2, paragraph, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(2.5)
+    pdf.set_font("Serif", "", BODY_PT)
+    *paragraphs, last = n.paragraphs
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, BODY_LINE, paragraph, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(PARAGRAPH_GAP)
+    _keep_with_signature(pdf, n, last)
+    pdf.multi_cell(0, BODY_LINE, last, align=Align.J, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(PARAGRAPH_GAP)
+    # The planned break was used (or not needed): nothing after the body may inherit it.
+    pdf.end_planned_breaks()
     if n.picture is not None:
         _picture(pdf, n, n.picture)
     if n.basis:
@@ -196,27 +247,37 @@ def _fit(ratio: float, width: float, height: float) -> tuple[float, float]:
     return (width, width / ratio) if width / ratio <= height else (height * ratio, height)
 
 
+def _caption_lines(pdf: NoticePDF, pic: Picture, cap_w: float) -> list[str]:
+    """The caption wrapped to ``cap_w``, at most ``CAPTION_LINES`` lines (ellipsis when cut)."""
+    if not pic.caption:
+        return []
+    pdf.set_font("Serif", "", CAPTION_PT)
+    lines = pdf.multi_cell(cap_w, CAPTION_LINE, pic.caption, dry_run=True, output="LINES")
+    if len(lines) > CAPTION_LINES:
+        last = lines[CAPTION_LINES - 1]
+        while last and pdf.get_string_width(last + "…") > cap_w - 2:
+            last = last[:-1]
+        lines = [*lines[:CAPTION_LINES - 1], last.rstrip() + "…"]
+    return lines
+
+
+def _picture_box(pdf: NoticePDF, pic: Picture) -> tuple[float, float, float, list[str]]:
+    """The picture's full size (w, h), the caption's width and its lines."""
+    w, h = _fit(pic.width / pic.height, *PICTURE_BOX)
+    cap_w = min(WIDTH, max(w, 100.0))
+    return w, h, cap_w, _caption_lines(pdf, pic, cap_w)
+
+
 def _picture(pdf: NoticePDF, n: Notice, pic: Picture) -> None:
     """The picture centred in its box, the caption slanted under it. When the full box would push
-    the signature onto a second page, the picture shrinks (not below ``PICTURE_MIN_H``) so that a
+    the signature onto a next page, the picture shrinks (not below ``PICTURE_MIN_H``) so that a
     notice whose text fits one page stays one page."""
     ratio = pic.width / pic.height
-    w, h = _fit(ratio, *PICTURE_BOX)
-    cap_w = min(WIDTH, max(w, 100.0))
-    lines: list[str] = []
-    if pic.caption:
-        pdf.set_font("Serif", "", CAPTION_PT)
-        lines = pdf.multi_cell(cap_w, CAPTION_LINE, pic.caption, dry_run=True, output="LINES")
-        if len(lines) > CAPTION_LINES:
-            last = lines[CAPTION_LINES - 1]
-            while last and pdf.get_string_width(last + "…") > cap_w - 2:
-                last = last[:-1]
-            lines = [*lines[:CAPTION_LINES - 1], last.rstrip() + "…"]
-    cap_h = len(lines) * CAPTION_LINE
-    after = 1.5 + cap_h + 4  # caption and the space before what follows
+    w, h, cap_w, lines = _picture_box(pdf, pic)
+    after = 1.5 + len(lines) * CAPTION_LINE + 4  # caption and the space before what follows
     page_end = pdf.h - BOTTOM
     y = pdf.get_y() + 1.5
-    room = page_end - y - after - _basis_height(pdf, n) - 6 - _signature_height(n) - 0.5
+    room = page_end - y - after - _basis_height(pdf, n) - signature_height(pdf, n) - 0.5
     if h > room >= PICTURE_MIN_H:
         w, h = _fit(ratio, PICTURE_BOX[0], room)
     elif y + h + after > page_end:
@@ -244,59 +305,53 @@ def _basis_height(pdf: NoticePDF, n: Notice) -> float:
     return pdf.multi_cell(0, 4.5, n.basis, dry_run=True, output="HEIGHT")
 
 
-def _signature_height(n: Notice) -> float:
-    """The signature block's height: place and date, title lines, room to sign, name and NIP."""
-    return 6 * (2 + len(n.signatory_title)) + 24 + 12
+def _tail_height(pdf: NoticePDF, n: Notice) -> float:
+    """What follows the last paragraph, at its smallest: the picture shrunk to ``PICTURE_MIN_H``
+    with its caption, the legal basis, and the signature block (with the paraf table)."""
+    tail = PARAGRAPH_GAP + _basis_height(pdf, n) + signature_height(pdf, n) + 0.5
+    if n.picture is not None:
+        _w, h, _cap_w, lines = _picture_box(pdf, n.picture)
+        tail += 1.5 + min(h, PICTURE_MIN_H) + 1.5 + len(lines) * CAPTION_LINE + 4
+    pdf.set_font("Serif", "", BODY_PT)
+    return tail
 
 
-def _qr_png(url: str) -> io.BytesIO | None:
-    try:
-        qr = segno.make(url, error="m", micro=False)
-    except (segno.DataOverflowError, ValueError):
-        return None
-    buf = io.BytesIO()
-    qr.save(buf, kind="png", scale=8, border=2)
-    buf.seek(0)
-    return buf
+def _keep_with_signature(pdf: NoticePDF, n: Notice, last: str) -> None:
+    """Plan the page breaks of the last paragraph so that the signature block never stands alone
+    on a page: when, left to itself, the paragraph would end where the block no longer fits, the
+    break before the block's page is moved up so that the paragraph's last ``KEEP_LINES`` lines
+    (all of it, when short) go over with it. Nothing changes when the block fits."""
+    tail = _tail_height(pdf, n)
+    count = len(pdf.multi_cell(0, BODY_LINE, last, dry_run=True, output="LINES"))
+    page_end, y = pdf.h - BOTTOM, pdf.get_y()
 
+    def fitting(top: float) -> int:  # lines fpdf2 puts on a page from ``top`` before it breaks
+        return max(0, int((page_end - top) / BODY_LINE + 1e-6))
 
-def _signature(pdf: NoticePDF, n: Notice) -> None:
-    if pdf.get_y() + 6 + _signature_height(n) > pdf.h - BOTTOM:
-        pdf.add_page()
-    pdf.ln(6)
-    top = pdf.get_y()
-    x, width = LEFT + WIDTH * 0.42, WIDTH * 0.58
-    pdf.set_font("Serif", "", 11.5)
-    for line in [n.place_date, *n.signatory_title]:
-        pdf.set_x(x)
-        pdf.multi_cell(width, 6, line, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(22)  # room for the wet signature and the stamp
-    pdf.set_font("Serif", "B", 11.5)
-    pdf.set_x(x)
-    pdf.multi_cell(width, 6, n.signatory_name, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    name_w = min(pdf.get_string_width(n.signatory_name), width)
-    pdf.set_line_width(0.3)
-    pdf.line(x + (width - name_w) / 2, pdf.get_y() - 0.6, x + (width + name_w) / 2, pdf.get_y() - 0.6)
-    pdf.set_font("Serif", "", 11.5)
-    pdf.set_x(x)
-    pdf.multi_cell(width, 6, f"NIP. {n.signatory_nip}", align=Align.C, new_x=XPos.LMARGIN,
-                   new_y=YPos.NEXT)
-    bottom = pdf.get_y()
-    qr = _qr_png(n.url) if n.url else None
-    if qr is not None:
-        size = 28.0
-        pdf.image(qr, x=LEFT, y=top + 2, w=size, h=size)
-        pdf.set_xy(LEFT, top + 2 + size + 1)
-        pdf.set_font("Serif", "", 8)
-        pdf.multi_cell(size + 22, 4, "Pindai untuk membaca versi daring pengumuman ini",
-                       align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        bottom = max(bottom, pdf.get_y())
-    pdf.set_y(bottom)
+    first, per_page = fitting(y), fitting(TOP)
+
+    def placed(index: int) -> tuple[int, float]:  # (pages after this one, top) of line ``index``
+        if index < first:
+            return 0, y + index * BODY_LINE
+        pages, row = divmod(index - first, per_page)
+        return pages + 1, TOP + row * BODY_LINE
+
+    pages, top = placed(count - 1)
+    if top + BODY_LINE + tail <= page_end:
+        return  # the block fits after the paragraph, where the paragraph ends anyway
+    keep = count if count <= KEEP_LINES + 1 else KEEP_LINES
+    if TOP + keep * BODY_LINE + tail > page_end:
+        return  # nothing to keep with it fits beside the block (cannot happen on A4)
+    pages, top = placed(count - keep)
+    if pages == 0 and top <= TOP + 1e-6:
+        return  # already at the top of a page: moving it changes nothing
+    pdf.break_before(pdf.page + pages, top)
 
 
 def build_pdf(n: Notice) -> bytes:
-    """The notice as PDF bytes (deterministic for the same notice: fixed creation date)."""
-    pdf = NoticePDF()
+    """The notice as PDF bytes (deterministic for the same notice: fixed creation date); the file
+    copy when ``n.arsip``."""
+    pdf = NoticePDF(arsip=n.arsip)
     pdf.set_title(clean_text(f"{n.heading} {n.number_line}", multiline=False))
     pdf.set_author(n.unit)
     pdf.set_creator("Warta")
@@ -308,5 +363,5 @@ def build_pdf(n: Notice) -> bytes:
         _internal_mark(pdf)
     _heading(pdf, n)
     _body(pdf, n)
-    _signature(pdf, n)
+    signature(pdf, n)
     return bytes(pdf.output())

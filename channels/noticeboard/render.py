@@ -1,27 +1,63 @@
-"""The notice-board renderer (channel ``print``): an A4 PDF per message under
-``<out>/print/YYYY/MM/`` and, when a printer is configured, a paper copy through CUPS."""
+"""The notice-board renderer (channel ``print``): per message, the A4 PDF for the board and its
+file copy (salinan arsip, with the reviewers' paraf) under ``<out>/print/YYYY/MM/``, and, when a
+printer is configured, a paper copy of the board PDF through CUPS."""
 
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfoNotFoundError
 
 from channels.assets import SERIF_BOLD, SERIF_REGULAR, clean_text, load_picture
 from channels.base import ChannelRenderer, PermanentRenderError, TransientRenderError, atomic_write, safe_slug
+from channels.noticeboard.glyphs import unprintable, unprintable_reason
 from channels.noticeboard.pdf import Notice, build_pdf
 from channels.noticeboard.settings import PrintSettings
+from channels.noticeboard.sign import Paraf
 from shared.classification import KLASIFIKASI_LABEL, Sasaran
-from shared.messages import AnnouncementSnapshot, Envelope, Kind
-from shared.timefmt import date_id, datetime_id, local
+from shared.messages import AgencySnapshot, AnnouncementSnapshot, Envelope, Kind
+from shared.timefmt import date_id, datetime_id, local, short_id
+
+FINAL_STEP = "review_kadis"
+"""The chain's last approval: the signature stands for it, so it has no paraf row."""
 
 
-def _signatory_lines(title: str, unit: str) -> list[str]:
-    """'KEPALA DINAS' + 'DINAS KOMUNIKASI DAN INFORMATIKA' → 'KEPALA DINAS KOMUNIKASI DAN INFORMATIKA,'."""
+def _signatory_lines(title: str, unit: str, mode: str = "", acting_title: str = "") -> list[str]:
+    """'KEPALA DINAS' + 'DINAS KOMUNIKASI DAN INFORMATIKA' → 'KEPALA DINAS KOMUNIKASI DAN INFORMATIKA,'.
+    With ``mode`` (tata naskah dinas): 'Plt. KEPALA DINAS ...,' or 'Plh. ...,'; for 'a.n.' the
+    office's title without its comma, then the signing official's own title: 'a.n. KEPALA DINAS
+    ...' / 'SEKRETARIS,'."""
     title, unit = title.strip(), unit.strip()
     if title.upper().endswith("DINAS") and unit.upper().startswith("DINAS "):
-        return [f"{title}{unit[5:]},"]
-    return [title, f"{unit},"] if unit else [f"{title},"]
+        lines = [f"{title}{unit[5:]},"]
+    else:
+        lines = [title, f"{unit},"] if unit else [f"{title},"]
+    if not mode:
+        return lines
+    lines[0] = f"{mode} {lines[0]}"
+    if mode == "a.n." and acting_title.strip():
+        lines[-1] = lines[-1].removesuffix(",")
+        lines.append(f"{acting_title.strip().upper()},")
+    return lines
+
+
+def _signer(snap: AnnouncementSnapshot) -> tuple[str, str]:
+    """Name and NIP under the signature. Unset mode: the Kepala Dinas who approved in Warta (the
+    snapshot's approver). a.n./Plt./Plh.: the official the profile names (``signatory_acting_*``),
+    because the paper is signed under that official's mandate whoever pressed approve; the
+    approver stays in the audit trail. Falls back to the approver if the profile left them empty."""
+    agency: AgencySnapshot = snap.agency
+    if agency.signatory_mode and agency.signatory_acting_name.strip():
+        return agency.signatory_acting_name, agency.signatory_acting_nip
+    return snap.approver_name, snap.approver_nip
+
+
+def _paraf(snap: AnnouncementSnapshot, tz: str) -> tuple[Paraf, ...]:
+    """The reviewers below the signatory (Kabid/Kasubag, Sekretaris) as paraf rows."""
+    return tuple(Paraf(role=clean_text(r.role, multiline=False), name=clean_text(r.name, multiline=False),
+                       nip=clean_text(r.nip, multiline=False), when=short_id(r.approved_at, tz))
+                 for r in snap.reviewers if r.step != FINAL_STEP)
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -41,8 +77,10 @@ def notice_for(envelope: Envelope) -> Notice:
     picture = None if envelope.kind == Kind.REVOKE else load_picture(snap.image, "print")
     if envelope.kind == Kind.REVOKE:
         when = snap.revoked_at or envelope.created_at
+        # Read as one phrase: "Pencabutan Pengumuman Nomor ... tentang ..." (a pencabutan has no
+        # number of its own; it names the announcement it withdraws).
         heading = "PENCABUTAN PENGUMUMAN"
-        number_line = f"atas Pengumuman Nomor: {number}"
+        number_line = f"NOMOR {number}"
         paragraphs = [
             f"Dengan ini diberitahukan bahwa Pengumuman Nomor {number} tanggal "
             f"{date_id(snap.approved_at, tz, weekday=False)} tentang {title} dicabut dan dinyatakan "
@@ -53,15 +91,16 @@ def notice_for(envelope: Envelope) -> Notice:
     elif envelope.kind == Kind.UPDATE and snap.corrects_number:
         heading = "RALAT PENGUMUMAN"
         corrected = clean_text(snap.corrects_number, multiline=False)
-        number_line = f"Nomor: {number}"
+        number_line = f"NOMOR {number}"
         paragraphs = [f"Ralat atas Pengumuman Nomor {corrected}. Dengan ini disampaikan bahwa isi "
                       f"pengumuman tersebut diperbaiki sehingga berbunyi sebagai berikut:", *paragraphs]
     else:
         heading = "PENGUMUMAN"
-        number_line = f"Nomor: {number}"
+        number_line = f"NOMOR {number}"
     contact = " · ".join(p for p in (
         f"Telepon {agency.phone}" if agency.phone else "", f"Pos-el {agency.email}" if agency.email else "",
         f"Laman {agency.website}" if agency.website else "") if p)
+    signer_name, signer_nip = _signer(snap)
     basis = (f"Klasifikasi informasi: {KLASIFIKASI_LABEL.get(snap.klasifikasi, snap.klasifikasi)} — "
              f"{clean_text(snap.legal_basis, multiline=False)}")
     return Notice(
@@ -73,16 +112,38 @@ def notice_for(envelope: Envelope) -> Notice:
         paragraphs=paragraphs or ["-"], basis=basis,
         place_date=f"{clean_text(agency.city, multiline=False)}, {date_id(when, tz, weekday=False)}",
         signatory_title=_signatory_lines(clean_text(agency.signatory_title, multiline=False),
-                                         clean_text(agency.unit, multiline=False).upper()),
-        signatory_name=clean_text(snap.approver_name, multiline=False),
-        signatory_nip=clean_text(snap.approver_nip, multiline=False),
+                                         clean_text(agency.unit, multiline=False).upper(),
+                                         agency.signatory_mode,
+                                         clean_text(agency.signatory_acting_title, multiline=False)),
+        signatory_name=clean_text(signer_name, multiline=False),
+        signatory_nip=clean_text(signer_nip, multiline=False),
         internal=snap.sasaran == Sasaran.PEGAWAI, url=snap.public_url, created=when,
-        picture=picture, picture_alt=(picture.caption if picture else "") or title)
+        picture=picture, picture_alt=(picture.caption if picture else "") or title,
+        # A pencabutan is decided by the Kepala Dinas alone: the chain's paraf belong to the notice.
+        paraf=() if envelope.kind == Kind.REVOKE else _paraf(snap, tz))
+
+
+def archive_copy(notice: Notice) -> Notice:
+    """The file copy (salinan arsip) of ``notice``: marked, with the paraf table."""
+    return replace(notice, arsip=True)
+
+
+def printed_text(notice: Notice) -> list[str]:
+    """Every text the PDFs of ``notice`` print (board and file copy), for the glyph check."""
+    texts = [notice.instansi, notice.unit, notice.address, notice.contact, notice.heading,
+             notice.number_line, notice.title, *notice.paragraphs, notice.basis, notice.place_date,
+             *notice.signatory_title, notice.signatory_name, notice.signatory_nip]
+    if notice.picture is not None:
+        texts.append(notice.picture.caption)
+    for p in notice.paraf:
+        texts += [p.role, p.name, p.nip]
+    return texts
 
 
 def pdf_path(root: Path, envelope: Envelope) -> Path:
     """Where the printout of ``envelope`` goes: ``print/YYYY/MM/<number>-<what>.pdf``, one name per
-    (announcement, kind, public version), so a redelivery overwrites the same file."""
+    (announcement, kind, public version), so a redelivery overwrites the same file. The file copy
+    goes next to it as ``<number>-<what>-arsip.pdf``."""
     snap = envelope.announcement
     when = (snap.revoked_at or envelope.created_at) if envelope.kind == Kind.REVOKE else snap.approved_at
     stamp = local(when, snap.agency.timezone)
@@ -106,18 +167,27 @@ class NoticeboardRenderer(ChannelRenderer):
         self.settings = settings or PrintSettings()
 
     def render(self, envelope: Envelope) -> list[Path]:
-        """Write the PDF of ``envelope`` (notice, ralat or pencabutan); print it if a printer is set."""
+        """Write the PDFs of ``envelope`` (notice, ralat or pencabutan): the board copy and its file
+        copy (``...-arsip.pdf``, with the paraf table); print the board copy if a printer is set.
+        A text with characters the font cannot print is refused (PermanentRenderError naming
+        them), never printed with the characters missing."""
         try:
             notice = notice_for(envelope)
             path = pdf_path(self.root, envelope)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise PermanentRenderError(
                 f"Zona waktu instansi '{envelope.announcement.agency.timezone}' tidak dikenal") from exc
+        missing = unprintable("\n".join(printed_text(notice)))
+        if missing:
+            raise PermanentRenderError(unprintable_reason(missing))
+        arsip = path.with_name(f"{path.stem}-arsip.pdf")
         atomic_write(path, build_pdf(notice))
+        atomic_write(arsip, build_pdf(archive_copy(notice)))
         path.chmod(0o644)
+        arsip.chmod(0o644)
         if self.settings.printer:
-            self.print_file(path, envelope.announcement)
-        return [path]
+            self.print_file(path, envelope.announcement)  # the board copy only: the file copy is kept
+        return [path, arsip]
 
     def print_file(self, path: Path, snap: AnnouncementSnapshot) -> None:
         """Send ``path`` to the configured CUPS printer with ``lp``; raise TransientRenderError (the

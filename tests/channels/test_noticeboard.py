@@ -48,13 +48,14 @@ def test_pegawai_notice_pdf(tmp_path):
     renderer = get_renderer("print", tmp_path)
     assert isinstance(renderer, NoticeboardRenderer) and renderer.irreversible is True
     snap = snapshot("cuti-bersama", public_url=URL)
-    [path] = renderer.render(envelope("print", snap))
+    path, arsip = renderer.render(envelope("print", snap))
+    assert arsip.name == path.name.replace(".pdf", "-arsip.pdf") and arsip.parent == path.parent
     assert path.parent == tmp_path / "print" / "2026" / "11"
     assert path.read_bytes().startswith(b"%PDF-")
     qpdf_ok(path)
     text = text_of(path)
     for expected in ("PEMERINTAH PROVINSI KALIMANTAN BARAT", "PENGUMUMAN", "UNTUK KALANGAN INTERNAL",
-                     "Nomor: 045/PENG/DISKOMINFO/XI/2026", snap.title.upper(),
+                     "NOMOR 045/PENG/DISKOMINFO/XI/2026", snap.title.upper(),
                      "Pontianak, 21 November 2026", "Dr. Hendra Wijaya, S.Kom., M.Si.",
                      "NIP. 19750812 200003 1 004", "KEPALA DINAS KOMUNIKASI DAN INFORMATIKA"):
         assert expected in text, expected
@@ -68,7 +69,7 @@ def test_pegawai_notice_pdf(tmp_path):
 
 
 def test_public_notice_has_no_internal_mark(tmp_path):
-    [path] = NoticeboardRenderer(tmp_path).render(envelope("print", snapshot("renstra")))
+    path, _ = NoticeboardRenderer(tmp_path).render(envelope("print", snapshot("renstra")))
     text = text_of(path)
     assert "UNTUK KALANGAN INTERNAL" not in text and "Sosialisasi Rencana Strategis".upper() in text
 
@@ -77,7 +78,7 @@ def test_revocation_and_correction(tmp_path):
     renderer = NoticeboardRenderer(tmp_path)
     revoked = snapshot("renstra", revoked_at=datetime(2026, 11, 25, 4, tzinfo=timezone.utc),
                        revoked_reason="Jadwal kegiatan dibatalkan")
-    [cabut] = renderer.render(envelope("print", revoked, kind=Kind.REVOKE))
+    cabut, _ = renderer.render(envelope("print", revoked, kind=Kind.REVOKE))
     qpdf_ok(cabut)
     text = text_of(cabut)
     assert "PENCABUTAN PENGUMUMAN" in text
@@ -85,17 +86,17 @@ def test_revocation_and_correction(tmp_path):
     assert "Jadwal kegiatan dibatalkan" in text and "Pontianak, 25 November 2026" in text
     ralat = snapshot("bansos", ident=2, revision=2, number="046/PENG/DISKOMINFO/XI/2026",
                      corrects_number="044/PENG/DISKOMINFO/XI/2026")
-    [path] = renderer.render(envelope("print", ralat, kind=Kind.UPDATE))
+    path, _ = renderer.render(envelope("print", ralat, kind=Kind.UPDATE))
     qpdf_ok(path)
     text = text_of(path)
     assert "RALAT PENGUMUMAN" in text and "044/PENG/DISKOMINFO/XI/2026" in text
-    assert "Nomor: 046/PENG/DISKOMINFO/XI/2026" in text
+    assert "RALAT PENGUMUMAN NOMOR 046/PENG/DISKOMINFO/XI/2026 TENTANG" in text
     assert len({cabut, path}) == 2 and "pencabutan" in cabut.name and "ralat" in path.name
 
 
 def test_long_notice_gets_page_numbers(tmp_path):
     body = "\n\n".join(f"Paragraf {i}: " + "ketentuan pelaksanaan kegiatan " * 30 for i in range(12))
-    [path] = NoticeboardRenderer(tmp_path).render(envelope("print", snapshot("renstra", body=body)))
+    path, _ = NoticeboardRenderer(tmp_path).render(envelope("print", snapshot("renstra", body=body)))
     qpdf_ok(path)
     pages = page_count(path)
     assert pages > 1
@@ -106,11 +107,11 @@ def test_long_notice_gets_page_numbers(tmp_path):
 def test_same_envelope_twice_gives_the_same_file(tmp_path):
     renderer = NoticeboardRenderer(tmp_path)
     env = envelope("print", snapshot("cuti-bersama", public_url=URL))
-    [first] = renderer.render(env)
-    data = first.read_bytes()
-    [second] = renderer.render(env)
-    assert first == second and second.read_bytes() == data
-    assert len(list((tmp_path / "print").rglob("*.pdf"))) == 1
+    first = renderer.render(env)
+    data = [p.read_bytes() for p in first]
+    second = renderer.render(env)
+    assert first == second and [p.read_bytes() for p in second] == data
+    assert len(list((tmp_path / "print").rglob("*.pdf"))) == 2  # the board copy and the file copy
 
 
 def fake_lp(tmp_path, exit_code: int, message: str = "") -> tuple[str, object]:
@@ -126,8 +127,8 @@ def fake_lp(tmp_path, exit_code: int, message: str = "") -> tuple[str, object]:
 def test_printing_through_lp(tmp_path):
     lp, log = fake_lp(tmp_path, 0)
     renderer = NoticeboardRenderer(tmp_path, PrintSettings(printer="papan-lobi", lp_command=lp, copies=2))
-    [path] = renderer.render(envelope("print", snapshot("cuti-bersama")))
-    args = log.read_text().splitlines()
+    path, _arsip = renderer.render(envelope("print", snapshot("cuti-bersama")))
+    args = log.read_text().splitlines()  # one job: the board copy, never the file copy
     assert args[:4] == ["-d", "papan-lobi", "-n", "2"] and args[-1] == str(path)
 
 

@@ -60,7 +60,7 @@ def picture_box_mm(path: Path, page: int = 1) -> tuple[float, float, float, floa
 
 
 def render(tmp_path: Path, snap, kind: Kind = Kind.PUBLISH) -> Path:
-    [path] = NoticeboardRenderer(tmp_path).render(envelope("print", snap, kind=kind))
+    path, _arsip = NoticeboardRenderer(tmp_path).render(envelope("print", snap, kind=kind))
     return path
 
 
