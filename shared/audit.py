@@ -55,6 +55,9 @@ class VerifyResult:
     checked: int
     bad_id: int | None = None
     reason: str = ""
+    last_id: int = 0
+    """The last event walked (0: an empty trail); with ``last_hash`` what a checkpoint signs."""
+    last_hash: str = GENESIS
 
 
 def verify(session: Session) -> VerifyResult:
@@ -76,4 +79,25 @@ def verify(session: Session) -> VerifyResult:
     if head is not None and (head.last_hash != prev or head.last_id != last_id):
         return VerifyResult(False, count, last_id or None,
                             f"kejadian terakhir yang tercatat (#{head.last_id}) hilang atau diganti")
-    return VerifyResult(True, count)
+    # a chain that fits itself may still have been recomputed or cut with the head rewritten:
+    # only the signed checkpoints (shared.checkpoints) tell that apart
+    return VerifyResult(True, count, last_id=last_id, last_hash=prev)
+
+
+def seal_events(session: Session, month: str | None = None) -> list[AuditEvent]:
+    """The audited seals of the monthly archive (``archive_close``, ``archive_reseal``), oldest
+    first; only those of ``month`` when given."""
+    rows = session.execute(select(AuditEvent).where(
+        AuditEvent.action.in_(SEAL_ACTIONS)).order_by(AuditEvent.id)).scalars()
+    out = []
+    for event in rows:
+        try:
+            data = json.loads(event.data)
+        except ValueError:
+            data = {}
+        if month is None or data.get("month") == month:
+            out.append(event)
+    return out
+
+
+SEAL_ACTIONS = ("archive_close", "archive_reseal")

@@ -37,6 +37,8 @@ def _item_text(item: dict) -> str:
             f"v{v['version'] or '-'} {v['number'] or '#' + str(v['id'])} {v['public_state_label']}"
             for v in item["versions"]))
     lines += [f"  {d['channel']} ({d['kind']}): {d['state']}" for d in item.get("deliveries", [])]
+    if item.get("register_note"):  # a dikecualikan item: where it goes instead of any channel
+        lines.append(f"  {item['register_note']}")
     return "\n".join(lines)
 
 
@@ -228,20 +230,54 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
 
     @audit.command("verify")
     def audit_verify(as_json: bool = typer.Option(False, "--json")) -> None:
-        """Periksa keutuhan jejak audit; keluar bukan nol bila ada yang diubah."""
-        from shared.audit import verify
+        """Periksa keutuhan jejak audit: rantai hash, checkpoint bertanda tangan, dan segel arsip
+        yang tercatat; keluar bukan nol bila ada yang diubah, dipotong atau ditulis ulang."""
+        from shared.checkpoints import verify_trail
+        from shared.records.sealing import office_public_key, verify_seals
 
         w = services()
+        public = guarded(as_json, lambda: office_public_key(w))
         with w.read() as s:
-            result = verify(s)
-        data = {"ok": result.ok, "checked": result.checked, "bad_event": result.bad_id,
-                "reason": result.reason}
-        if result.ok:
-            emit(data, as_json, _("Jejak audit utuh: {n} kejadian diperiksa", n=result.checked))
+            data = verify_trail(s, w.settings.archive, w.settings.out, public)
+        seal_problems = verify_seals(w, public)
+        data["problems"] += seal_problems
+        data["ok"] = data["ok"] and not seal_problems
+        latest = data["latest"]
+        if latest:
+            note = _("checkpoint terakhir: kejadian #{id} ({at}); {n} kejadian sesudahnya belum "
+                     "ditandatangani", id=latest["event_id"], at=latest["at"],
+                     n=data["unsigned_tail"] if data["unsigned_tail"] is not None else "?")
+        else:
+            note = _("belum ada checkpoint bertanda tangan; jalankan 'warta audit checkpoint'")
+        if data["ok"]:
+            emit(data, as_json, _("Jejak audit utuh: {n} kejadian diperiksa", n=data["checked"])
+                 + "\n  " + note)
             return
-        emit(data, as_json, _("Jejak audit RUSAK pada kejadian #{id}: {reason}", id=result.bad_id,
-                             reason=result.reason))
+        if data["bad_event"] is not None:
+            head = _("Jejak audit RUSAK pada kejadian #{id}: {reason}", id=data["bad_event"],
+                     reason=data["reason"])
+            rest = data["problems"][1:]
+        else:
+            head, rest = _("Jejak audit RUSAK:"), data["problems"]
+        emit(data, as_json, "\n".join([head, *(f"  {p}" for p in rest), "  " + note]))
         raise typer.Exit(6)
+
+    @audit.command("checkpoint")
+    def audit_checkpoint(as_json: bool = typer.Option(False, "--json")) -> None:
+        """Tandatangani kepala jejak audit (checkpoint) dengan kunci kantor; simpan di arsip dan
+        terbitkan di situs web. Jalankan setiap hari (cron atau systemd timer)."""
+        from shared.checkpoints import take
+
+        w = services()
+
+        def run() -> dict:
+            with w.read() as s:
+                return take(s, w.signing_key, w.settings.archive, w.settings.out, w.tz, "harian")
+
+        cp = guarded(as_json, run)
+        emit(cp, as_json, _("Checkpoint ditandatangani: kejadian #{id}, {n} kejadian; disimpan di "
+                            "{path}; salinan publik: {web}", id=cp["event_id"], n=cp["count"],
+                            path=cp["path"], web=cp["web"]))
 
     @app.command()
     def demo(broker: Optional[str] = typer.Option(None, "--broker", help="embedded atau URL amqp://"),

@@ -170,31 +170,61 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
     # -- monthly archive -------------------------------------------------------------------------
 
     @archive.command("close")
-    def archive_close(month: str = month_opt, actor: Optional[str] = typer.Option(None, "--as"),
+    def archive_close(month: str = month_opt,
+                      actor: Optional[str] = typer.Option(
+                          None, "--as", help="PPID atau Kepala Dinas (kata sandi dari WARTA_PASSWORD); "
+                          "tanpa --as: tugas terjadwal, dicatat sebagai 'system'"),
+                      reseal: bool = typer.Option(False, "--reseal", help="Segel ulang bulan yang "
+                                                  "sudah disegel (segel lama disimpan)"),
+                      reason: Optional[str] = typer.Option(None, "--reason", help="Alasan penyegelan ulang"),
                       as_json: bool = json_opt) -> None:
-        """Tutup arsip bulan itu: manifest sha256 setiap berkas, ditandatangani (Ed25519)."""
+        """Tutup arsip bulan itu: manifest sha256 setiap berkas, ditandatangani (Ed25519), dicatat
+        di jejak audit dengan checkpoint bertanda tangan."""
+        from shared.records.sealing import seal_month
+
         w = services()
         who = acting_user(w, actor, as_json)["id"] if actor else None
-        result = guarded(as_json, lambda: w.close_archive(month, who))
-        emit(result, as_json, _("Arsip bulan {m} ditutup: {n} berkas disegel di {d}", m=month,
-                                n=result["files"], d=result["folder"]))
+        result = guarded(as_json, lambda: seal_month(w, month, who, reseal, reason))
+        text = _("Arsip bulan {m} ditutup: {n} berkas disegel di {d}", m=month,
+                 n=result["files"], d=result["folder"])
+        if result["resealed"]:
+            text += "\n" + _("  segel ulang ke-{k}; segel sebelumnya disimpan sebagai {p}",
+                              k=result["seal_no"], p=(result["previous"] or {}).get("path") or "-")
+        if result["checkpoint_problem"]:
+            text += "\n" + _("  PERINGATAN: checkpoint tidak dibuat: {why}",
+                              why=result["checkpoint_problem"])
+        emit(result, as_json, text)
 
     @archive.command("verify")
     def archive_verify(month: str = month_opt, as_json: bool = json_opt) -> None:
-        """Periksa arsip bulan yang sudah ditutup; keluar bukan nol bila ada yang berubah."""
+        """Periksa arsip bulan itu: segel, berkas, catatan segel di jejak audit dan checkpoint;
+        bulan yang belum ditutup: tanda tangan setiap manifest. Keluar bukan nol bila ada yang berubah."""
+        from shared.records.sealing import verify_month
+
         w = services()
-        r = guarded(as_json, lambda: w.verify_archive(month))
+        r = guarded(as_json, lambda: verify_month(w, month))
         if r["ok"]:
             emit(r, as_json, _("Arsip bulan {m} utuh: {n} berkas cocok dengan segel", m=month, n=r["checked"]))
             return
         lines = [_("Arsip bulan {m} TIDAK UTUH:", m=month)]
-        if r["problem"]:
-            lines.append("  " + r["problem"])
+        lines += ["  " + p for p in r["problems"]]
         lines += [_("  diubah: {p}", p=p) for p in r["changed"]]
         lines += [_("  hilang: {p}", p=p) for p in r["missing"]]
         lines += [_("  tambahan: {p}", p=p) for p in r["extra"]]
         emit(r, as_json, "\n".join(lines))
         raise typer.Exit(6)
+
+    @archive.command("key")
+    def archive_key(as_json: bool = json_opt) -> None:
+        """Buat (bila belum ada) kunci archiver untuk menandatangani manifest; kunci publiknya
+        disimpan bersama arsip."""
+        from shared.archive_keys import archiver_key, fingerprint, private_key_path
+
+        cfg = services().settings
+        key = archiver_key(cfg.home, cfg.archive)
+        data = {"private": str(private_key_path(cfg.home)), "key_sha256": fingerprint(key.public_key())}
+        emit(data, as_json, _("Kunci archiver: {p} (sidik {fp})", p=data["private"],
+                              fp=data["key_sha256"][:16]))
 
     # -- per announcement ------------------------------------------------------------------------
 

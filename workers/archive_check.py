@@ -1,26 +1,14 @@
-"""Checking the archive: every manifest's files exist and match their sha256."""
+"""Checking the archive: every manifest's files exist and match their sha256, and every manifest
+the archiver signed still carries a valid signature (:mod:`shared.archive_keys`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from channels.base import sha256_file
+from shared.archive_keys import check_manifests
 
 
-def verify_archive(archive: Path) -> list[str]:
-    """Problems found (empty when every manifest checks out), in Indonesian."""
-    problems = []
-    for manifest in sorted(Path(archive).rglob("manifest.json")):
-        try:
-            data = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            problems.append(f"{manifest}: manifest tidak terbaca ({exc})")
-            continue
-        for entry in data.get("files", []):
-            path = manifest.parent / entry["path"]
-            if not path.is_file():
-                problems.append(f"{path}: berkas hilang")
-            elif sha256_file(path) != entry["sha256"]:
-                problems.append(f"{path}: checksum tidak cocok")
-    return problems
+def verify_archive(archive: Path, trusted: set[str] | None = None) -> list[str]:
+    """Problems found (empty when every manifest checks out), in Indonesian. ``trusted``: the
+    archiver key fingerprints the signed checkpoints name (see :mod:`shared.checkpoints`)."""
+    return check_manifests(Path(archive), Path(archive), trusted)

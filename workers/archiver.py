@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from channels.base import sha256_file
 from shared.slug import proof_folder
-from shared.config import Settings
+from shared.config import Settings, parse_endpoints, serves_endpoint
 from shared.messages import Kind, Receipt
 from shared.models import Announcement
 from shared.observability import METRICS, get_logger
@@ -62,10 +62,13 @@ def _deferred(exc: OSError, r: Receipt) -> ProofDeferred:
     return ProofDeferred(f"{code or type(exc).__name__}: {exc.strerror or exc}")
 
 
-def proof_dir(archive: Path, number: str, channel: str, kind: str, at, tz: str) -> Path:  # noqa: ANN001
-    """Where the proof of one delivery is filed (month of confirmation, in the agency's zone)."""
+def proof_dir(archive: Path, number: str, channel: str, kind: str, at, tz: str,  # noqa: ANN001
+              endpoint: str = "") -> Path:
+    """Where the proof of one delivery is filed (month of confirmation, in the agency's zone); a
+    named endpoint's under ``<channel>/<endpoint>/`` (each screen's proof on its own)."""
     when = local(at, tz)
     base = archive / f"{when:%Y}" / f"{when:%m}" / proof_folder(number) / channel
+    base = base / endpoint if endpoint else base
     return base / "pencabutan" if kind == Kind.REVOKE else base
 
 
@@ -101,7 +104,12 @@ class StagedProof:
 
 def _proof_key(item, r: Receipt) -> tuple:  # noqa: ANN001
     """What the proof's content depends on besides the receipt (staged vs. applied must agree)."""
-    return (item.id, item.number, item.key, item.title, r.message_id)
+    return (item.id, item.number, item.key, item.title, r.message_id, _endpoint(item))
+
+
+def _endpoint(item) -> str:  # noqa: ANN001
+    """The named endpoint a proof belongs to ('' for a channel's unnamed one: an Announcement)."""
+    return getattr(item, "endpoint", "") or ""
 
 
 def _staged_write(target: Path, data: bytes) -> Path:
@@ -137,10 +145,23 @@ class Archiver:
         if not self.verifier.workers():
             log.warning("no_worker_keys", folder=str(self.verifier.folder),
                         hint="jalankan 'warta keys worker CHANNEL' untuk setiap pekerja")
+        self._check_endpoints()
         try:  # made once at start; a root that vanishes later is a lost mount (see _check_archive)
             self.settings.archive.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             log.warning("archive_unavailable", archive=str(self.settings.archive), error=str(exc))
+
+    def _check_endpoints(self) -> None:
+        """Cross-check ``WARTA_ENDPOINTS`` with the registered worker keys: a named endpoint
+        without a key named after it can never confirm, so its announcements would wait for ever."""
+        registered = self.verifier.workers()
+        for channel, names in parse_endpoints(self.settings.endpoints).items():
+            for endpoint in names:
+                if not any(ch == channel and serves_endpoint(worker, endpoint)
+                           for ch, worker in registered):
+                    log.warning("endpoint_without_key", channel=channel, endpoint=endpoint,
+                                hint=f"jalankan 'warta keys worker {channel} --id {endpoint}' "
+                                     "di komputer layar dan daftarkan kunci publiknya")
 
     def _check_archive(self) -> None:
         """Raise when the archive's root is gone (an unmounted disk): filing would otherwise
@@ -176,7 +197,7 @@ class Archiver:
         is visible under the final names until :meth:`StagedProof.install`. Raises
         :class:`ProofError` on a checksum mismatch (the temp files are removed)."""
         folder = proof_dir(self.settings.archive, item.number or r.number, str(r.channel), r.kind,
-                           r.at, self.settings.timezone)
+                           r.at, self.settings.timezone, _endpoint(item))
         staged = StagedProof(key=_proof_key(item, r))
         try:
             files = []
@@ -206,6 +227,8 @@ class Archiver:
                         "title": item.title, "channel": str(r.channel), "kind": str(r.kind),
                         "outcome": str(r.outcome), "message_id": r.message_id,
                         "confirmed_at": r.at.isoformat(), "host": r.host, "attempt": r.attempt}
+            if _endpoint(item):  # which screen this proof is of (absent: the unnamed endpoint)
+                manifest["endpoint"], manifest["worker"] = _endpoint(item), r.worker
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             # signed with the archiver's own key, never the approval side's (shared.archive_keys);
             # the signature lands before the manifest, so a filed manifest always has one
@@ -309,8 +332,8 @@ class Archiver:
         if isinstance(result, ProofError):
             bound.error("receipt_proof_rejected", error=str(result))
         else:
-            (bound.warning if result in ("unknown", "stale", "deferred") else bound.info)(
-                "receipt", result=result)
+            (bound.warning if result in ("unknown", "stale", "deferred", "foreign") else bound.info)(
+                "receipt", result=result, worker=receipt.worker)
 
     def handle(self, inc: Incoming) -> Settlement:
         """Apply one receipt (never raises for a bad one: it is logged and dropped)."""

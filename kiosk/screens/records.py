@@ -269,7 +269,9 @@ class RecordsScreen(WartaScreen):
 
     def _close_confirmed(self, yes: bool | None) -> None:
         if yes:
-            self.call("close", self.w.close_archive, self.month, self.uid)
+            from shared.records.sealing import seal_month  # audited, with a signed checkpoint
+
+            self.call("close", lambda m, u: seal_month(self.w, m, u), self.month, self.uid)
 
     def show_close(self, result: dict) -> None:
         """Sealed: how many files, where."""
@@ -281,7 +283,9 @@ class RecordsScreen(WartaScreen):
     def action_verify(self) -> None:
         """Check the seal and every file."""
         self.query_one("#archive-state", Static).update(_("Memeriksa…"))
-        self.call("verify", self.w.verify_archive, self.month)
+        from shared.records.sealing import verify_month  # seal, audit record and checkpoints
+
+        self.call("verify", lambda m: verify_month(self.w, m), self.month)
 
     def show_verify(self, result: dict) -> None:
         """All well, or each changed, missing and extra file."""

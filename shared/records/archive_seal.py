@@ -4,6 +4,10 @@ and verifying a closed month, naming each changed, missing or extra file.
 
 The seal is two files in the month's folder: ``SEGEL.json`` (the manifest, canonical JSON) and
 ``SEGEL.sig`` (the base64 signature of exactly those bytes). Neither is listed in the manifest.
+A re-seal never overwrites: the seal it replaces is kept as ``SEGEL-<n>.json``/``SEGEL-<n>.sig``
+(n = that seal's number), listed in the new manifest, which names it under ``previous``.
+Who may seal, and the audit event and checkpoint every seal gets, are in
+:mod:`shared.records.sealing`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +35,7 @@ SEAL = "SEGEL.json"
 SIGNATURE = "SEGEL.sig"
 SEAL_FILES = {SEAL, SIGNATURE}
 FORMAT = "warta-segel-arsip/1"
+_OLD_SEAL = re.compile(r"^SEGEL-(\d+)\.json$")
 
 
 def month_dir(archive: Path, month: str) -> Path:
@@ -71,26 +77,56 @@ class SealResult:
     files: int
     manifest_sha256: str
     closed_at: str
+    seal_no: int = 1
+    previous: dict | None = None
+
+
+def previous_seals(folder: Path) -> list[Path]:
+    """The seals a re-seal replaced (``SEGEL-<n>.json``), oldest first."""
+    found = [(int(m.group(1)), p) for p in folder.glob("SEGEL-*.json")
+             if (m := _OLD_SEAL.match(p.name))] if folder.is_dir() else []
+    return [p for _, p in sorted(found)]
+
+
+def _keep_previous(folder: Path) -> dict:
+    """Move the current seal aside as ``SEGEL-<n>``; link first, so an existing file is never
+    overwritten. Returns what the new manifest says about it."""
+    number = len(previous_seals(folder)) + 1
+    if not (folder / SEAL).exists():  # removed outside Warta: the re-seal says so
+        return {"seal_no": number, "path": None, "sha256": None, "missing": True}
+    kept = folder / f"SEGEL-{number}.json"
+    digest = hashlib.sha256((folder / SEAL).read_bytes()).hexdigest()
+    if (folder / SIGNATURE).exists():
+        os.link(folder / SIGNATURE, folder / f"SEGEL-{number}.sig")
+    os.link(folder / SEAL, kept)
+    (folder / SEAL).unlink()
+    (folder / SIGNATURE).unlink(missing_ok=True)
+    return {"seal_no": number, "path": kept.name, "sha256": digest, "missing": False}
 
 
 def close_month(archive: Path, month: str, key: Ed25519PrivateKey, tz: str, closed_by: str,
-                now: datetime | None = None) -> SealResult:
-    """Seal ``month``: refuse a month that has not ended yet or is already sealed."""
+                now: datetime | None = None, reseal_reason: str | None = None) -> SealResult:
+    """Seal ``month``: refuse a month that has not ended yet or is already sealed. With
+    ``reseal_reason`` a sealed month is sealed again, keeping the seal it replaces (the caller,
+    :func:`shared.records.sealing.seal_month`, decides who may)."""
     now = now or utcnow()
     _, end = month_bounds(month, tz)
     if now < end:
         raise Refused("Bulan {m} belum berakhir; arsip bulanan ditutup setelah bulan berjalan "
                       "selesai", m=month)
     folder = month_dir(archive, month)
-    if (folder / SEAL).exists():
+    if (folder / SEAL).exists() and reseal_reason is None:
         raise Refused("Arsip bulan {m} sudah ditutup; jalankan 'warta archive verify --month {m}' "
                       "untuk memeriksanya", m=month)
     folder.mkdir(parents=True, exist_ok=True)
+    previous = _keep_previous(folder) if reseal_reason is not None else None
     files = [{"path": rel, "sha256": sha256_file(p), "size": p.stat().st_size}
              for rel, p in scan(folder).items()]
     manifest = {"format": FORMAT, "month": month, "closed_at": now.isoformat(),
                 "closed_by": closed_by, "key_sha256": key_fingerprint(key.public_key()),
-                "files": files}
+                "files": files, "seal_no": previous["seal_no"] + 1 if previous else 1}
+    if previous:
+        manifest.update(previous=previous, reseal_reason=reseal_reason)
     body = _canonical(manifest)
     signature = base64.b64encode(key.sign(body)).decode()
     # the signature lands first, the manifest last: a half-written seal has no SEGEL.json
@@ -99,7 +135,8 @@ def close_month(archive: Path, month: str, key: Ed25519PrivateKey, tz: str, clos
     tmp_seal.write_bytes(body)
     tmp_sig.replace(folder / SIGNATURE)
     tmp_seal.replace(folder / SEAL)
-    return SealResult(month, folder, len(files), hashlib.sha256(body).hexdigest(), now.isoformat())
+    return SealResult(month, folder, len(files), hashlib.sha256(body).hexdigest(), now.isoformat(),
+                      manifest["seal_no"], previous)
 
 
 @dataclass

@@ -291,19 +291,14 @@ class RecordCommands:
             signer = self._ppid_signer(s)
         return report_docs.write_pdf(data, self.profile, self.tz, path, signer)
 
-    def close_archive(self, month: str, actor_id: int | None = None) -> dict:
-        """Seal the month's archive folder with a signed manifest (see :mod:`archive_seal`); PPID or
-        Kepala Dinas, or the operator's scheduled job (no user)."""
-        from shared.records import archive_seal
+    def close_archive(self, month: str, actor_id: int | None = None, reseal: bool = False,
+                      reason: str | None = None) -> dict:
+        """Seal the month's archive folder (PPID or Kepala Dinas, or the operator's scheduled job
+        with no user), audited and covered by a signed checkpoint; see
+        :func:`shared.records.sealing.seal_month` (one path for the kiosk, the CLI and here)."""
+        from shared.records import sealing
 
-        with self.read() as s:
-            actor = self._records_actor(s, actor_id, "menyegel arsip bulanan")
-        result = archive_seal.close_month(self.settings.archive, month, self.signing_key, self.tz, actor)
-        with self.tx() as s:
-            audit.record(s, actor, "archive_close", None, month=month, files=result.files,
-                         manifest_sha256=result.manifest_sha256)
-        return {"month": month, "folder": str(result.folder), "files": result.files,
-                "manifest_sha256": result.manifest_sha256, "closed_at": result.closed_at}
+        return sealing.seal_month(self, month, actor_id, reseal=reseal, reason=reason)
 
     def verify_archive(self, month: str) -> dict:
         """Check a sealed month; ``ok`` is False when a file changed, went missing or was added."""
