@@ -55,7 +55,8 @@ def values(unit: configparser.RawConfigParser, section: str, key: str) -> list[s
 def test_there_is_a_unit_per_service():
     names = {p.name for p in SERVICES}
     assert names == {"warta-relay.service", "warta-archiver.service", "warta-worker@.service",
-                     "warta-kiosk.service", "warta-migrate.service"}
+                     "warta-kiosk.service", "warta-migrate.service", "warta-checkpoint.service"}
+    assert (UNITS / "warta-checkpoint.timer").is_file()  # the daily signed audit checkpoint
 
 
 @pytest.mark.parametrize("path", SERVICES, ids=lambda p: p.name)
@@ -84,14 +85,14 @@ def test_secrets_only_as_credentials(path):
     assert all(c.split(":", 1)[1].startswith("/etc/warta/secrets/") for c in credentials)
     has_private = any("signing.key" in c for c in credentials)
     assert has_private == (path.name in ("warta-relay.service", "warta-kiosk.service",
-                                         "warta-migrate.service"))
+                                         "warta-migrate.service", "warta-checkpoint.service"))
 
 
 def test_systemd_analyze_verify_accepts_the_units(tmp_path):
     analyze = shutil.which("systemd-analyze")
     if not analyze:
         unavailable("systemd-analyze is not installed (package systemd)")
-    for path in [*SERVICES, UNITS / "warta.target"]:
+    for path in [*SERVICES, UNITS / "warta.target", *UNITS.glob("*.timer")]:
         text = path.read_text(encoding="utf-8").replace(REAL_BINARY, "/usr/bin/true")
         name = path.name.replace("@.service", "@web.service")
         (tmp_path / name).write_text(text, encoding="utf-8")
