@@ -165,3 +165,23 @@ def name_case(text: str) -> str:
     case: conjunctions and prepositions stay lower case after the first word)."""
     words = text.lower().split()
     return " ".join(w if i and w in _LOWER_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+def latest_returns(steps: list[dict]) -> list[dict]:
+    """The returns that led to the work now at hand, newest first: the ``returned`` steps since
+    the drafter last handed the announcement in (a Sekretaris's return to the Kabid, then the
+    Kabid's to the Pelaksana: both notes say what to redo)."""
+    found = []
+    for step in reversed(steps):
+        if step.get("decision") == "submitted":
+            break
+        if step.get("decision") == "returned":
+            found.append(step)
+    return found
+
+
+def return_text(step: dict, tz: str) -> str:
+    """One return in full, never clipped: who, at which step, when, and the whole note."""
+    return _("Dikembalikan oleh {who} ({step}, {at}): {note}", who=step.get("actor_name") or "—",
+             step=step_label(step["step"]), at=when(step.get("decided_at"), tz),
+             note=step.get("note") or "—")

@@ -1,12 +1,12 @@
-"""Per-channel previews and limits of a draft, computed from the editor's fields without a
-database (pure; no Textual). The radio script and the slide come from the channel packages when
-they are installed; otherwise a plain-text preview stands in."""
+"""Per-channel previews of an announcement, computed from the editor's fields (or, for the
+reviewer, from ``get_item``'s dict through :func:`fields_of`) without a database (pure; no
+Textual). The radio script and the slide come from the channel packages when they are installed;
+otherwise a plain-text preview stands in. The limits themselves live in :mod:`shared.limits`,
+which the services check on save and submit."""
 
 from __future__ import annotations
 
 import logging
-import math
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,18 +19,9 @@ from shared.timefmt import date_id, utcnow
 
 log = logging.getLogger(__name__)
 
-VIDEOTRON_TITLE_MAX = 120
-"""Longer titles cannot be read from the road before the slide changes."""
-VIDEOTRON_SLIDES_MAX = 4
-"""More slides than this and passers-by never see the end."""
-RADIO_SECONDS_MAX = 300
-"""Air time of one announcement at most (five minutes)."""
-WEB_SUMMARY_MAX = 500
-"""Feed readers cut longer descriptions."""
-PRINT_BODY_MAX = 6000
-"""About two A4 pages of the notice board printout."""
-WORDS_PER_MINUTE = 130
-"""Reading speed for the fallback air-time estimate (the radio channel's own default)."""
+from shared import limits
+from shared.limits import (PRINT_BODY_MAX, RADIO_SECONDS_MAX,  # noqa: F401 - the names once here
+                           VIDEOTRON_SLIDES_MAX, VIDEOTRON_TITLE_MAX, WEB_SUMMARY_MAX)
 
 
 @dataclass
@@ -65,7 +56,8 @@ def radio(snap) -> tuple[str, int]:  # noqa: ANN001
         from channels.radio.speech_text import script_for
     except ImportError:
         text = f"{snap.title}.\n\n{snap.body}"
-        return text, math.ceil(len(re.findall(r"\w+", text)) * 60 / WORDS_PER_MINUTE)
+        return text, limits.air_seconds(snap.title, snap.body, snap.start, snap.end,
+                                        klasifikasi=snap.klasifikasi)
     return script_for(snap)
 
 
@@ -99,10 +91,23 @@ def printout(snap, tz: str) -> str:  # noqa: ANN001
     return "\n".join(lines)
 
 
-def previews(fields: dict, profile: AgencyProfile, tz: str, now: datetime | None = None) -> dict:
-    """Every preview of a draft: ``{"radio": Preview, "videotron": Preview, "print": Preview,
-    "web": Preview, "air_seconds": int, "slides": int}``."""
-    snap = snapshot(fields, profile, tz, now=now)
+def fields_of(item: dict) -> dict:
+    """``get_item``'s dict as the fields :func:`previews` takes (times as datetimes); the
+    picture (``image``) is added by the caller with ``item_picture``, as it needs the bytes."""
+    fields = {k: item.get(k) for k in ("title", "summary", "body", "klasifikasi", "sasaran",
+                                       "channels", "daily_windows")}
+    for name in ("start_at", "end_at"):
+        fields[name] = datetime.fromisoformat(item[name]) if item.get(name) else None
+    fields["summary"] = fields["summary"] or ""
+    return fields
+
+
+def previews(fields: dict, profile: AgencyProfile, tz: str, now: datetime | None = None,
+             number: str = "") -> dict:
+    """Every preview of an announcement: ``{"radio": Preview, "videotron": Preview, "print":
+    Preview, "web": Preview, "air_seconds": int, "slides": int}``. ``number``: the official
+    number once it has one."""
+    snap = snapshot(fields, profile, tz, number=number, now=now)
     script, seconds = radio(snap)
     pictures = slides(snap, tz)
     slide_text = snap.title if pictures else _("(pratinjau gambar tidak tersedia)\n\n{t}\n\n{s}",
@@ -114,25 +119,8 @@ def previews(fields: dict, profile: AgencyProfile, tz: str, now: datetime | None
             "air_seconds": seconds, "slides": len(pictures)}
 
 
-def channel_limits(fields: dict, air_seconds: int | None = None,
-                   slide_count: int | None = None) -> list[str]:
-    """What breaks a chosen channel's limits, each as an Indonesian sentence (empty: all fit)."""
-    problems = []
-    chosen = set(fields.get("channels") or [])
-    title, summary, body = fields.get("title", ""), fields.get("summary", ""), fields.get("body", "")
-    if "videotron" in chosen and len(title) > VIDEOTRON_TITLE_MAX:
-        problems.append(_("Videotron: judul {n} karakter; paling banyak {m}", n=len(title),
-                          m=VIDEOTRON_TITLE_MAX))
-    if "videotron" in chosen and slide_count and slide_count > VIDEOTRON_SLIDES_MAX:
-        problems.append(_("Videotron: {n} slide; paling banyak {m}", n=slide_count,
-                          m=VIDEOTRON_SLIDES_MAX))
-    if "radio" in chosen and air_seconds and air_seconds > RADIO_SECONDS_MAX:
-        problems.append(_("Radio: durasi siar {n} detik; paling lama {m} detik", n=air_seconds,
-                          m=RADIO_SECONDS_MAX))
-    if "web" in chosen and len(summary) > WEB_SUMMARY_MAX:
-        problems.append(_("Web: ringkasan {n} karakter; paling banyak {m}", n=len(summary),
-                          m=WEB_SUMMARY_MAX))
-    if "print" in chosen and len(body) > PRINT_BODY_MAX:
-        problems.append(_("Cetak: isi {n} karakter; paling banyak {m}", n=len(body),
-                          m=PRINT_BODY_MAX))
-    return problems
+def channel_limits(fields: dict, slide_count: int | None = None) -> list[str]:
+    """What breaks a chosen channel's limits, each as a sentence (empty: all fit): the rules of
+    :func:`shared.limits.breaches`, the ones the services refuse with, and the slide count that
+    only a rendered preview knows."""
+    return [str(b) for b in limits.breaches(fields, slide_count)]

@@ -1,7 +1,8 @@
 """Detail: the announcement's version and, when it has a history, every version with its public
 state; the timeline of every step (actor, time, SLA met or missed) and per-channel deliveries
-(kind, state, attempts, next retry, last error, artifacts, checksum). PPID re-drives a parked
-delivery; Kepala Dinas revokes with a reason and starts a correction."""
+(kind, state, attempts, next retry, last error, artifacts, checksum). A step's note (a return
+note above all) is shown in full, wrapped in its column. PPID re-drives a parked delivery; Kepala
+Dinas revokes with a reason and starts a correction."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
 
+NOTE_MIN_WIDTH = 36
+"""The timeline's note column is at least this wide; wider terminals give it the rest."""
 LIVE_SECONDS = 2.0
 """While deliveries are unsettled the detail reads them again this often."""
 SETTLED = {"confirmed", "parked", "revoked", "superseded"}
@@ -54,9 +57,12 @@ class DetailScreen(WartaScreen):
 
     def on_mount(self) -> None:
         """Columns, first load, and the live refresh while deliveries are unsettled."""
-        self.query_one("#timeline", DataTable).add_columns(
-            _("Tahap"), _("Pelaku"), _("Keputusan"), _("SLA"), _("Diputuskan"), _("Mulai"),
-            _("Catatan"))
+        timeline = self.query_one("#timeline", DataTable)
+        timeline.add_columns(_("Tahap"), _("Pelaku"), _("Keputusan"), _("SLA"), _("Diputuskan"),
+                             _("Mulai"))
+        # a fixed width makes a long note wrap onto more lines of its row instead of being cut
+        timeline.add_column(_("Catatan"), width=max(NOTE_MIN_WIDTH, self.app.size.width - 95),
+                            key="note")
         self.query_one("#versions", DataTable).add_columns(
             _("Versi"), _("Nomor"), _("Jenis"), _("Status publik"))
         for widget in self.query("#versions, #versions-label"):
@@ -101,7 +107,8 @@ class DetailScreen(WartaScreen):
                           decision_label(st["decision"]),
                           Text(sla, style="red" if st["sla_met"] is False else ""),
                           when_short(st["decided_at"], self.tz),
-                          when_short(st["started_at"], self.tz), clip(st["note"], 40))
+                          when_short(st["started_at"], self.tz), Text(st["note"] or ""),
+                          height=None)
         table = self.query_one("#deliveries", DataTable)
         cursor = table.cursor_row
         table.clear()

@@ -1,6 +1,8 @@
-"""Editor: draft, revise or correct an announcement, with live validation, channels the rules
-forbid disabled with the reason, and per-channel previews (radio script with air time, the
-slide as a picture, the printout, the web text)."""
+"""Editor: draft, revise or correct an announcement, with live validation (the channel limits of
+:mod:`shared.limits`, the same the services refuse with), channels the rules forbid disabled with
+the reason, per-channel previews (radio script with air time, the slide as a picture, the
+printout, the web text), and for a returned draft the return notes in full at the top. A
+dikecualikan item is saved without channels: it goes to the PPID's exempt register, never out."""
 
 from __future__ import annotations
 
@@ -11,11 +13,11 @@ from textual.widgets import (Checkbox, Input, Label, Select, Static, TabbedConte
                              TabPane, TextArea)
 
 from kiosk import forms
-from kiosk.format import channel_label, klas_label
+from kiosk.format import channel_label, klas_label, latest_returns, return_text
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.alert_form import AlertForm
+from kiosk.widgets import channel_previews
 from kiosk.widgets.keybar import KeyBar
-from kiosk.widgets.slide import SlideView, shrink
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
 from shared.errors import InvalidInput, WartaError
 from shared.i18n import _
@@ -33,6 +35,10 @@ class EditorScreen(WartaScreen):
         Binding("f4", "preview", _("Pratinjau")),
     ]
 
+    DEFAULT_CSS = """
+    EditorScreen #return-notes { height: auto; padding: 0 1; color: $warning; }
+    """
+
     def __init__(self, item_id: int | None = None, disposition_id: int | None = None,
                  corrects_id: int | None = None) -> None:
         super().__init__()
@@ -47,6 +53,7 @@ class EditorScreen(WartaScreen):
         heading = (_("Ralat pengumuman #{id}", id=self.corrects_id) if self.corrects_id else
                    _("Draf #{id}", id=self.item_id) if self.item_id else _("Draf baru"))
         yield Static(self.top_bar(heading), classes="topbar", id="editor-title")
+        yield Static("", id="return-notes")
         with TabbedContent(id="editor-tabs"):
             with TabPane(_("Isian"), id="tab-form"):
                 with VerticalScroll(id="editor-form"):
@@ -79,24 +86,14 @@ class EditorScreen(WartaScreen):
                     yield Static(_("Tidak ada gambar."), id="image-state", classes="hint")
                     yield Checkbox(_("Hapus gambar yang tersimpan"), id="image-remove")
                     yield AlertForm(self.w.profile.areas, id="alert")
-            with TabPane(_("Radio"), id="tab-radio"):
-                yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-radio"),
-                                     classes="preview")
-            with TabPane(_("Videotron"), id="tab-videotron"):
-                yield VerticalScroll(SlideView(_("Tekan F4 untuk pratinjau."), id="pv-videotron"),
-                                     classes="preview")
-            with TabPane(_("Cetak"), id="tab-print"):
-                yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-print"),
-                                     classes="preview")
-            with TabPane(_("Web"), id="tab-web"):
-                yield VerticalScroll(Static(_("Tekan F4 untuk pratinjau."), id="pv-web"),
-                                     classes="preview")
+            yield from channel_previews.panes(_("Tekan F4 untuk pratinjau."))
         yield KeyBar()
 
     def on_mount(self) -> None:
         """Load the announcement being edited or corrected; otherwise start empty."""
         self.query_one("#body", TextArea).show_line_numbers = False
         self.query_one("#image-remove").display = False
+        self.query_one("#return-notes").display = False  # only a returned draft has notes
         self.query_one(AlertForm).display = False  # until the class is known (update_channels)
         source = self.item_id or self.corrects_id
         if source:
@@ -124,6 +121,14 @@ class EditorScreen(WartaScreen):
         self.query_one(AlertForm).load(item.get("alert"))
         self.update_channels(set(item["channels"]))
         self.validate()
+        if self.item_id:  # a ralat starts from the published item: its old returns are done
+            self.show_returns(latest_returns(item["steps"]))
+
+    def show_returns(self, steps: list[dict]) -> None:
+        """The notes of the returns that sent the draft back, in full (they wrap)."""
+        widget = self.query_one("#return-notes", Static)
+        widget.update("\n".join("⚠ " + return_text(st, self.tz) for st in steps))
+        widget.display = bool(steps)
 
     # -- live validation -----------------------------------------------------------------------
 
@@ -177,27 +182,33 @@ class EditorScreen(WartaScreen):
         keeps = self.stored_image is not None and not fields["image_remove"]
         has_image = fields["image_path"] is not None or keeps
         # the picture is read and checked when saving (in a worker); here only whether there is one
+        # the channel limits are listed by validate(), all of them, not only the first
         validate_content({**fields, "image_sha256": "?" if has_image else None},
-                         self.w.profile.areas)
+                         self.w.profile.areas, check_limits=False)
         return fields
 
     def validate(self) -> list[str]:
         """Check the form now; show and return the problems (empty: ready to submit)."""
         from kiosk.previews import channel_limits
 
+        from shared.services.items import EXEMPT_NOTE
+
         problems: list[str] = []
+        exempt = self.query_one("#klas", Select).value == Klasifikasi.DIKECUALIKAN.value
         try:
             fields = self.gather()
         except WartaError as exc:
             problems.append(str(exc))
         else:
-            if not fields["channels"]:
+            # a dikecualikan item goes to no channel at all: it is saved for the PPID's register
+            if not fields["channels"] and not exempt:
                 problems.append(_("Pilih sedikitnya satu kanal yang diizinkan."))
-            problems += channel_limits(fields, self.preview_stats.get("air_seconds"),
-                                       self.preview_stats.get("slides"))
+            problems += channel_limits(fields, self.preview_stats.get("slides"))
         title = self.query_one("#title", Input).value
         counter = _("Judul {n}/300 karakter", n=len(title))
-        text = "\n".join(f"⚠ {p}" for p in problems) if problems else "✓ " + _("Siap diajukan.")
+        ready = (_("Siap disimpan.") + " " + _(EXEMPT_NOTE) + "." if exempt else
+                 _("Siap diajukan."))
+        text = "\n".join(f"⚠ {p}" for p in problems) if problems else "✓ " + ready
         widget = self.query_one("#problems", Static)
         widget.update(f"{counter} · {text}")
         widget.set_class(bool(problems), "error")
@@ -237,7 +248,6 @@ class EditorScreen(WartaScreen):
         self.call("preview", self._previews, fields)
 
     def _previews(self, fields: dict) -> dict:
-        from kiosk.previews import previews
         from shared import images
 
         if fields["image_path"]:
@@ -245,22 +255,12 @@ class EditorScreen(WartaScreen):
             fields["image"] = images.snapshot(picture, fields["image_caption"])
         elif self.stored_image and not fields["image_remove"]:
             fields["image"] = self.w.item_picture(self.item_id or self.corrects_id, self.uid)
-        result = previews(fields, self.w.profile, self.tz, now=self.app.clock())
-        image = result["videotron"].image
-        result["small"] = shrink(image) if image is not None else None
-        return result
+        return channel_previews.render(fields, self.w.profile, self.tz, self.app.clock())
 
     def show_preview(self, result: dict) -> None:
-        """Show the previews and check the limits that need them (air time, slides)."""
+        """Show the previews and check the limit that needs the renderer (the slide count)."""
         self.preview_stats = {"air_seconds": result["air_seconds"], "slides": result["slides"]}
-        self.query_one("#pv-radio", Static).update(result["radio"].text)
-        slide = self.query_one("#pv-videotron", SlideView)
-        if result["small"] is not None:
-            slide.show_image(result["small"])
-        else:
-            slide.update(result["videotron"].text)
-        self.query_one("#pv-print", Static).update(result["print"].text)
-        self.query_one("#pv-web", Static).update(result["web"].text)
+        channel_previews.show(self, result)
         self.validate()
 
     # -- saving --------------------------------------------------------------------------------
@@ -300,13 +300,20 @@ class EditorScreen(WartaScreen):
             except InvalidInput as exc:
                 if exc.msgid != "Tidak ada perubahan":
                     raise
+        refusal = None
         if submit:
-            w.submit(uid, item_id)
-        return item_id, submit, w.get_item(item_id, uid).get("image")
+            try:
+                w.submit(uid, item_id)
+            except WartaError as exc:
+                # saved but not handed in: the editor must now edit this draft, not make another
+                submit, refusal = False, str(exc)
+        return item_id, submit, w.get_item(item_id, uid), refusal
 
-    def show_save(self, result: tuple[int, bool, dict | None]) -> None:
-        """Saved: say so; after submitting, back to the home screen."""
-        self.item_id, submitted, self.stored_image = result
+    def show_save(self, result: tuple[int, bool, dict, str | None]) -> None:
+        """Saved: say so (for a dikecualikan item, where it goes: the services' note); after
+        submitting, back to the home screen; a refused submission is shown with its reason."""
+        self.item_id, submitted, item, refusal = result
+        self.stored_image = item.get("image")
         self.corrects_id = None
         self.query_one("#image", Input).value = ""
         self.query_one("#image-remove", Checkbox).value = False
@@ -318,6 +325,10 @@ class EditorScreen(WartaScreen):
             self.app.pop_screen()
         else:
             self.notify(_("Draf #{id} tersimpan.", id=self.item_id))
+            if refusal:
+                self.notify(refusal, title=_("Belum dapat diajukan"), severity="error")
+            if item.get("register_note"):
+                self.notify(item["register_note"], title=_("Informasi dikecualikan"), timeout=15)
             self.query_one("#editor-title", Static).update(
                 self.top_bar(_("Draf #{id}", id=self.item_id)))
 

@@ -1,4 +1,6 @@
-"""Beranda: what waits for me with the SLA countdown, counts per state, dispositions, notices."""
+"""Beranda: what waits for me with the SLA countdown, counts per state, dispositions, notices.
+A notice (a return note above all) is shown in full, wrapped: the reason to redo the work is never
+cut off with "…"."""
 
 from __future__ import annotations
 
@@ -28,6 +30,11 @@ class HomeScreen(WartaScreen):
         Binding("p", "records", _("Rekap & Arsip")),
         Binding("r", "reload", _("Muat ulang"), show=False),
     ]
+
+    CSS = """
+    HomeScreen #inbox { max-height: 12; }
+    """
+    """Room for three notices in full (kiosk.tcss keeps the inbox to three lines)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.top_bar(_("Beranda")), classes="topbar")
@@ -100,8 +107,10 @@ class HomeScreen(WartaScreen):
                          when_short(d["due_at"], self.tz),
                          Text(text, style="bold red" if overdue else ""), key=str(d["id"]))
         self.call("counts", self.w.state_counts, self.uid)
-        notices = [f"• {clip(n['message'], self.size.width - 4)}" for n in data["inbox"]]
-        self.query_one("#inbox", Static).update("\n".join(notices) or _("Tidak ada pemberitahuan."))
+        # whole notices, wrapped by the widget: a return note says what to redo, all of it
+        notices = [f"• {' '.join(n['message'].split())}" for n in data["inbox"]]
+        self.query_one("#inbox", Static).update(
+            Text("\n".join(notices)) if notices else _("Tidak ada pemberitahuan."))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Open the chosen announcement, or draft from the chosen disposition."""

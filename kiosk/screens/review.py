@@ -1,26 +1,39 @@
-"""Pemeriksaan: the diff against the revision this reviewer last saw; for a ralat, first what it
-changes against the published version it corrects. Approve or return with a note. Approval at the
-Kepala Dinas level asks for confirmation and shows the number it will get."""
+"""Pemeriksaan with the outputs in view. The first tab is a WORD-level diff (``[-lama-]{+baru+}``)
+against the revision this reviewer last saw, over every field that changes what goes out (texts,
+channels, start/end, daily windows, picture, early warning); for a ralat, first what it changes
+against the published version it corrects. The other tabs are the channels' own renderings of
+what will go out (keys 1-5): the radio script with its air time, the slide as a picture, the
+printout and the web text. Above the tabs, the notes of the returns that brought the item back,
+in full, so a reviewer sees who returned it and why even when the text did not change. Approve
+or return with a note; approval at the Kepala Dinas level asks for confirmation and shows the
+number it will get."""
 
 from __future__ import annotations
-
-import difflib
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Static, TabbedContent, TabPane
 
-from kiosk.format import channel_label, klas_label, state_label, when
+from kiosk.format import (channel_label, klas_label, latest_returns, return_text, state_label)
 from kiosk.screens.base import WartaScreen
+from kiosk.widgets import channel_previews
 from kiosk.widgets.keybar import KeyBar
 from shared.i18n import _
 from shared.services.history import CHANGE_LABELS
+from shared.services.queries import content_lines, word_diff
 from shared.workflow import State
 
 _IMAGE_FIELDS = {"image_sha256": "sha256", "image_caption": "caption"}
 """Fields of the picture, read from ``get_item``'s ``image``."""
+
+TAB_KEYS = {"diff": "1", "radio": "2", "videotron": "3", "print": "4", "web": "5"}
+"""The key that opens each tab (written in the tab's title too)."""
+
+CONTEXT_WORDS = 8
+"""Unchanged words kept on each side of a change in a long paragraph; the rest is '…' (the
+whole text is in the previews)."""
 
 
 def _field(item: dict, name: str) -> object:
@@ -37,38 +50,47 @@ def changed_fields(before: dict, after: dict) -> list[str]:
             if _field(before, name) != _field(after, name)]
 
 
-def item_lines(item: dict, tz: str) -> list[str]:
-    """An announcement's texts as lines to compare (as the reviewer's diff writes them)."""
-    image = item.get("image")
-    picture = (_("{w}×{h} piksel, {kb} KB, sidik {sha}", w=image["width"], h=image["height"],
-                 kb=image["size"] // 1024, sha=image["sha256"][:12]) if image else _("(tidak ada)"))
-    return [f"{_('Judul')}: {item['title']}", f"{_('Ringkasan')}: {item.get('summary') or ''}", "",
-            *item["body"].splitlines(), "",
-            f"{_('Klasifikasi')}: {item['klasifikasi']}", f"{_('Sasaran')}: {item['sasaran']}",
-            f"{_('Kanal')}: {', '.join(item.get('channels') or [])}",
-            f"{_('Mulai')}: {when(item.get('start_at'), tz)}",
-            f"{_('Selesai')}: {when(item.get('end_at'), tz)}",
-            f"{_('Gambar')}: {picture}",
-            f"{_('Keterangan gambar')}: {(image or {}).get('caption') or '-'}"]
+def published_changes(published: dict, ralat: dict, tz: str) -> list[dict]:
+    """The word-level changes from the published version's content to the ralat's."""
+    return word_diff(content_lines(published, tz), content_lines(ralat, tz))
 
 
-def published_diff(published: dict, ralat: dict, tz: str) -> list[str]:
-    """The unified diff from the published version's texts to the ralat's."""
-    return list(difflib.unified_diff(
-        item_lines(published, tz), item_lines(ralat, tz), lineterm="",
-        fromfile=_("versi {v} yang terbit ({n})", v=published.get("version") or "—",
-                   n=published.get("number") or "—"),
-        tofile=_("ralat ini")))
+def _context(text: str, first: bool, last: bool) -> str:
+    """An unchanged run of words, shortened to the words next to the changes around it."""
+    words = text.split(" ")
+    keep = CONTEXT_WORDS
+    if len(words) <= 2 * keep + 1:
+        return text
+    if first and last:
+        return text
+    if first:  # before the first change: only its end matters
+        return "… " + " ".join(words[-keep:])
+    if last:
+        return " ".join(words[:keep]) + " …"
+    return " ".join(words[:keep]) + " … " + " ".join(words[-keep:])
 
 
-def diff_text(lines: list[str]) -> Text:
-    """A unified diff coloured for the terminal."""
+def changes_text(changes: list[dict]) -> Text:
+    """Word-level changes for the terminal: a changed line keeps its unchanged words and marks
+    the removed ones ``[-…-]`` (red) and the added ones ``{+…+}`` (green), so the change reads
+    the same without colour; whole lines only on one side start with ``-`` or ``+``."""
     text = Text()
-    for line in lines:
-        style = ("green" if line.startswith("+") and not line.startswith("+++") else
-                 "red" if line.startswith("-") and not line.startswith("---") else
-                 "cyan" if line.startswith("@@") else "")
-        text.append(line + "\n", style=style)
+    for entry in changes:
+        parts = entry["parts"]
+        if entry["op"] == "change":
+            text.append("~ ", style="yellow")
+            for i, (op, part) in enumerate(parts):
+                if op == "=":
+                    text.append(_context(part, i == 0, i == len(parts) - 1))
+                elif op == "-":
+                    text.append(f"[-{part}-]", style="bold red")
+                else:
+                    text.append(f"{{+{part}+}}", style="bold green")
+        elif entry["op"] == "del":
+            text.append(f"- {parts[0][1]}", style="red")
+        else:
+            text.append(f"+ {parts[0][1]}", style="green")
+        text.append("\n")
     return text
 
 
@@ -80,22 +102,40 @@ class ReviewScreen(WartaScreen):
         Binding("s", "approve", _("Setujui")),
         Binding("k", "return", _("Kembalikan")),
         Binding("i", "detail", _("Detail")),
+        Binding("1", "tab('diff')", _("Perubahan"), show=False),
+        Binding("2", "tab('radio')", _("Pratinjau radio"), show=False),
+        Binding("3", "tab('videotron')", _("Pratinjau videotron"), show=False),
+        Binding("4", "tab('print')", _("Pratinjau cetak"), show=False),
+        Binding("5", "tab('web')", _("Pratinjau web"), show=False),
     ]
+
+    DEFAULT_CSS = """
+    ReviewScreen #return-notes { height: auto; padding: 0 1; color: $warning; }
+    ReviewScreen #review-tabs { height: 1fr; }
+    ReviewScreen #review-tabs TabPane { height: 1fr; padding: 0; }
+    """
 
     def __init__(self, item_id: int) -> None:
         super().__init__()
         self.item_id = item_id
         self.item: dict = {}
+        self.previews: dict = {}
+        """The rendered previews once they are shown (for tests and the snapshot)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.top_bar(_("Pemeriksaan #{id}", id=self.item_id)), classes="topbar")
         yield Static(_("Memuat…"), id="item-head")
-        with VerticalScroll(id="diff-scroll"):
-            yield Static("", id="diff")
+        yield Static("", id="return-notes")
+        with TabbedContent(id="review-tabs"):
+            with TabPane(f"{TAB_KEYS['diff']} {_('Perubahan')}", id="tab-diff"):
+                with VerticalScroll(id="diff-scroll"):
+                    yield Static("", id="diff")
+            yield from channel_previews.panes(_("Menyiapkan pratinjau…"), TAB_KEYS)
         yield KeyBar()
 
     def on_mount(self) -> None:
         """Load the item and the diff in a worker."""
+        self.query_one("#return-notes").display = False
         self.call("review", self._load)
 
     def _load(self) -> dict:
@@ -107,7 +147,8 @@ class ReviewScreen(WartaScreen):
                 "diff": self.w.diff_since_seen(self.uid, self.item_id)}
 
     def show_review(self, data: dict) -> None:
-        """Header and diff (for a ralat: against the published version first)."""
+        """Header, return notes and the changes (for a ralat: against the published version
+        first); then the previews are rendered in a worker."""
         self.item = item = data["item"]
         head = [f"[b]{item['title']}[/b]",
                 _("Status: {s} · Revisi {r} · Penyusun: {a}", s=state_label(item["state"]),
@@ -121,31 +162,74 @@ class ReviewScreen(WartaScreen):
                              n=published["number"] or "—", v=published["version"] or "—",
                              f=", ".join(changed) or _("tidak ada")))
         self.query_one("#item-head", Static).update("\n".join(head))
+        returns = latest_returns(item["steps"])
+        notes = self.query_one("#return-notes", Static)
+        notes.update(Text("\n".join("⚠ " + return_text(st, self.tz) for st in returns)))
+        notes.display = bool(returns)
+        tabs = self.query_one("#review-tabs", TabbedContent)
+        for channel, _title in channel_previews.TABS:
+            if channel not in item["channels"]:  # only what goes out is previewed
+                tabs.hide_tab(f"tab-{channel}")
+        self.query_one("#diff", Static).update(self._changes(data, published))
+        self.call("previews", self._previews, item)
+
+    def _changes(self, data: dict, published: dict | None) -> Text:
+        item = self.item
         text = Text()
         if published:
-            lines = published_diff(published, item, self.tz)
             text.append(_("Perubahan terhadap versi {v} yang terbit ({n}):",
                           v=published["version"] or "—", n=published["number"] or "—") + "\n\n",
                         style="bold")
-            text += diff_text(lines) if lines else Text(_("Tidak ada perubahan terhadap versi "
-                                                          "yang terbit.") + "\n")
+            changes = published_changes(published, item, self.tz)
+            text += changes_text(changes) if changes else Text(
+                _("Tidak ada perubahan terhadap versi yang terbit.") + "\n")
         diff = data["diff"]
         if published and diff["from_revision"] in (None, diff["to_revision"]):
-            # the whole ralat is already shown against the published text above
-            self.query_one("#diff", Static).update(text)
-            return
+            return text  # the whole ralat is already shown against the published text above
         if diff["from_revision"] is None:
             intro = _("Belum pernah Anda periksa: seluruh isi revisi {r} ditampilkan.",
                       r=diff["to_revision"])
+            body = Text("\n".join(content_lines(item, self.tz)))
         elif diff["from_revision"] == diff["to_revision"]:
             intro = _("Tidak ada perubahan sejak revisi {r} yang terakhir Anda lihat.",
                       r=diff["from_revision"])
+            body = Text()
         else:
             intro = _("Perubahan sejak revisi {a} (terakhir Anda lihat) ke revisi {b}:",
                       a=diff["from_revision"], b=diff["to_revision"])
-        body = diff_text(diff["diff"]) if diff["diff"] else Text(item["body"])
+            body = changes_text(diff["changes"]) if diff["changes"] else Text(
+                _("Isi tidak berubah."))
         since = Text(intro + "\n\n", style="bold") + body
-        self.query_one("#diff", Static).update(text + Text("\n") + since if published else since)
+        return text + Text("\n") + since if published else since
+
+    def _previews(self, item: dict) -> dict:
+        from kiosk.previews import fields_of
+
+        fields = fields_of(item)
+        if item.get("image"):
+            fields["image"] = self.w.item_picture(self.item_id, self.uid)
+        return channel_previews.render(fields, self.w.profile, self.tz, self.app.clock(),
+                                       number=item.get("number") or "")
+
+    def show_previews(self, result: dict) -> None:
+        """The channels' renderings of what will go out."""
+        self.previews = result
+        channel_previews.show(self, result)
+
+    def failed_previews(self, error: str) -> None:
+        """A preview that cannot be made is said in its tabs; the review itself goes on."""
+        for channel, _title in channel_previews.TABS:
+            self.query_one(f"#pv-{channel}", Static).update(
+                _("Pratinjau tidak dapat dibuat: {e}", e=error))
+
+    def action_tab(self, name: str) -> None:
+        """Open a tab with one key; a channel the item does not go to has none."""
+        tabs = self.query_one("#review-tabs", TabbedContent)
+        if name != "diff" and name not in self.item.get("channels", []):
+            self.notify(_("Pengumuman ini tidak dikirim ke kanal {c}.", c=channel_label(name)),
+                        severity="warning")
+            return
+        tabs.active = f"tab-{name}"
 
     def action_approve(self) -> None:
         """Approve; at the Kepala Dinas level, first confirm with the number it will get."""

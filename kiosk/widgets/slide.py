@@ -35,6 +35,10 @@ def to_text(small: Any) -> Text:
 class SlideView(Static):
     """Shows a shrunk slide picture, or a text in its place."""
 
+    shows_image = False
+    """True once a picture (not the text in its place) is shown."""
+
     def show_image(self, small: Any) -> None:
         """Show the picture (already shrunk with :func:`shrink`)."""
         self.update(to_text(small))
+        self.shows_image = True

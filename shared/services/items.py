@@ -9,7 +9,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared import alerting, audit, images, numbering
+from shared import alerting, audit, images, limits, numbering
 from shared.classification import (Klasifikasi, Sasaran, check_channels, parse_channels,
                                    parse_klasifikasi, parse_sasaran, priority_for)
 from shared.errors import InvalidInput, Refused
@@ -27,6 +27,9 @@ BODY_MAX = 20000
 CAPTION_MAX = 300
 CONTENT_FIELDS = ("title", "summary", "body", "klasifikasi", "sasaran", "channels", "start_at",
                   "end_at", "daily_windows", "image_sha256", "image_caption", "alert")
+EXEMPT_NOTE = ("Informasi dikecualikan (UU 14/2008 Pasal 17) disimpan tanpa kanal dan tidak "
+               "diajukan untuk diumumkan; PPID mencatatnya dalam register informasi dikecualikan")
+"""What the drafter of a dikecualikan item is told on saving (``get_item``'s ``register_note``)."""
 CLEARABLE = ("start_at", "end_at", "image")
 """Fields a revision can empty with ``clear=`` (their empty value is None, which otherwise means
 'unchanged')."""
@@ -38,9 +41,10 @@ def _clean(text: str | None) -> str:
                    if c in "\n\t" or unicodedata.category(c) != "Cc").strip()
 
 
-def validate_content(fields: dict, areas: list | None = None) -> dict:
+def validate_content(fields: dict, areas: list | None = None, check_limits: bool = True) -> dict:
     """Normalise and check an announcement's content; refuse with the reason. ``areas``: the
-    profile's areas an early warning may name."""
+    profile's areas an early warning may name; ``check_limits``: also the channel limits of
+    :mod:`shared.limits` (the kiosk lists those itself, every one of them, as the user types)."""
     out = dict(fields)
     out["title"] = _clean(out.get("title"))
     out["summary"] = _clean(out.get("summary"))
@@ -79,6 +83,8 @@ def validate_content(fields: dict, areas: list | None = None) -> dict:
         except (KeyError, ValueError):
             raise InvalidInput("Jendela waktu harian tidak sah: {w}; contoh 06:00-22:00", w=w) from None
     out["daily_windows"] = windows
+    if check_limits:
+        limits.check(out)
     # only a serta-merta announcement raises an early warning; it starts from the defaults
     if out["klasifikasi"] == Klasifikasi.SERTA_MERTA:
         out["alert"] = alerting.validate(out.get("alert") or alerting.defaults(), areas or [])
@@ -135,6 +141,15 @@ class ItemCommands:
         for uid in user_ids:
             s.add(InboxEntry(user_id=uid, announcement_id=item.id, kind=kind, message=message))
 
+    def _tell_ppid(self, s: Session, item: Announcement, actor: User) -> None:
+        """A dikecualikan item is never announced: the PPID records it in the exempt register
+        (with the consequence test only the PPID can write), so the PPID is told."""
+        ppids = set(s.execute(select(User.id).where(User.role == Role.PPID,
+                                                    User.active.is_(True))).scalars())
+        self._notify(s, ppids, item, "exempt",
+                     f"Informasi dikecualikan #{item.id} disusun oleh {actor.name}: catat dalam "
+                     f"register informasi dikecualikan beserta uji konsekuensinya")
+
     # -- commands --------------------------------------------------------------------------------
 
     def create_item(self, actor_id: int, *, title: str, body: str, klasifikasi: str, sasaran: str,
@@ -175,6 +190,8 @@ class ItemCommands:
             s.add(Revision(announcement_id=item.id, number=1, author_id=actor.id,
                            **{k: content[k] for k in CONTENT_FIELDS}))
             self._open_step(s, item, "drafting", started)
+            if item.klasifikasi == Klasifikasi.DIKECUALIKAN:
+                self._tell_ppid(s, item, actor)
             audit.record(s, actor.username, "create", item.id, title=content["title"])
             return item.id
 
@@ -189,8 +206,13 @@ class ItemCommands:
             if not item.channels:
                 raise Refused("Pengumuman tanpa kanal penyebarluasan tidak dapat diajukan "
                               "(sasaran '{sasaran}')", sasaran=item.sasaran)
+            rev = self._current_rev(s, item)
+            # limits may have changed since the draft was saved (the reading rate, a rule)
+            limits.check({"title": rev.title, "summary": rev.summary, "body": rev.body,
+                          "channels": item.channels, "start_at": rev.start_at,
+                          "end_at": rev.end_at, "klasifikasi": item.klasifikasi}, Refused)
             if item.corrects_id:
-                self._check_correction(s, item, self._current_rev(s, item))
+                self._check_correction(s, item, rev)
             self._close_step(s, item, actor, "submitted")
             item.state = t.target
             self._open_step(s, item, "review_kabid")
@@ -282,6 +304,8 @@ class ItemCommands:
             item.title, item.klasifikasi = content["title"], content["klasifikasi"]
             item.sasaran, item.channels = content["sasaran"], content["channels"]
             item.priority = priority_for(content["klasifikasi"])
+            if item.klasifikasi == Klasifikasi.DIKECUALIKAN != rev.klasifikasi:
+                self._tell_ppid(s, item, actor)
             audit.record(s, actor.username, "revise", item.id, revision=item.revision)
             return item.id
 

@@ -4,13 +4,16 @@ for a user, the inbox, and the diff since a reviewer last looked."""
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import datetime
 
 from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from shared import images
+from shared import alerting, images
+from shared.i18n import _
 from shared.services import history
+from shared.services.items import EXEMPT_NOTE
 from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
                            User, WorkflowStep)
 from shared.timefmt import local, utcnow
@@ -20,6 +23,73 @@ from shared.workflow import EXEMPT_READERS, REVIEW_ROLE, Role, State
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def content_lines(c: dict, tz: str) -> list[str]:
+    """An announcement's content as the lines a reviewer compares: the texts, then every field
+    that changes what goes out (channels, start/end, daily windows, picture, early warning).
+    ``c``: ``get_item``'s dict or a revision's fields (times as datetimes or ISO strings,
+    ``image`` as :func:`shared.images.describe` gives it)."""
+    def when(moment: datetime | str | None) -> str:
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
+        return local(moment, tz).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    image = c.get("image")
+    picture = (_("{w}×{h} piksel, {kb} KB, sidik {sha}", w=image["width"], h=image["height"],
+                 kb=image["size"] // 1024, sha=image["sha256"][:12]) if image else _("(tidak ada)"))
+    windows = ", ".join(f"{str(w['start'])[:5]}-{str(w['end'])[:5]}"
+                        for w in c.get("daily_windows") or []) or "-"
+    lines = [f"{_('Judul')}: {c['title']}", f"{_('Ringkasan')}: {c.get('summary') or ''}", "",
+             *c["body"].splitlines(), "",
+             f"{_('Klasifikasi')}: {c['klasifikasi']}", f"{_('Sasaran')}: {c['sasaran']}",
+             f"{_('Kanal')}: {', '.join(c.get('channels') or [])}",
+             f"{_('Mulai')}: {when(c.get('start_at'))}", f"{_('Selesai')}: {when(c.get('end_at'))}",
+             f"{_('Jendela harian')}: {windows}",
+             f"{_('Gambar')}: {picture}",
+             f"{_('Keterangan gambar')}: {(image or {}).get('caption') or '-'}"]
+    alert = c.get("alert")
+    if alert:  # the early warning (CAP) goes out as written: every choice is a change
+        said = lambda v: _(alerting.LABELS.get(v, v))  # noqa: E731
+        lines += [f"{_('Peringatan dini')}: {said(alert['urgency'])}, {said(alert['severity'])}, "
+                  f"{said(alert['certainty'])}, {said(alert['response_type'])}, "
+                  f"{said(alert['category'])}",
+                  f"{_('Instruksi')}: {alert.get('instruction') or '-'}",
+                  f"{_('Wilayah')}: {', '.join(alert.get('areas') or []) or '-'}"]
+    return lines
+
+
+def _words(old: str, new: str) -> list[list[str]]:
+    """The word-level change of one line: ``[op, text]`` parts, op ``=``, ``-`` or ``+``."""
+    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
+    parts: list[list[str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(["=", "".join(a[i1:i2])])
+            continue
+        if i2 > i1:
+            parts.append(["-", "".join(a[i1:i2])])
+        if j2 > j1:
+            parts.append(["+", "".join(b[j1:j2])])
+    return parts
+
+
+def word_diff(old: list[str], new: list[str]) -> list[dict]:
+    """Only what changed, word by word: a changed line is one ``{"op": "change", "parts": [...]}``
+    (so ``08.00-14.00`` → ``08.00-15.00`` is one word out, one word in, not a paragraph);
+    lines only on one side are ``{"op": "del"|"add", "parts": [["-"|"+", line]]}``."""
+    out: list[dict] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        gone, came = old[i1:i2], new[j1:j2]
+        paired = min(len(gone), len(came)) if op == "replace" else 0
+        for before, after in zip(gone[:paired], came[:paired]):
+            out.append({"op": "change", "parts": _words(before, after)})
+        out += [{"op": "del", "parts": [["-", line]]} for line in gone[paired:] if line.strip()]
+        out += [{"op": "add", "parts": [["+", line]]} for line in came[paired:] if line.strip()]
+    return out
 
 
 def delivery_dict(d: Delivery) -> dict:
@@ -72,6 +142,8 @@ class Queries:
                            "decision": st.decision, "note": st.note, "sla_met": st.sla_met}
                           for st in steps],
                 "deliveries": [delivery_dict(d) for d in deliveries],
+                # a dikecualikan item is never announced: say where it goes instead
+                "register_note": _(EXEMPT_NOTE) if item.klasifikasi == "dikecualikan" else None,
                 **history.describe(s, item),
             }
 
@@ -170,7 +242,9 @@ class Queries:
                     for d in s.execute(stmt.order_by(Disposition.id.desc()).limit(100)).scalars()]
 
     def diff_since_seen(self, actor_id: int, item_id: int) -> dict:
-        """The unified diff of the texts between the revision this reviewer last saw and now."""
+        """What changed between the revision this reviewer last saw and now, over
+        :func:`content_lines`: ``diff`` (unified, line by line) and ``changes`` (word by word,
+        :func:`word_diff`)."""
         with self.read() as s:
             item = self._readable_item(s, item_id, actor_id)
             seen = s.get(ReviewSeen, (actor_id, item_id))
@@ -179,25 +253,21 @@ class Queries:
             base = revs.get(seen.revision) if seen else None
             cur = revs[item.revision]
 
-            def when(moment: datetime | None) -> str:
-                return local(moment, self.tz).strftime("%Y-%m-%d %H:%M") if moment else "-"
-
             def text(r: Revision | None) -> list[str]:
                 if r is None:
                     return []
-                picture = (f"{r.image.width}×{r.image.height} piksel, {r.image.size // 1024} KB, "
-                           f"sidik {r.image.sha256[:12]}" if r.image else "(tidak ada)")
-                return [f"Judul: {r.title}", f"Ringkasan: {r.summary}", "", *r.body.splitlines(),
-                        "", f"Klasifikasi: {r.klasifikasi}", f"Sasaran: {r.sasaran}",
-                        f"Kanal: {', '.join(r.channels or [])}",
-                        f"Mulai: {when(r.start_at)}", f"Selesai: {when(r.end_at)}",
-                        f"Gambar: {picture}", f"Keterangan gambar: {r.image_caption or '-'}"]
+                fields = {name: getattr(r, name) for name in (
+                    "title", "summary", "body", "klasifikasi", "sasaran", "channels", "start_at",
+                    "end_at", "daily_windows", "alert")}
+                return content_lines(fields | {"image": images.describe(r.image, r.image_caption)},
+                                     self.tz)
 
-            diff = list(difflib.unified_diff(text(base), text(cur), lineterm="",
+            old, new = text(base), text(cur)
+            diff = list(difflib.unified_diff(old, new, lineterm="",
                                              fromfile=f"revisi {base.number}" if base else "(belum pernah dilihat)",
                                              tofile=f"revisi {cur.number}"))
             return {"from_revision": base.number if base else None, "to_revision": cur.number,
-                    "diff": diff}
+                    "diff": diff, "changes": word_diff(old, new) if base else []}
 
     def deliveries(self, state: str | None = None, limit: int = 500) -> list[dict]:
         """Deliveries across announcements (for operators), newest first."""

@@ -121,3 +121,16 @@ def test_editor_radio_preview(snap_compare, data, size) -> None:
         await settle(pilot)
 
     assert snap_compare(app_for(data), terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("tab", ["2", "3"], ids=["radio", "videotron"])
+def test_review_previews(snap_compare, data, size, tab) -> None:
+    """The reviewer's previews, one key away: the radio script with its air time, the slide."""
+    async def before(pilot) -> None:  # noqa: ANN001
+        await _open(pilot, "kabid1", ("enter",), "ReviewScreen",
+                    lambda s: bool(s.item and s.previews))
+        await pilot.press(tab)
+        await settle(pilot)
+
+    assert snap_compare(app_for(data), terminal_size=size, run_before=before)
