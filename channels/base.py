@@ -7,11 +7,14 @@ import tempfile
 from abc import ABC, abstractmethod
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from shared.messages import Envelope, Kind
 from shared.timefmt import aware
 from shared.slug import safe_slug, sha256_file  # noqa: F401 - re-exported for renderers
+
+if TYPE_CHECKING:  # channels.readback imports this module
+    from channels.readback import ReadBack
 
 
 class RenderError(Exception):
@@ -61,6 +64,17 @@ class ChannelRenderer(ABC):
         """Render ``envelope`` (publish, update or revoke) and return the files it produced for this
         message (absolute paths under ``self.root``), which the receipt carries as proof."""
 
+    def read_back(self, envelope: Envelope, files: list[Path]) -> "ReadBack":
+        """Read the public output of ``envelope`` back as its consumer reads it and check that it
+        shows this message's version; the worker calls it after ``render`` and before it reports
+        ``confirmed`` (see :mod:`channels.readback`). Raises
+        :class:`~channels.readback.ReadBackError` (transient: rendered again later) when it does
+        not. This default reads the files ``render`` returned and records their digests; the
+        channels override it with what their consumers see."""
+        from channels.readback import files_read_back
+
+        return files_read_back(self.name, self.root, envelope, files)
+
     def sweep_temp(self) -> int:
         """Remove temp files a killed process left behind (``atomic_write``'s ``.NAME.*.tmp``).
         Called at worker start: one worker process owns a channel's output folder."""
@@ -69,6 +83,12 @@ class ChannelRenderer(ABC):
             tmp.unlink(missing_ok=True)
             removed += 1
         return removed
+
+    def render_without_output(self, envelope: Envelope) -> list[Path]:
+        """Make the files (the proof) of ``envelope`` without producing anything irreversible
+        again: a person checked that the paper is already out (``warta redrive --printed``).
+        A reversible channel simply renders."""
+        return self.render(envelope)
 
     def maintain(self) -> list[Path]:
         """Periodic upkeep while idle (e.g. expired slides leave the playlist); returns files changed."""

@@ -27,11 +27,14 @@ def stop_workers(handle: Any) -> None:
         handle.stop()
 
 
-def redrive(w: Any, actor_id: int, item_id: int, channel: str, kind: str | None = None) -> int:
+def redrive(w: Any, actor_id: int, item_id: int, channel: str, kind: str | None = None,
+            printed: bool = False) -> int:
     """Send the parked delivery of ``item_id`` on ``channel`` again (PPID only): the message
     goes back from the parking queue to its channel queue and the delivery is marked queued.
     ``kind`` (publish, update, revoke) chooses between a channel's publication and its
-    pencabutan; without it the parked one of them is taken. Returns the deliveries changed."""
+    pencabutan; without it the parked one of them is taken. ``printed``: the PPID checked that a
+    job set aside as "mungkin sudah tercetak" is on the board: its proof is filed, nothing is
+    printed again. Returns the deliveries changed."""
     w.check_may_redrive(actor_id)  # before the message moves
     item = w.get_item(item_id, actor_id)
     mine = [d for d in item["deliveries"] if d["channel"] == channel
@@ -47,7 +50,7 @@ def redrive(w: Any, actor_id: int, item_id: int, channel: str, kind: str | None 
                       "terpasang") from None
     transport = make_transport(w.settings, role="kiosk-redrive")
     try:
-        transport.redrive({delivery["message_id"]})
+        transport.redrive({delivery["message_id"]}, decision="printed" if printed else "again")
     finally:
         transport.close()
     return w.mark_redriven([delivery["message_id"]], actor_id)

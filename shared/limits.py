@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shared import printable
 from shared.errors import InvalidInput, WartaError
 from shared.i18n import _
 
@@ -133,6 +134,11 @@ def breaches(fields: dict, slide_count: int | None = None) -> list[Breach]:
     if "print" in chosen and len(body) > PRINT_BODY_MAX:
         found.append(Breach("print", "Cetak: isi {n} karakter; paling banyak {m}",
                             {"n": len(body), "m": PRINT_BODY_MAX}))
+    if "print" in chosen:  # the paper must not silently lose an emoji or a word in another script
+        missing = printable.unprintable(" ".join(
+            str(fields.get(k) or "") for k in ("title", "summary", "body", "image_caption")))
+        if missing:
+            found.append(Breach("print", printable.MESSAGE, printable.reason_params(missing)))
     return found
 
 

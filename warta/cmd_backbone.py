@@ -134,12 +134,19 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
     @app.command()
     def redrive(delivery_id: Optional[int] = typer.Argument(None, help="Nomor pengiriman"),
                 parked: bool = typer.Option(False, "--parked", help="Semua pesan yang diparkir"),
+                printed: bool = typer.Option(False, "--printed", help=(
+                    "Untuk cetakan 'mungkin sudah tercetak' yang sudah Anda periksa ada di papan: "
+                    "arsipkan buktinya tanpa mencetak ulang")),
                 as_json: bool = typer.Option(False, "--json")) -> None:
-        """Kirim ulang pesan yang diparkir setelah penyebabnya diperbaiki."""
+        """Kirim ulang pesan yang diparkir setelah penyebabnya diperbaiki; untuk cetakan yang
+        mungkin sudah tercetak, --printed menyatakan sudah tercetak (tanpa mencetak ulang)."""
         from workers.transport import make_transport
 
         if (delivery_id is None) == (not parked):
             fail(_("Sebutkan nomor pengiriman atau --parked (salah satu)"), 2, as_json)
+        if printed and delivery_id is None:
+            fail(_("--printed hanya untuk satu pengiriman yang sudah diperiksa (sebutkan nomornya)"),
+                 2, as_json)
         w = services()
         cfg, bb = _start("redrive")
         ids = None
@@ -147,7 +154,7 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
             ids = {d["message_id"] for d in guarded(as_json, lambda: w.parked_deliveries(delivery_id))}
         transport = make_transport(cfg, bb, "redrive")
         try:
-            moved = transport.redrive(ids)
+            moved = transport.redrive(ids, decision="printed" if printed else "again")
         finally:
             transport.close()
         if delivery_id is not None and not moved:

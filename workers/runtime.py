@@ -16,7 +16,8 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait
 from channels import get_renderer
 from channels.base import (ChannelRenderer, PermanentRenderError, Superseded, TransientRenderError,
                            sha256_file)
-from shared.config import Settings
+from channels.readback import ARTIFACT_NAME, ReadBack, ReadBackError
+from shared.config import Settings, serves_endpoint
 from shared.messages import (Artifact, Envelope, EnvelopeRejected, Kind, Outcome, Receipt,
                              load_private_key, load_public_key, open_envelope)
 from shared.receipt_keys import check_worker_id, private_key_path, sign_receipt
@@ -24,9 +25,11 @@ from shared.observability import METRICS, get_logger
 from shared.timefmt import utcnow
 from workers.inbox import Inbox
 from workers.settings import BackboneSettings
-from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, REDRIVEN, Incoming, Settlement,
-                               Transport, channel_queues)
+from workers.transport import (ATTEMPT, CHANNEL, CODE, DECISION, REASON, REDRIVEN, Incoming,
+                               Settlement, Transport, channel_queues)
 
+VERIFIED_REJECTIONS = ("expired", "wrong_channel", "forbidden")
+"""Refusals of a message whose signature checked out (``open_envelope`` verifies it first)."""
 MAYBE_DONE = ("Pesan mungkin sudah dihasilkan (dicetak) sebelum pekerja berhenti; periksa hasilnya, "
               "lalu kirim ulang dengan 'warta redrive' bila memang belum ada")
 
@@ -53,10 +56,18 @@ class ChannelWorker:
         self.renderer = inner
         self.key = load_public_key(settings.verify_key_path)
         self.worker_id = check_worker_id(bb.identity(channel))
+        if not serves_endpoint(self.worker_id, bb.endpoint):  # the archiver would drop them all
+            raise RuntimeError(f"Pekerja '{self.worker_id}' tidak dapat melapor untuk titik tayang "
+                               f"'{bb.endpoint}': identitasnya harus '{bb.endpoint}' atau "
+                               f"'{bb.endpoint}.<akhiran>' (WARTA_WORKER_ID)")
         self.receipt_key = _receipt_key(settings, bb, self.worker_id, channel)
         self.inbox = Inbox(bb.state_dir(settings, channel) / "inbox.db")
         self.host = socket.gethostname()
-        self.log = get_logger(channel=channel)
+        self.endpoint = bb.endpoint
+        """The named endpoint served ('' = the channel's unnamed one): its own queues."""
+        self.log = get_logger(channel=channel, **({"endpoint": bb.endpoint} if bb.endpoint else {}))
+        self._readback_seconds = 0.0
+        """How long the last read-back took (logged with each confirmed message)."""
 
     # -- the loop ----------------------------------------------------------------------------------
 
@@ -67,15 +78,16 @@ class ChannelWorker:
         swept = self.renderer.sweep_temp()
         if swept:
             self.log.warning("temp_files_removed", count=swept)
+        queues = channel_queues(transport.names, self.channel, self.endpoint)
+        if self.endpoint:
+            transport.add_endpoint(self.channel, self.endpoint)
         transport.declare()
-        self.log.info("worker_started", renderer=type(self.renderer).__name__,
-                      queues=channel_queues(transport.names, self.channel))
+        self.log.info("worker_started", renderer=type(self.renderer).__name__, queues=queues)
         from workers.proof_of_play import start_for  # the videotron's proof-of-play endpoint
 
         play = start_for(self)
         try:
-            transport.serve(channel_queues(transport.names, self.channel), self.handle, stop,
-                            idle=self._idle)
+            transport.serve(queues, self.handle, stop, idle=self._idle)
         finally:
             if play is not None:
                 play.stop()
@@ -121,6 +133,8 @@ class ChannelWorker:
                     self.inbox.use_decision(self.channel, env.message_id, token)):
                 log.warning("irreversible_redelivery")
                 return self._park(inc, env, "maybe_done", MAYBE_DONE, attempt)
+            if inc.headers.get(DECISION) == "printed":  # a person saw it on the board
+                return self._confirm_printed(inc, env, attempt)
             log.warning("irreversible_rerender_by_decision")
         version = env.announcement.version
         if env.kind != Kind.REVOKE and self.inbox.is_revoked(self.channel, key):
@@ -139,10 +153,19 @@ class ChannelWorker:
                         durable=self.renderer.irreversible)
         started = time.monotonic()
         try:
-            files = self._render(env)
+            files, readback = self._produce(env)
         except Superseded as exc:
             log.info("renderer_superseded", version=version, held=exc.held_version)
             return self._superseded(env, attempt, exc.held_version, exc.reason)
+        except ReadBackError as exc:
+            # the output does not show this version: never 'confirmed'. Reversible channels
+            # render again (a retry tier); paper may be out already, so a person decides.
+            METRICS.failed.labels(self.channel, "readback").inc()
+            log.warning("readback_failed", error=str(exc), attempt=attempt)
+            if self.renderer.irreversible:
+                return self._park(inc, env, "readback", f"Hasil tidak terbaca ulang: {exc}. "
+                                  f"{MAYBE_DONE}", attempt)
+            return self._retry(inc, env, attempt, str(exc))
         except PermanentRenderError as exc:
             METRICS.failed.labels(self.channel, "permanent").inc()
             log.warning("render_permanent", error=str(exc))
@@ -153,11 +176,30 @@ class ChannelWorker:
             return self._retry(inc, env, attempt, str(exc) or repr(exc))
         METRICS.render_seconds.labels(self.channel).observe(time.monotonic() - started)
         outcome = Outcome.REVOKED if env.kind == Kind.REVOKE else Outcome.CONFIRMED
-        receipt = self._receipt(env, outcome, attempt, files)
+        receipt = self._receipt(env, outcome, attempt, files, readback=readback)
         self.inbox.finish(self.channel, env.message_id, key, receipt.decode(), version,
                           revoked=env.kind == Kind.REVOKE)
         METRICS.processed.labels(self.channel).inc()
-        log.info("rendered", files=len(files), seconds=round(time.monotonic() - started, 3))
+        log.info("rendered", files=len(files), seconds=round(time.monotonic() - started, 3),
+                 readback_seconds=round(self._readback_seconds, 4),
+                 readback_sha256=readback.sha256)
+        return Settlement(receipt=receipt)
+
+    def _confirm_printed(self, inc: Incoming, env: Envelope, attempt: int) -> Settlement:
+        """A job set aside as "mungkin sudah tercetak" that a person checked is on paper: its
+        files are made again as proof, nothing is printed, and the receipt says so."""
+        self.log.warning("confirmed_printed_by_decision", message_id=env.message_id)
+        reader = getattr(self.renderer, "inner", self.renderer)
+        try:
+            files = self.renderer.render_without_output(env)
+            readback = reader.read_back(env, files)  # the proof names this message, as always
+        except Exception as exc:  # noqa: BLE001 - the PDFs could not be made: a person looks again
+            return self._park(inc, env, "maybe_done", f"{MAYBE_DONE} ({exc})", attempt)
+        receipt = self._receipt(env, Outcome.CONFIRMED, attempt, files,
+                                reason="Dinyatakan sudah tercetak oleh petugas; tidak dicetak ulang",
+                                readback=readback)
+        self.inbox.finish(self.channel, env.message_id, env.announcement.key, receipt.decode(),
+                          env.announcement.version, revoked=env.kind == Kind.REVOKE)
         return Settlement(receipt=receipt)
 
     def _superseded(self, env: Envelope, attempt: int, held: int, reason: str) -> Settlement:
@@ -167,12 +209,34 @@ class ChannelWorker:
         self.inbox.finish(self.channel, env.message_id, env.announcement.key, receipt.decode(), held)
         return Settlement(receipt=receipt)
 
-    def _render(self, env: Envelope) -> list[Path]:
+    def _produce(self, env: Envelope) -> tuple[list[Path], ReadBack]:
+        """Render, then read the public output back (``ChannelRenderer.read_back``): only what
+        was read back is confirmed. A reversible channel retries both together in-process (a
+        failed read-back renders again); paper is rendered (printed) with its own retries and
+        read back once — its renderer checks the PDF before printing — so a read-back failure
+        never prints a second copy by itself."""
         retrying = Retrying(stop=stop_after_attempt(self.bb.quick_retries),
                             wait=wait_random_exponential(multiplier=self.bb.quick_retry_wait, max=2),
                             retry=retry_if_exception_type((TransientRenderError, OSError)),
                             reraise=True)
-        return retrying(self.renderer.render, env)
+        # fault injection (workers.faults) wraps render only: the read-back is the channel's own
+        reader = getattr(self.renderer, "inner", self.renderer)
+
+        def read(files: list[Path]) -> ReadBack:
+            began = time.monotonic()
+            result = reader.read_back(env, files)
+            self._readback_seconds = time.monotonic() - began
+            return result
+
+        if self.renderer.irreversible:
+            files = retrying(self.renderer.render, env)
+            return files, read(files)
+
+        def render_and_read() -> tuple[list[Path], ReadBack]:
+            files = self.renderer.render(env)
+            return files, read(files)
+
+        return retrying(render_and_read)
 
     def _retry(self, inc: Incoming, env: Envelope, attempt: int, error: str) -> Settlement:
         tiers = self.bb.tiers
@@ -190,11 +254,17 @@ class ChannelWorker:
               attempt: int) -> Settlement:
         METRICS.parked.labels(self.channel, code).inc()
         receipt = None
-        env = env or _unverified(inc.body)  # a receipt needs ids; a forged body never renders
+        if env is None and code in VERIFIED_REJECTIONS:
+            # signed by the approval side but expired, on the wrong channel or forbidden: its ids
+            # are genuine, so the delivery may show it parked. An unsigned or forged body's ids
+            # are whatever the forger wrote (a real message id, even): no mark, no receipt.
+            env = _unverified(inc.body)
+        seen = self.inbox.get(self.channel, env.message_id) if env is not None else None
+        if seen is not None and seen[0] == "done":
+            env = None  # already finished (a late expired copy): its stored receipt stands
         if env is not None:
             # a paper job that may have printed stays 'maybe_done' whatever parks it (a second
             # copy of the message must find it so, not 'parked', or it would print again)
-            seen = self.inbox.get(self.channel, env.message_id)
             maybe = (self.renderer.irreversible and seen is not None
                      and seen[0] in ("started", "maybe_done"))
             self.inbox.mark(self.channel, env.message_id, env.announcement.key,
@@ -205,14 +275,19 @@ class ChannelWorker:
                           headers={CODE: code, REASON: reason, CHANNEL: self.channel})
 
     def _receipt(self, env: Envelope, outcome: Outcome, attempt: int, files: list[Path],
-                 reason: str = "", held_version: int = 0) -> bytes:
+                 reason: str = "", held_version: int = 0, readback: ReadBack | None = None) -> bytes:
         snap = env.announcement
+        artifacts = [self._artifact(Path(f)) for f in files]
+        if readback is not None:  # filed with the proof as readback.json (same bytes, same digest)
+            artifacts.append(Artifact(name=ARTIFACT_NAME, size=len(readback.data),
+                                      sha256=readback.sha256,
+                                      data_b64=base64.b64encode(readback.data).decode()))
         receipt = Receipt(message_id=env.message_id, announcement_id=snap.id,
                           announcement_key=snap.key, number=snap.number, channel=self.channel,
                           kind=env.kind, outcome=outcome, version=snap.version,
                           held_version=held_version, reason=reason, attempt=attempt,
-                          artifacts=[self._artifact(Path(f)) for f in files], at=utcnow(),
-                          host=self.host)
+                          artifacts=artifacts, at=utcnow(), host=self.host,
+                          readback=readback.for_receipt() if readback is not None else None)
         return sign_receipt(receipt, self.receipt_key, self.worker_id).to_wire()
 
     def _artifact(self, path: Path) -> Artifact:

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfoNotFoundError
 
 from channels.assets import SERIF_BOLD, SERIF_REGULAR, clean_text, load_picture
 from channels.base import ChannelRenderer, PermanentRenderError, TransientRenderError, atomic_write, safe_slug
+from channels.noticeboard import readback
 from channels.noticeboard.glyphs import unprintable, unprintable_reason
 from channels.noticeboard.pdf import Notice, build_pdf
 from channels.noticeboard.settings import PrintSettings
 from channels.noticeboard.sign import Paraf
+from channels.readback import ReadBack, ReadBackError
 from shared.classification import KLASIFIKASI_LABEL, Sasaran
 from shared.messages import AgencySnapshot, AnnouncementSnapshot, Envelope, Kind
 from shared.timefmt import date_id, datetime_id, local, short_id
@@ -171,6 +173,10 @@ class NoticeboardRenderer(ChannelRenderer):
         copy (``...-arsip.pdf``, with the paraf table); print the board copy if a printer is set.
         A text with characters the font cannot print is refused (PermanentRenderError naming
         them), never printed with the characters missing."""
+        return self._make(envelope, paper=True)
+
+    def _make(self, envelope: Envelope, paper: bool) -> list[Path]:
+        """Both PDFs, and with ``paper`` the board copy printed when a printer is set."""
         try:
             notice = notice_for(envelope)
             path = pdf_path(self.root, envelope)
@@ -185,9 +191,23 @@ class NoticeboardRenderer(ChannelRenderer):
         atomic_write(arsip, build_pdf(archive_copy(notice)))
         path.chmod(0o644)
         arsip.chmod(0o644)
-        if self.settings.printer:
+        if paper and self.settings.printer:
+            try:  # a PDF that does not show this message never reaches paper (nothing printed yet)
+                self.read_back(envelope, [path])
+            except ReadBackError as exc:
+                raise TransientRenderError(f"PDF tidak dicetak: {exc}") from exc
             self.print_file(path, envelope.announcement)  # the board copy only: the file copy is kept
         return [path, arsip]
+
+    def render_without_output(self, envelope: Envelope) -> list[Path]:
+        """The PDFs of a job a person confirmed is already on the board: written again (they are
+        the proof), never sent to the printer."""
+        return self._make(envelope, paper=False)
+
+    def read_back(self, envelope: Envelope, files: list[Path]) -> ReadBack:
+        """The PDFs' text, checked to name this message's heading and number
+        (:mod:`channels.noticeboard.readback`); raises ``ReadBackError``."""
+        return readback.read_back(self.root, envelope, files)
 
     def print_file(self, path: Path, snap: AnnouncementSnapshot) -> None:
         """Send ``path`` to the configured CUPS printer with ``lp``; raise TransientRenderError (the

@@ -34,6 +34,7 @@ class DetailScreen(WartaScreen):
         Binding("escape", "back", _("Kembali")),
         Binding("r", "reload", _("Muat ulang")),
         Binding("u", "redrive", _("Kirim ulang")),
+        Binding("t", "printed", _("Sudah tercetak")),
         Binding("c", "revoke", _("Cabut")),
         Binding("e", "correct", _("Ralat")),
     ]
@@ -169,8 +170,9 @@ class DetailScreen(WartaScreen):
         return next((d for d in self.item.get("deliveries", [])
                      if f"{d['kind']}:{d['channel']}" == key), None)
 
-    def action_redrive(self) -> None:
-        """PPID sends the selected parked delivery again."""
+    def action_redrive(self, printed: bool = False) -> None:
+        """PPID sends the selected parked delivery again (a paper job that may already be out:
+        prints it again)."""
         from kiosk.backbone import redrive
 
         delivery = self._selected_delivery()
@@ -178,7 +180,12 @@ class DetailScreen(WartaScreen):
             self.notify(_("Pilih pengiriman di tabel terlebih dahulu."), severity="warning")
             return
         self.call("redrive", redrive, self.w, self.uid, self.item_id, delivery["channel"],
-                  delivery["kind"])
+                  delivery["kind"], printed)
+
+    def action_printed(self) -> None:
+        """PPID has checked that a job set aside as "mungkin sudah tercetak" is on the board:
+        its proof is filed and nothing is printed again."""
+        self.action_redrive(printed=True)
 
     def show_redrive(self, _result: object) -> None:
         """Queued again."""

@@ -48,6 +48,12 @@ class BrokenRenderer(RecordingRenderer):
 
 
 class PaperRenderer(RecordingRenderer):
-    """Like paper: what is made cannot be taken back."""
+    """Like paper: what is made cannot be taken back (each line of ``renders.log`` is a job)."""
 
     irreversible = True
+
+    def render_without_output(self, envelope: Envelope) -> list[Path]:
+        """The proof file only; no job in ``renders.log`` (a person saw the paper is out)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        return [atomic_write(self.root / f"{envelope.message_id}.txt",
+                             envelope.announcement.title.encode())]

@@ -84,3 +84,35 @@ def test_a_crash_during_a_reprint_needs_a_new_decision(home) -> None:
     assert _prints(home) == []
     assert worker.inbox.get("print", row.message_id)[0] == "maybe_done"
     assert not deliver("keputusan-2") and len(_prints(home)) == 1  # a new decision prints once
+
+
+def test_already_printed_files_the_proof_without_printing_again(home) -> None:
+    """The PPID checked the board: 'sudah tercetak' (warta redrive --printed) files the proof and
+    prints nothing; the delivery is confirmed with the reason."""
+    item = home.approve("Sudah di papan", "print")
+    relay = start_all(home.settings, channels=[], bb=home.bb(), archiver=False)
+    try:
+        wait_until(lambda: home.w.outbox_lag() == 0.0, 30, what="published")
+    finally:
+        relay.stop()
+    with home.w.read() as s:
+        row = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalar_one()
+    key = json.loads(row.payload)["announcement"]["key"]
+    inbox = Inbox(home.bb().state_dir(home.settings, "print") / "inbox.db")
+    inbox.mark("print", row.message_id, key, "started")  # killed while lp spooled it
+    inbox.close()
+    t = make_transport(home.settings, home.bb())
+    handle = start_all(home.settings, channels=["print"], renderer_override=PAPER, bb=home.bb(),
+                       relay=False)
+    try:
+        wait_until(lambda: home.delivery_state(item, "print") == "parked", 60, what="parked")
+        assert t.redrive({row.message_id}, decision="printed") == [row.message_id]
+        wait_until(lambda: home.delivery_state(item, "print") == "confirmed", 60,
+                   what="confirmed as printed")
+    finally:
+        handle.stop()
+        t.close()
+    assert _prints(home) == []  # nothing printed again
+    delivery = next(d for d in home.deliveries(item) if d["channel"] == "print")
+    assert delivery["artifacts"] and delivery["sha256"]  # the proof is filed
+    assert list(home.settings.archive.rglob("print/manifest.json"))

@@ -101,3 +101,45 @@ def test_forged_receipts_change_nothing_and_the_genuine_one_is_filed(home) -> No
     manifests = [p for p in home.settings.archive.rglob("print/manifest.json")]
     assert manifests and any("penyusup" not in p.read_text() for p in manifests)
     assert all("penyusup" not in p.read_text() for p in home.settings.archive.rglob("*.json"))
+
+
+def test_a_forged_message_reusing_a_real_message_id_changes_nothing(home) -> None:
+    """Signed by another key but carrying a real message id (of a delivery already confirmed):
+    parked unrendered, with no receipt, so neither the delivery nor the inbox's 'done' moves."""
+    import json
+
+    from sqlalchemy import select
+
+    from shared.messages import Envelope, sign
+    from shared.models import OutboxRow
+    from tests.backbone.conftest import inbox_states
+    from workers.transport import CHANNEL
+
+    item = home.approve("Asli", "web")
+    handle = start_all(home.settings, renderer_override=REC, bb=home.bb())
+    try:
+        wait_until(lambda: home.all_confirmed([item]), 60, what="confirmed")
+    finally:
+        handle.stop()
+    before = home.deliveries(item)
+    with home.w.read() as s:
+        row = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalar_one()
+    real = Envelope.model_validate_json(row.payload)
+    snap = real.announcement.model_copy(update={"title": "PALSU", "body": "Isi palsu."})
+    forged = sign(real.model_copy(update={"announcement": snap}), Ed25519PrivateKey.generate())
+    assert forged.message_id == row.message_id
+    t = make_transport(home.settings, home.bb())
+    t.publish_dispatch("web", forged.to_wire(), forged.message_id, 1, {CHANNEL: "web"})
+    worker = start_all(home.settings, channels=["web"], renderer_override=REC, bb=home.bb(),
+                       relay=False)
+    try:
+        wait_until(lambda: [p for p in t.parked() if p["message_id"] == row.message_id], 30,
+                   what="the forgery parked")
+    finally:
+        worker.stop()
+        t.close()
+    assert home.deliveries(item) == before
+    assert inbox_states(home, "web") == {"done": 1}
+    renders = (home.settings.out / "renders.log").read_text().splitlines()
+    assert [line for line in renders if "PALSU" in line] == [] and len(renders) == 1
+    assert json.loads(row.payload)["announcement"]["title"] == "Asli"

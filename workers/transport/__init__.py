@@ -18,6 +18,12 @@ ANNOUNCEMENT = "x-warta-announcement"
 REASON = "x-warta-reason"
 CODE = "x-warta-code"
 REDRIVEN = "x-warta-redriven"
+DECISION = "x-warta-decision"
+"""With a redrive of a job that may already be on paper: ``again`` (print it again) or ``printed``
+(a person checked it is on paper: file its proof, print nothing)."""
+ENDPOINT = "x-warta-endpoint"
+"""The named endpoint a dispatch message goes to (absent for a channel's unnamed endpoint); kept
+when a message is parked, so a redrive returns it to that endpoint's queue only."""
 
 
 class PublishError(Exception):
@@ -66,8 +72,13 @@ class Transport(Protocol):
         """Create queues and exchanges (idempotent)."""
 
     def publish_dispatch(self, channel: str, body: bytes, message_id: str, priority: int,
-                         headers: dict) -> None:
-        """Publish one dispatch message, confirmed; raise :class:`PublishError` otherwise."""
+                         headers: dict, endpoint: str = "") -> None:
+        """Publish one dispatch message to ``channel`` (to its named ``endpoint`` only, when
+        given), confirmed; raise :class:`PublishError` otherwise."""
+
+    def add_endpoint(self, channel: str, endpoint: str) -> None:
+        """Declare (or check) ``channel``'s queues of ``endpoint`` too: a worker of a named
+        endpoint may run where ``WARTA_ENDPOINTS`` is not set."""
 
     def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None,  # noqa: ANN001
               batch_handler: BatchHandler | None = None, batch: int = 1) -> None:
@@ -77,8 +88,9 @@ class Transport(Protocol):
     def parked(self) -> list[dict]:
         """Parked messages: message_id, channel, code, reason."""
 
-    def redrive(self, message_ids: set[str] | None) -> list[str]:
-        """Put parked messages (all when None) back on their channel queue; returns their ids."""
+    def redrive(self, message_ids: set[str] | None, decision: str = "again") -> list[str]:
+        """Put parked messages (all when None) back on their channel queue with a person's
+        one-time decision (``again`` or ``printed``, see :data:`DECISION`); returns their ids."""
 
     def tick(self) -> None:
         """Keep an idle connection alive (heartbeats)."""
@@ -87,9 +99,10 @@ class Transport(Protocol):
         """Release connections."""
 
 
-def channel_queues(transport_names, channel: str) -> list[str]:  # noqa: ANN001
-    """The queues of a channel, urgent first."""
-    return [transport_names.queue(channel, urgent=True), transport_names.queue(channel)]
+def channel_queues(transport_names, channel: str, endpoint: str = "") -> list[str]:  # noqa: ANN001
+    """The queues of a channel (of one named endpoint of it), urgent first."""
+    return [transport_names.queue(channel, urgent=True, endpoint=endpoint),
+            transport_names.queue(channel, endpoint=endpoint)]
 
 
 def make_transport(settings: Settings, bb: BackboneSettings | None = None,

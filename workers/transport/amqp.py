@@ -25,11 +25,12 @@ from pika.exceptions import (AMQPChannelError, AMQPConnectionError, AMQPError, A
                              ProbableAuthenticationError, UnroutableError)
 from tenacity import Retrying, retry_if_exception, wait_random_exponential
 
-from shared.config import Settings
+from shared.config import Settings, parse_endpoints
 from shared.observability import get_logger
 from workers.settings import BackboneSettings
-from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, REDRIVEN, FatalTransportError,
-                               BatchHandler, Handler, Incoming, PublishError, Settlement)
+from workers.transport import (ATTEMPT, CHANNEL, CODE, DECISION, ENDPOINT, REASON, REDRIVEN,
+                               FatalTransportError, BatchHandler, Handler, Incoming, PublishError,
+                               Settlement)
 from workers.transport.topology import RECEIPT_KEY, Names, declare, routing_key
 
 log = get_logger(transport="amqp")
@@ -74,6 +75,8 @@ class AmqpTransport:
         self._conn: pika.BlockingConnection | None = None
         self._ch = None
         self._declared = False
+        self.endpoints = parse_endpoints(settings.endpoints)
+        """Named endpoints per channel whose queues this transport declares or checks."""
         self.sessions = 0
         """Consume sessions opened (1 + reconnections); tests read it."""
 
@@ -118,7 +121,7 @@ class AmqpTransport:
     def _declare(self, ch) -> None:  # noqa: ANN001
         try:
             declare(ch, self.settings.amqp_prefix, self.bb.tiers, self.bb.delivery_limit,
-                    passive=not self.settings.amqp_declare)
+                    passive=not self.settings.amqp_declare, endpoints=self.endpoints)
         except AMQPChannelError as exc:
             # the reply code, not the text: a queue name may itself contain "403"
             code = getattr(exc, "reply_code", None)
@@ -129,6 +132,13 @@ class AmqpTransport:
                     f"Topologi broker belum disiapkan (WARTA_AMQP_DECLARE=false): muat definisi "
                     f"dari 'warta topology export' ke broker; {exc!r}") from None
             raise
+
+    def add_endpoint(self, channel: str, endpoint: str) -> None:
+        """Also declare (or check) ``channel``'s queues of ``endpoint`` (a worker of a named
+        endpoint knows its own endpoint even where ``WARTA_ENDPOINTS`` is not set)."""
+        if endpoint and endpoint not in self.endpoints.get(channel, []):
+            self.endpoints.setdefault(channel, []).append(endpoint)
+            self._declared = False
 
     def declare(self) -> None:
         """Declare the topology (idempotent) on the publishing channel."""
@@ -155,14 +165,17 @@ class AmqpTransport:
     # -- publishing --------------------------------------------------------------------------------
 
     def publish_dispatch(self, channel: str, body: bytes, message_id: str, priority: int,
-                         headers: dict) -> None:
-        """Publish with confirm and ``mandatory``; raise :class:`PublishError` unless confirmed."""
+                         headers: dict, endpoint: str = "") -> None:
+        """Publish with confirm and ``mandatory``; raise :class:`PublishError` unless confirmed.
+        A named endpoint's copy is routed to that endpoint's queue only, so a missing queue is
+        unroutable (the row waits) instead of silently reaching the other screens alone."""
         try:
             ch = self._channel()
-            ch.basic_publish(self.names.dispatch, routing_key(channel, priority), body,
+            ch.basic_publish(self.names.dispatch, routing_key(channel, priority, endpoint), body,
                              _props(message_id, priority, headers), mandatory=True)
         except UnroutableError:
-            raise PublishError(f"Tidak ada antrean untuk kanal '{channel}' (unroutable)") from None
+            where = f"{channel}/{endpoint}" if endpoint else channel
+            raise PublishError(f"Tidak ada antrean untuk kanal '{where}' (unroutable)") from None
         except NackError:
             raise PublishError("Broker menolak pesan (nack)") from None
         except FatalTransportError:
@@ -214,6 +227,7 @@ class AmqpTransport:
                     break
                 headers = dict(props.headers or {})
                 info = {"message_id": props.message_id, "channel": headers.get(CHANNEL),
+                        "endpoint": headers.get(ENDPOINT) or "",
                         "code": headers.get(CODE) or headers.get("x-first-death-reason"),
                         "reason": headers.get(REASON) or "batas pengiriman ulang antrean"}
                 if take(info):
@@ -233,24 +247,27 @@ class AmqpTransport:
             return
         clean = {k: v for k, v in headers.items() if k not in BROKER_HEADERS + (CODE, REASON)}
         # a fresh token per redrive: a person's decision, usable once (see ChannelWorker.handle)
-        clean.update({ATTEMPT: 0, REDRIVEN: str(uuid.uuid4()), CHANNEL: channel})
+        clean.update({ATTEMPT: 0, REDRIVEN: str(uuid.uuid4()), CHANNEL: channel,
+                      DECISION: info.get("decision", "again")})
         # through the shortest retry tier, which dead-letters into dispatch: only the relay may
         # write to the dispatch exchange itself (least privilege)
         ch.basic_publish(self.names.retry_exchange(self.bb.tiers[0]),
-                         routing_key(channel, props.priority or 0), body,
+                         routing_key(channel, props.priority or 0, info.get("endpoint") or ""), body,
                          _props(props.message_id, props.priority or 0, clean), mandatory=True)
 
     def parked(self) -> list[dict]:
         """The parked messages (looked at, put back)."""
         return self._scan_parked(lambda info: False)
 
-    def redrive(self, message_ids: set[str] | None) -> list[str]:
-        """Move parked messages back to their channel queue; returns their message ids."""
+    def redrive(self, message_ids: set[str] | None, decision: str = "again") -> list[str]:
+        """Move parked messages back to their channel queue with a person's decision (see
+        :data:`workers.transport.DECISION`); returns their message ids."""
         taken: list[str] = []
 
         def take(info: dict) -> bool:
             if message_ids is None or info["message_id"] in message_ids:
                 taken.append(info["message_id"])
+                info["decision"] = decision
                 return True
             return False
 

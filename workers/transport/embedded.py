@@ -19,7 +19,7 @@ from shared.models import QueueMessage
 from shared.observability import get_logger
 from shared.timefmt import utcnow
 from workers.settings import BackboneSettings
-from workers.transport import (ATTEMPT, CHANNEL, CODE, REASON, REDRIVEN, Handler, Incoming,
+from workers.transport import (ATTEMPT, CHANNEL, CODE, DECISION, REASON, REDRIVEN, Handler, Incoming,
                                Settlement)
 from workers.transport.topology import Names
 
@@ -44,12 +44,16 @@ class EmbeddedTransport:
     def tick(self) -> None:
         """Nothing to keep alive."""
 
+    def add_endpoint(self, channel: str, endpoint: str) -> None:
+        """Nothing to declare: an endpoint's queue is a name in the table."""
+
     # -- publishing --------------------------------------------------------------------------------
 
     def publish_dispatch(self, channel: str, body: bytes, message_id: str, priority: int,
-                         headers: dict) -> None:
-        """Insert one ready message into the channel's queue (committed when this returns)."""
-        self._put(self.names.queue(channel), body, message_id, priority, headers)
+                         headers: dict, endpoint: str = "") -> None:
+        """Insert one ready message into the channel's queue, or its named endpoint's (committed
+        when this returns); urgency is the priority column, so there is no urgent row queue."""
+        self._put(self.names.queue(channel, endpoint=endpoint), body, message_id, priority, headers)
 
     def _put(self, queue: str, body: bytes, message_id: str, priority: int, headers: dict,
              session=None) -> None:  # noqa: ANN001
@@ -178,8 +182,9 @@ class EmbeddedTransport:
                      "channel": (r.headers or {}).get(CHANNEL), "code": (r.headers or {}).get(CODE),
                      "reason": (r.headers or {}).get(REASON)} for r in rows]
 
-    def redrive(self, message_ids: set[str] | None) -> list[str]:
-        """Parked messages back to ready, with their attempt count reset."""
+    def redrive(self, message_ids: set[str] | None, decision: str = "again") -> list[str]:
+        """Parked messages back to ready, with their attempt count reset and a person's decision
+        (see :data:`workers.transport.DECISION`)."""
         with self._sessions.begin() as s:
             stmt = select(QueueMessage).where(QueueMessage.state == "parked")
             if message_ids is not None:
@@ -188,7 +193,8 @@ class EmbeddedTransport:
             for row in s.execute(stmt).scalars():
                 headers = {k: v for k, v in (row.headers or {}).items() if k not in (CODE, REASON)}
                 # a fresh token per redrive: a person's decision, usable once
-                row.headers = {**headers, ATTEMPT: 0, REDRIVEN: str(uuid.uuid4())}
+                row.headers = {**headers, ATTEMPT: 0, REDRIVEN: str(uuid.uuid4()),
+                               DECISION: decision}
                 row.state, row.deliveries, row.available_at = "ready", 0, utcnow()
                 done.append(row.message_id)
             return done
