@@ -293,6 +293,10 @@ class Receipt(BaseModel):
     reason: str = ""
     attempt: int = 0
     artifacts: list[Artifact] = Field(default_factory=list)
+    readback: dict | None = None
+    """For ``confirmed``/``revoked``: what the worker read back from its public output before it
+    reported, ``{"sha256", "summary"}`` (``channels/readback.py``; also the artifact
+    ``readback.json``). None on other outcomes and on receipts from before read-back."""
     at: datetime
     host: str
     worker: str = ""
@@ -301,8 +305,10 @@ class Receipt(BaseModel):
     """Ed25519 signature (base64) of the worker over every other field."""
 
     def signed_bytes(self) -> bytes:
-        """The canonical bytes the signature covers (every field but ``sig``)."""
-        data = self.model_dump(mode="json", exclude={"sig"})
+        """The canonical bytes the signature covers (every field but ``sig``; ``readback`` only
+        when set, so receipts signed before it existed still verify)."""
+        data = self.model_dump(mode="json", exclude={"sig"} | (
+            {"readback"} if self.readback is None else set()))
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
     def to_wire(self) -> bytes:

@@ -18,11 +18,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from channels.base import ChannelRenderer, Superseded, TransientRenderError, atomic_write, safe_slug
-from channels.radio import script as scripts
+from channels.radio import readback, script as scripts
 from channels.radio.audio import SpeechEngine, SpeechError, Tags, engine_for, produce, tags_for
 from channels.radio.feed import feed_bytes, podcast_info
 from channels.radio.settings import RadioSettings
 from channels.radio.speech_text import for_voice, load_glossary
+from channels.readback import ReadBack, ReadBackError
 from channels.web.state import FeedState
 from shared.messages import AnnouncementSnapshot, Envelope, Kind
 from shared.timefmt import aware, utcnow
@@ -63,7 +64,11 @@ class RadioRenderer(ChannelRenderer):
         message returns its files again; an older (or same) version raises ``Superseded``."""
         done = self.state.seen(envelope.message_id)
         if done is not None and all(Path(f).exists() for f in done):
-            return [Path(f) for f in done]
+            try:  # unless its output was changed since (a failed read-back): then render again
+                self.read_back(envelope, [Path(f) for f in done])
+                return [Path(f) for f in done]
+            except ReadBackError:
+                pass  # the same message applies again over its own record: the same files
         snap, kind = envelope.announcement, envelope.kind
         prev = self.state.get(snap.key)
         self._check_newer(envelope, prev)
@@ -80,6 +85,11 @@ class RadioRenderer(ChannelRenderer):
         self.rebuild()
         self.state.remember(envelope.message_id, [str(f) for f in files])
         return files
+
+    def read_back(self, envelope: Envelope, files: list[Path]) -> ReadBack:
+        """``feed.xml`` as radio automation reads it, checked to carry this version's episode
+        (:mod:`channels.radio.readback`); raises ``ReadBackError``."""
+        return readback.read_back(self, envelope, files)
 
     @staticmethod
     def _check_newer(envelope: Envelope, prev: dict | None) -> None:

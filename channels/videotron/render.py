@@ -12,6 +12,8 @@ from PIL import Image
 from channels.assets import (FONT_LICENCE, SANS_BOLD, SANS_REGULAR, Picture, clean_text,
                              load_picture, logo_image, picture_pixels)
 from channels.base import ChannelRenderer, PermanentRenderError, Superseded, safe_slug
+from channels.readback import ReadBack
+from channels.videotron import readback
 from channels.videotron.draw import draw_slide, png_bytes
 from channels.videotron.layout import SlidePlan, content_for, night_plan, plan_slides, slide_seconds
 from channels.videotron.playlist import (
@@ -129,6 +131,13 @@ class VideotronRenderer(ChannelRenderer):
             if video and (self.root / video).is_file():  # the MP4 is proof too (yearly softcopy)
                 produced.append(self.root / video)
         return produced or [outputs[0]]
+
+    def read_back(self, envelope: Envelope, files: list[Path],
+                  now: datetime | None = None) -> ReadBack:
+        """``playlist.json`` as the player reads it, checked to list this version with its slides
+        (or, for a revocation, no longer the key): :mod:`channels.videotron.readback`."""
+        with locked(self.root):  # the same lock as render: never half a rebuild
+            return readback.read_back(self.root, envelope, files, now or utcnow())
 
     def maintain(self) -> list[Path]:
         """Drop expired announcements from the playlist files even when no message arrives."""

@@ -27,7 +27,8 @@ from urllib.parse import urljoin
 
 from channels.assets import load_picture
 from channels.base import ChannelRenderer, Superseded, atomic_write, safe_slug, sha256_file
-from channels.web import cap, feeds, pages
+from channels.readback import ReadBack, ReadBackError
+from channels.web import cap, feeds, pages, readback
 from channels.web.settings import DEFAULT_PUBLIC_URL, WebSettings
 from channels.web.state import FeedState
 from shared.classification import Klasifikasi
@@ -69,7 +70,11 @@ class WebRenderer(ChannelRenderer):
         before writing anything. The same message again (same id) returns its files."""
         done = self.state.seen(envelope.message_id)
         if done is not None and all(Path(f).exists() for f in done):
-            return [Path(f) for f in done]
+            try:  # unless its output was changed since (a failed read-back): then render again
+                self.read_back(envelope, [Path(f) for f in done])
+                return [Path(f) for f in done]
+            except ReadBackError:
+                pass  # the same message applies again over its own record: the same files
         snap = envelope.announcement
         prev = self.state.get(snap.key)
         self._check_version(envelope, prev)
@@ -92,6 +97,11 @@ class WebRenderer(ChannelRenderer):
         self.state.remember(envelope.message_id, [str(f) for f in files])
         return files
 
+    def read_back(self, envelope: Envelope, files: list[Path]) -> ReadBack:
+        """The page, feeds and CAP index as visitors and feed readers get them, checked to show
+        this message's version (:mod:`channels.web.readback`); raises ``ReadBackError``."""
+        return readback.read_back(self, envelope, self._built_at or aware(self.clock()))
+
     def maintain(self, now: datetime | None = None) -> list[Path]:
         """Called about once a minute while idle: rewrite ``cap/index.xml`` when an alert expired
         since the last build, and the feeds and ``index.html`` when a withdrawal entry's period
@@ -103,7 +113,7 @@ class WebRenderer(ChannelRenderer):
                 return []  # nothing published yet: no empty feeds for nobody
             return self.rebuild(self._title_from_state(), now)
         changed: list[Path] = []
-        if self.state.withdrawn_between(self._withdrawn_cutoff(last), self._withdrawn_cutoff(now)):
+        if self.state.withdrawn_between(self.withdrawn_cutoff(last), self.withdrawn_cutoff(now)):
             changed += self._rebuild_site(self._title_from_state(), now)
         if self.cap_state.expired_between(last.timestamp(), now.timestamp()):
             changed += self._rebuild_cap(self._title_from_state(), now)
@@ -257,12 +267,12 @@ class WebRenderer(ChannelRenderer):
         self._built_at = now
         return self._rebuild_site(site_title, now) + self._rebuild_cap(site_title, now)
 
-    def _withdrawn_cutoff(self, now: datetime) -> float:
+    def withdrawn_cutoff(self, now: datetime) -> float:
         """Revocations at or after this POSIX time still show as withdrawal entries."""
         return (now - timedelta(days=self.settings.withdrawn_days)).timestamp()
 
     def _rebuild_site(self, site_title: str, now: datetime) -> list[Path]:
-        records = self.state.latest(self.settings.feed_items, self._withdrawn_cutoff(now))
+        records = self.state.latest(self.settings.feed_items, self.withdrawn_cutoff(now))
         base = self.base_url
         outputs = {
             "rss.xml": feeds.rss_bytes(records, base, site_title),
