@@ -204,6 +204,14 @@ def check_endpoint(name: str) -> str:
     return name
 
 
+def serves_endpoint(worker: str, endpoint: str) -> bool:
+    """True when the worker identity ``worker`` may report for ``endpoint``: any registered
+    worker of the channel for the unnamed endpoint ''; for a named one only the worker named
+    after it (``lobby``, or ``lobby.<suffix>`` for a rotated key), so each screen's proof is
+    signed by that screen's own key."""
+    return not endpoint or worker == endpoint or worker.startswith(endpoint + ".")
+
+
 def parse_endpoints(text: str) -> dict[str, list[str]]:
     """``"videotron=lobby,alun-alun;print=tu"`` → ``{"videotron": ["lobby", "alun-alun"],
     "print": ["tu"]}``; ValueError (Indonesian) for an unknown channel, a bad or repeated name."""

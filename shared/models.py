@@ -190,11 +190,14 @@ class Delivery(Base):
     for a ralat) and, separately, its revocation (``revoke``), so the proof of each is kept."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("announcement_id", "channel", "kind",
-                                       name="uq_deliveries_item_channel_kind"),)
+    __table_args__ = (UniqueConstraint("announcement_id", "channel", "kind", "endpoint",
+                                       name="uq_deliveries_item_channel_kind_endpoint"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20), index=True)
+    endpoint: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    """The named screen or station of the channel (``WARTA_ENDPOINTS``); '' for a channel with
+    one unnamed endpoint. Each endpoint confirms (and files proof) on its own."""
     state: Mapped[str] = mapped_column(String(20), index=True, default="pending")
     kind: Mapped[str] = mapped_column(String(10), default="publish")
     message_id: Mapped[str | None] = mapped_column(String(36))
@@ -216,6 +219,8 @@ class OutboxRow(Base):
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
+    endpoint: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    """The endpoint this copy goes to ('' = the channel's unnamed queue)."""
     kind: Mapped[str] = mapped_column(String(10))
     priority: Mapped[int] = mapped_column(Integer, default=1)
     payload: Mapped[str] = mapped_column(Text)

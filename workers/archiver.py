@@ -332,6 +332,8 @@ class Archiver:
         if isinstance(result, ProofError):
             bound.error("receipt_proof_rejected", error=str(result))
         else:
+            if result == "foreign":  # another screen's key: as good as unsigned for this one
+                METRICS.receipts_rejected.labels(str(receipt.channel)).inc()
             (bound.warning if result in ("unknown", "stale", "deferred", "foreign") else bound.info)(
                 "receipt", result=result, worker=receipt.worker)
 

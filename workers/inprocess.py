@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from shared.classification import ALL_CHANNELS
 from shared.config import Settings
@@ -48,11 +49,18 @@ def _guard(handle: Handle, name: str, target) -> threading.Thread:  # noqa: ANN0
     return threading.Thread(target=run, name=f"warta-{name}", daemon=True)
 
 
+def endpoint_out(settings: Settings, channel: str, endpoint: str) -> Path:
+    """The output folder of a named endpoint's worker in this process: ``$WARTA_OUTPUT_DIR/
+    <channel>-<endpoint>`` (a dash, so it never collides with a channel's own folder)."""
+    return settings.out / f"{channel}-{endpoint}"
+
+
 def start_all(settings: Settings, channels: list[str] | None = None,
               renderer_override: str | None = None, bb: BackboneSettings | None = None,
               relay: bool = True, archiver: bool = True) -> Handle:
-    """Start relay, workers (``channels``, default all four) and archiver as threads; each has its
-    own transport (an AMQP connection is never shared between threads)."""
+    """Start relay, workers (``channels``, default all four; one per named endpoint of a channel:
+    ``bb.endpoint``, else ``WARTA_ENDPOINTS``) and archiver as threads; each has its own
+    transport (an AMQP connection is never shared between threads)."""
     from workers.archiver import Archiver
     from workers.relay import Relay
     from workers.runtime import ChannelWorker
@@ -64,9 +72,17 @@ def start_all(settings: Settings, channels: list[str] | None = None,
         r = Relay(settings, bb, make_transport(settings, bb, "relay"))
         services.append(("relay", r.run))
     for channel in [str(c) for c in ALL_CHANNELS] if channels is None else channels:
-        worker = ChannelWorker(settings, bb, channel, renderer_override)
-        transport = make_transport(settings, bb, f"worker-{channel}")
-        services.append((f"worker-{channel}", lambda stop, w=worker, t=transport: w.run(t, stop)))
+        # one worker per endpoint: WARTA_ENDPOINT (bb) when given, else every configured one
+        for endpoint in [bb.endpoint] if bb.endpoint else settings.endpoints_of(channel):
+            wbb, wset, name = bb, settings, f"worker-{channel}"
+            if endpoint:  # its own inbox and output folder, as a screen on its own PC would have
+                wbb = bb.model_copy(update={"endpoint": endpoint})
+                wset = settings.model_copy(update={"output_dir": endpoint_out(settings, channel,
+                                                                              endpoint)})
+                name = f"worker-{channel}-{endpoint}"
+            worker = ChannelWorker(wset, wbb, channel, renderer_override)
+            transport = make_transport(wset, wbb, name)
+            services.append((name, lambda stop, w=worker, t=transport: w.run(t, stop)))
     if archiver:
         a = Archiver(settings, make_transport(settings, bb, "archiver"), bb)
         services.append(("archiver", a.run))

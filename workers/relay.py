@@ -15,7 +15,7 @@ from shared.config import Settings
 from shared.observability import METRICS, get_logger
 from shared.services import Warta
 from workers.settings import BackboneSettings
-from workers.transport import ANNOUNCEMENT, ATTEMPT, CHANNEL, PublishError, Transport
+from workers.transport import ANNOUNCEMENT, ATTEMPT, CHANNEL, ENDPOINT, PublishError, Transport
 
 log = get_logger(service_part="relay")
 MAX_BACKOFF = 300.0
@@ -80,9 +80,13 @@ class Relay:
         published = []
         for row in rows:
             headers = {ATTEMPT: 0, CHANNEL: row["channel"], ANNOUNCEMENT: row["announcement_id"]}
+            endpoint = row.get("endpoint") or ""
+            if endpoint:  # one copy per named endpoint (screen); kept when parked, for a redrive
+                headers[ENDPOINT] = endpoint
             try:
                 self.transport.publish_dispatch(row["channel"], row["payload"].encode(),
-                                                row["message_id"], row["priority"], headers)
+                                                row["message_id"], row["priority"], headers,
+                                                endpoint=endpoint)
             except PublishError as exc:
                 n = self._attempts[row["id"]] = self._attempts.get(row["id"], 0) + 1
                 log.warning("publish_failed", message_id=row["message_id"], error=str(exc), attempts=n)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.config import Settings
+from shared.config import Settings, check_endpoint
 
 
 class BackboneSettings(BaseSettings):
@@ -55,9 +55,16 @@ class BackboneSettings(BaseSettings):
     worker_state_dir: Path | None = None
     """Folder of the worker's local state (inbox); default ``$WARTA_HOME/worker-<channel>``."""
 
+    endpoint: str = ""
+    """The named endpoint (screen, print station) this worker serves (``WARTA_ENDPOINT``, one of
+    the channel's names in the approval side's ``WARTA_ENDPOINTS``): it consumes the queues
+    ``<p>.<channel>.<endpoint>`` and its receipts count for that endpoint only. Empty: the
+    channel's unnamed endpoint (queue ``<p>.<channel>``)."""
+
     worker_id: str | None = None
-    """This worker's identity for signing receipts (``WARTA_WORKER_ID``); default the channel's
-    name. Its public key must be registered for the channel (``warta keys worker``)."""
+    """This worker's identity for signing receipts (``WARTA_WORKER_ID``); default the endpoint's
+    name, else the channel's. Its public key must be registered for the channel (``warta keys
+    worker``); a named endpoint's worker must be named after it (``lobby`` or ``lobby.2``)."""
 
     worker_key_file: Path | None = None
     """This worker's private key; default ``$WARTA_HOME/keys/worker-<id>.key``."""
@@ -80,6 +87,11 @@ class BackboneSettings(BaseSettings):
     demo_timeout: float = 180.0
     """Seconds ``warta demo`` waits for every delivery to be confirmed."""
 
+    @field_validator("endpoint")
+    @classmethod
+    def _valid_endpoint(cls, value: str) -> str:
+        return check_endpoint(value) if value else value
+
     @property
     def tiers(self) -> list[int]:
         """Retry tier delays in seconds."""
@@ -87,11 +99,12 @@ class BackboneSettings(BaseSettings):
 
     def identity(self, channel: str) -> str:
         """The worker's identity on ``channel``."""
-        return self.worker_id or channel
+        return self.worker_id or self.endpoint or channel
 
     def state_dir(self, settings: Settings, channel: str) -> Path:
-        """The worker's own state folder."""
-        return (self.worker_state_dir or settings.home / f"worker-{channel}").resolve()
+        """The worker's own state folder (one per endpoint: each screen has its own inbox)."""
+        name = f"worker-{channel}-{self.endpoint}" if self.endpoint else f"worker-{channel}"
+        return (self.worker_state_dir or settings.home / name).resolve()
 
 
 def backbone_settings() -> BackboneSettings:

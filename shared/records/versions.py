@@ -53,21 +53,24 @@ KIND_LABEL = {"publish": "Terbit", "update": "Ralat", "revoke": "Pencabutan"}
 
 
 def proof_dir(archive: Path, number: str, channel: str, kind: str, confirmed_at: datetime | None,
-              tz: str) -> Path | None:
+              tz: str, endpoint: str = "") -> Path | None:
     """Where the archiver filed one delivery's proof (``workers/archiver.py``, ``proof_dir``):
     ``archive/YYYY/MM/<number-slug>/<channel>/``, the pencabutan in its ``pencabutan/`` folder,
     in the month of the confirmation. None before a confirmation."""
     if not number or confirmed_at is None:
         return None
     base = month_dir(archive, month_of(confirmed_at, tz)) / proof_folder(number) / channel
+    base = base / endpoint if endpoint else base  # a named screen's proof: <channel>/<endpoint>/
     return base / "pencabutan" if kind == "revoke" else base
 
 
 def delivery_row(d: Delivery, number: str, archive: Path, tz: str) -> dict:
     """One delivery with its proof, as the card and the report list it."""
-    folder = proof_dir(archive, number, d.channel, d.kind, d.confirmed_at, tz) \
+    folder = proof_dir(archive, number, d.channel, d.kind, d.confirmed_at, tz, d.endpoint or "") \
         if d.state in CONFIRMED else None
-    return {"channel": d.channel, "channel_label": CHANNEL_LABEL.get(d.channel, d.channel),
+    label = CHANNEL_LABEL.get(d.channel, d.channel)
+    return {"channel": d.channel, "endpoint": d.endpoint or "",
+            "channel_label": f"{label} ({d.endpoint})" if d.endpoint else label,
             "kind": d.kind, "kind_label": KIND_LABEL.get(d.kind, d.kind), "state": d.state,
             "state_label": DELIVERY_LABEL.get(d.state, d.state), "attempts": d.attempts,
             "sha256": d.sha256 or "",
@@ -95,7 +98,8 @@ def histories(s: Session, keys: set[str], archive: Path, tz: str) -> dict[str, l
     deliveries: dict[int, list[Delivery]] = {}
     found = s.execute(select(Delivery).where(Delivery.announcement_id.in_(list(by_id)))).scalars()
     # the publication (or ralat) first, then its pencabutan; channels in name order
-    for d in sorted(found, key=lambda d: (d.announcement_id, d.kind == "revoke", d.channel)):
+    for d in sorted(found, key=lambda d: (d.announcement_id, d.kind == "revoke", d.channel,
+                                          d.endpoint or "")):
         deliveries.setdefault(d.announcement_id, []).append(d)
     newest: dict[str, int] = {}
     for m in members:

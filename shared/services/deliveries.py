@@ -10,6 +10,7 @@ from typing import Callable
 from sqlalchemy import func, select, update
 
 from shared import audit
+from shared.config import serves_endpoint
 from shared.errors import InvalidInput, NotFound, Refused
 from shared.messages import Kind, Outcome, Receipt
 from shared.models import Announcement, Delivery, OutboxRow
@@ -31,11 +32,29 @@ DELIVERY_STATES = ("pending", "queued", "retrying", "parked", PROOF_PENDING, "co
 
 def _delivery_of(s, item_id: int, receipt: Receipt, lock: bool = False):  # noqa: ANN001, ANN202
     """The delivery a receipt reports on: the announcement's message of that kind to that channel
-    (a publication or ralat and its revocation are separate deliveries)."""
+    (a publication or ralat and its revocation are separate deliveries) and, for a channel with
+    named endpoints, to the endpoint whose message id the receipt carries. None when there is
+    none; a delivery with another message id (so the receipt is stale) when none carries it."""
     stmt = select(Delivery).where(Delivery.announcement_id == item_id,
                                   Delivery.channel == str(receipt.channel),
-                                  Delivery.kind == str(receipt.kind))
-    return s.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+                                  Delivery.kind == str(receipt.kind)).order_by(Delivery.id)
+    found = s.execute(stmt.with_for_update() if lock else stmt).scalars().all()
+    return next((d for d in found if d.message_id == receipt.message_id),
+                found[0] if found else None)
+
+
+def _proof_item(item: Announcement, d: Delivery):  # noqa: ANN202
+    """What the proof filer is given: the announcement itself for an unnamed endpoint (as
+    always), else its fields plus ``endpoint`` (the proof goes under ``<channel>/<endpoint>/``)."""
+    if not d.endpoint:
+        return item
+    return SimpleNamespace(id=item.id, number=item.number, key=item.key, title=item.title,
+                           endpoint=d.endpoint)
+
+
+def target_label(channel: str, endpoint: str) -> str:
+    """``videotron`` or ``videotron/lobby``: how audit entries name a delivery's target."""
+    return f"{channel}/{endpoint}" if endpoint else channel
 
 ProofFiler = Callable[[Announcement, Receipt], tuple[list[dict], str]]
 """Files a receipt's proof; returns (artifacts as stored, sha256 of the manifest)."""
@@ -70,8 +89,8 @@ class DeliveryCommands:
             for row in rows:
                 row.next_attempt_at = now + timedelta(seconds=lease_seconds)
             return [{"id": r.id, "message_id": r.message_id, "channel": r.channel,
-                     "priority": r.priority, "payload": r.payload, "kind": r.kind,
-                     "announcement_id": r.announcement_id} for r in rows]
+                     "endpoint": r.endpoint or "", "priority": r.priority, "payload": r.payload,
+                     "kind": r.kind, "announcement_id": r.announcement_id} for r in rows]
 
     def outbox_published(self, row_ids: list[int]) -> list[int]:
         """Mark rows published (after the broker confirmed them); move announcements whose rows are
@@ -135,7 +154,8 @@ class DeliveryCommands:
 
     def record_receipt(self, receipt: Receipt, file_proof: ProofFiler) -> str:
         """Apply a receipt to its delivery; returns ``applied``, ``duplicate``, ``stale`` (an older
-        message of the channel), ``unknown`` (no such announcement or delivery) or ``deferred``
+        message of the channel), ``unknown`` (no such announcement or delivery), ``foreign`` (a
+        named endpoint's message reported by another endpoint's worker) or ``deferred``
         (its proof could not be written now: the delivery is ``proof_pending`` and the caller
         files the receipt again later). Proof is filed inside the transaction, so a failure
         leaves the delivery unchanged."""
@@ -168,9 +188,11 @@ class DeliveryCommands:
                     s, item.id, r)
                 target = "revoked" if r.kind == Kind.REVOKE else "confirmed"
                 files = (d is not None and d.message_id == r.message_id and d.state != target
-                         and r.outcome in (Outcome.CONFIRMED, Outcome.REVOKED))
+                         and r.outcome in (Outcome.CONFIRMED, Outcome.REVOKED)
+                         and serves_endpoint(r.worker, d.endpoint))
                 out.append(SimpleNamespace(id=item.id, number=item.number, key=item.key,
-                                           title=item.title) if files else None)
+                                           title=item.title, endpoint=d.endpoint)
+                           if files else None)
         return out
 
     def _apply_receipt(self, s, receipt: Receipt, file_proof: ProofFiler) -> str:  # noqa: ANN001
@@ -182,6 +204,8 @@ class DeliveryCommands:
             return "unknown"
         if d.message_id != receipt.message_id:
             return "stale"
+        if not serves_endpoint(receipt.worker, d.endpoint):
+            return "foreign"  # signed by another screen's worker: not this screen's proof
         if (receipt.kind != Kind.REVOKE and receipt.version and item.version
                 and receipt.version != item.version):
             return "stale"  # a receipt must report the version this delivery carries
@@ -193,7 +217,8 @@ class DeliveryCommands:
                 return "duplicate"
             d.state, d.last_error = "superseded", receipt.reason
             d.attempts, d.next_attempt_at = max(d.attempts, receipt.attempt), None
-            audit.record(s, SYSTEM, "delivery_superseded", item.id, channel=d.channel,
+            audit.record(s, SYSTEM, "delivery_superseded", item.id,
+                         channel=target_label(d.channel, d.endpoint),
                          version=receipt.version, held_version=receipt.held_version)
             self._settle_item(s, item)
             return "applied"
@@ -202,7 +227,8 @@ class DeliveryCommands:
             if d.state == target:
                 return "duplicate"
             try:
-                artifacts, digest = file_proof(item, receipt)  # raises ProofError before any change
+                # raises ProofError before any change
+                artifacts, digest = file_proof(_proof_item(item, d), receipt)
             except ProofDeferred as exc:
                 return self._defer_proof(s, item, d, receipt, exc)
             d.state, d.confirmed_at, d.artifacts, d.sha256 = target, receipt.at, artifacts, digest
@@ -217,8 +243,8 @@ class DeliveryCommands:
         if d.state == state and d.attempts == receipt.attempt and d.last_error == receipt.reason:
             return "duplicate"
         d.state, d.attempts, d.last_error = state, receipt.attempt, receipt.reason
-        audit.record(s, SYSTEM, f"delivery_{state}", item.id, channel=d.channel,
-                     reason=receipt.reason)
+        audit.record(s, SYSTEM, f"delivery_{state}", item.id,
+                     channel=target_label(d.channel, d.endpoint), reason=receipt.reason)
         return "applied"
 
     @staticmethod
@@ -229,7 +255,8 @@ class DeliveryCommands:
         reason = f"Bukti belum dapat diarsipkan: {exc}"[:500]
         if d.state != PROOF_PENDING:
             d.state = PROOF_PENDING
-            audit.record(s, SYSTEM, "delivery_proof_pending", item.id, channel=d.channel,
+            audit.record(s, SYSTEM, "delivery_proof_pending", item.id,
+                         channel=target_label(d.channel, d.endpoint),
                          message_id=receipt.message_id, reason=reason)
         d.last_error = reason
         d.attempts = max(d.attempts, receipt.attempt)
@@ -244,12 +271,12 @@ class DeliveryCommands:
             if all(d.state in ("confirmed", "superseded") for d in published):
                 item.state = State.DISSEMINATED
                 self._close_step(s, item, None, "disseminated")
-                audit.record(s, SYSTEM, "disseminated", item.id,
-                             channels=sorted(d.channel for d in published))
+                audit.record(s, SYSTEM, "disseminated", item.id, channels=sorted(
+                    target_label(d.channel, d.endpoint) for d in published))
         elif (item.state == State.REVOKED and revocations
               and all(d.state == "revoked" for d in revocations)):
             audit.record(s, SYSTEM, "revoke_confirmed", item.id,
-                         channels=sorted(d.channel for d in revocations))
+                         channels=sorted(target_label(d.channel, d.endpoint) for d in revocations))
 
     # -- operators ---------------------------------------------------------------------------------
 
@@ -266,7 +293,8 @@ class DeliveryCommands:
                 stmt = stmt.where(Delivery.state == state)
             return [{"id": d.id, "announcement_id": d.announcement_id, "number": number,
                      "title": title, "announcement_state": item_state, "channel": d.channel,
-                     "state": d.state, "kind": d.kind, "message_id": d.message_id,
+                     "endpoint": d.endpoint or "", "state": d.state, "kind": d.kind,
+                     "message_id": d.message_id,
                      "attempts": d.attempts, "last_error": d.last_error,
                      "artifacts": [a.get("name") for a in d.artifacts or []], "sha256": d.sha256,
                      "confirmed_at": d.confirmed_at.isoformat() if d.confirmed_at else None}
@@ -286,7 +314,8 @@ class DeliveryCommands:
             else:
                 found = s.execute(select(Delivery).where(Delivery.state == "parked")).scalars().all()
             return [{"id": d.id, "message_id": d.message_id, "channel": d.channel,
-                     "announcement_id": d.announcement_id} for d in found]
+                     "endpoint": d.endpoint or "", "announcement_id": d.announcement_id}
+                    for d in found]
 
     def check_may_redrive(self, actor_id: int) -> None:
         """Refuse unless ``actor_id`` is the PPID: called before a parked message is moved, and
@@ -312,11 +341,12 @@ class DeliveryCommands:
             for d in s.execute(select(Delivery).where(Delivery.message_id.in_(message_ids),
                                                       Delivery.state == "parked")).scalars():
                 d.state, d.last_error = "queued", None
-                audit.record(s, actor, "redrive", d.announcement_id, channel=d.channel,
+                audit.record(s, actor, "redrive", d.announcement_id,
+                             channel=target_label(d.channel, d.endpoint),
                              message_id=d.message_id)
                 changed += 1
             return changed
 
 
 __all__ = ["DELIVERY_STATES", "PROOF_PENDING", "DeliveryCommands", "ProofDeferred", "ProofError",
-           "SYSTEM"]
+           "SYSTEM", "serves_endpoint", "target_label"]

@@ -1,5 +1,6 @@
 """Turning an approved announcement into dispatch messages: the snapshot, one delivery and one signed
-outbox row per channel, all in the approval's transaction (the transactional outbox)."""
+outbox row per channel (per endpoint of a channel with named endpoints), all in the approval's
+transaction (the transactional outbox)."""
 
 from __future__ import annotations
 
@@ -121,19 +122,40 @@ def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signin
     for channel in channels:
         if kind != Kind.REVOKE and channel_refusal(item.klasifikasi, item.sasaran, channel):
             continue
-        message_id = str(uuid.uuid4())
-        env = new_envelope(kind, channel, snapshot, message_id, ttl, signing_key)
-        delivery = session.execute(select(Delivery).where(
-            Delivery.announcement_id == item.id, Delivery.channel == channel,
-            Delivery.kind == str(kind))).scalar_one_or_none()
-        if delivery is None:
-            delivery = Delivery(announcement_id=item.id, channel=channel, kind=str(kind))
-            session.add(delivery)
-        delivery.state, delivery.kind, delivery.message_id = "pending", str(kind), message_id
-        delivery.attempts, delivery.last_error, delivery.next_attempt_at = 0, None, None
-        row = OutboxRow(message_id=message_id, announcement_id=item.id, channel=channel,
-                        kind=str(kind), priority=item.priority, payload=env.to_wire().decode())
-        session.add(row)
-        rows.append(row)
+        # one message per endpoint (its own id, delivery and queue): two screens on one queue
+        # would share the messages, each showing half while all said 'confirmed'
+        for endpoint in endpoints_for(session, settings, item, kind, channel):
+            message_id = str(uuid.uuid4())
+            env = new_envelope(kind, channel, snapshot, message_id, ttl, signing_key)
+            delivery = session.execute(select(Delivery).where(
+                Delivery.announcement_id == item.id, Delivery.channel == channel,
+                Delivery.kind == str(kind), Delivery.endpoint == endpoint)).scalar_one_or_none()
+            if delivery is None:
+                delivery = Delivery(announcement_id=item.id, channel=channel, kind=str(kind),
+                                    endpoint=endpoint)
+                session.add(delivery)
+            delivery.state, delivery.kind, delivery.message_id = "pending", str(kind), message_id
+            delivery.attempts, delivery.last_error, delivery.next_attempt_at = 0, None, None
+            row = OutboxRow(message_id=message_id, announcement_id=item.id, channel=channel,
+                            endpoint=endpoint, kind=str(kind), priority=item.priority,
+                            payload=env.to_wire().decode())
+            session.add(row)
+            rows.append(row)
     session.flush()
     return rows
+
+
+def endpoints_for(session: Session, settings: Settings, item: Announcement, kind: Kind,
+                  channel: str) -> list[str]:
+    """The endpoints a message of ``kind`` goes to on ``channel``: the configured ones
+    (``WARTA_ENDPOINTS``; ``[""]`` for a channel with one unnamed endpoint) and, for a
+    revocation, also every endpoint any version of the key was ever sent to (a screen since
+    removed from the setting may still show it)."""
+    found = list(settings.endpoints_of(channel))
+    if kind == Kind.REVOKE:
+        earlier = session.execute(
+            select(Delivery.endpoint).join(Announcement, Announcement.id == Delivery.announcement_id)
+            .where(Announcement.key == item.key, Delivery.channel == channel,
+                   Delivery.kind != str(Kind.REVOKE)).distinct()).scalars().all()
+        found += sorted(set(earlier) - set(found))
+    return found

@@ -34,6 +34,17 @@ PROOF_PENDING_LABEL = "Bukti tertunda"
 """The monitor's name for the ``proof_pending`` figure."""
 
 
+def _endpoint_counts(endpoint: str, states: dict[str, int]) -> dict:
+    """One named endpoint's figures, counted as the channel's are."""
+    return {"endpoint": endpoint,
+            "pending": sum(n for st, n in states.items() if st not in DONE_STATES + FAILED_STATES
+                           + PARKED_STATES + PROOF_PENDING_STATES),
+            "failed": sum(states.get(st, 0) for st in FAILED_STATES),
+            "parked": sum(states.get(st, 0) for st in PARKED_STATES),
+            "proof_pending": sum(states.get(st, 0) for st in PROOF_PENDING_STATES),
+            "confirmed": states.get("confirmed", 0)}
+
+
 class MonitorQueries:
     """Channel monitor queries (mixed into :class:`shared.services.Warta`)."""
 
@@ -41,7 +52,8 @@ class MonitorQueries:
         """One row per channel: ``pending`` deliveries, ``queue_depth`` (unpublished outbox rows
         plus waiting embedded-transport messages of that channel), ``last_confirmed_at``,
         ``failed``, ``parked`` and ``proof_pending`` ("bukti tertunda": confirmed by the channel,
-        proof not filed yet) counts. Any signed-in user may look; nothing is revealed beyond
+        proof not filed yet) counts; ``endpoints``: the same figures per named endpoint of the
+        channel (each screen of ``WARTA_ENDPOINTS``). Any signed-in user may look; nothing is revealed beyond
         counts."""
         with self.read() as s:
             self._actor(s, actor_id)
@@ -51,6 +63,13 @@ class MonitorQueries:
                     .group_by(Delivery.channel, Delivery.state))}
             last = dict(s.execute(select(Delivery.channel, func.max(Delivery.confirmed_at))
                                   .group_by(Delivery.channel)).all())
+            # per named endpoint (a screen or station of its own): each waits on its own
+            per_endpoint: dict[tuple[str, str], dict[str, int]] = {}
+            for ch, ep, st, n in s.execute(
+                    select(Delivery.channel, Delivery.endpoint, Delivery.state, func.count())
+                    .where(Delivery.endpoint != "")
+                    .group_by(Delivery.channel, Delivery.endpoint, Delivery.state)):
+                per_endpoint.setdefault((ch, ep), {})[st] = n
             outbox = dict(s.execute(select(OutboxRow.channel, func.count())
                                     .where(OutboxRow.published_at.is_(None))
                                     .group_by(OutboxRow.channel)).all())
@@ -77,6 +96,8 @@ class MonitorQueries:
                     # its own figure: neither waiting for the channel nor for a person
                     "proof_pending": sum(states.get(st, 0) for st in PROOF_PENDING_STATES),
                     "confirmed": states.get("confirmed", 0),
+                    "endpoints": [_endpoint_counts(ep, counts) for (ch, ep), counts
+                                  in sorted(per_endpoint.items()) if ch == channel],
                 })
             return rows
 

@@ -12,11 +12,19 @@ idempotent declaration with pika.
     worker ─▶ <p>.receipts (direct) ──"receipt"─▶ <p>.receipts (quorum) ──▶ archiver
     archiver ─▶ <p>.retry.10s ▶ <p>.wait.10s ▶ <p>.dispatch ──"receipt"─▶ <p>.receipts (a receipt
               whose proof the archive could not take yet, e.g. disk full, tries again later)
+
+A channel with named endpoints (``WARTA_ENDPOINTS``, e.g. two videotron screens) also has a queue
+pair per endpoint, each with a routing key of its own, because the relay publishes one message
+per endpoint (each screen must get every message; two consumers of one queue would share them)::
+
+    relay ──▶ <p>.dispatch ──"videotron.lobby"────────▶ <p>.videotron.lobby
+                           └─"videotron.lobby.urgent"─▶ <p>.videotron.lobby.urgent
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 from shared.classification import ALL_CHANNELS, TOP_PRIORITY
 
@@ -49,9 +57,10 @@ class Names:
         """The receipts exchange and queue (same name)."""
         return f"{self.prefix}.receipts"
 
-    def queue(self, channel: str, urgent: bool = False) -> str:
-        """A channel's queue (or its urgent queue for serta-merta)."""
-        return f"{self.prefix}.{channel}" + (".urgent" if urgent else "")
+    def queue(self, channel: str, urgent: bool = False, endpoint: str = "") -> str:
+        """A channel's queue (or its urgent queue for serta-merta); of one named endpoint when
+        ``endpoint`` is given."""
+        return f"{self.prefix}.{routing_key(channel, 0, endpoint)}" + (".urgent" if urgent else "")
 
     def retry_exchange(self, seconds: int) -> str:
         """The fanout exchange of one retry tier."""
@@ -62,9 +71,21 @@ class Names:
         return f"{self.prefix}.wait.{seconds}s"
 
 
-def routing_key(channel: str, priority: int) -> str:
-    """Serta-merta (top priority) goes to the channel's urgent queue."""
-    return f"{channel}.urgent" if priority >= TOP_PRIORITY else channel
+def routing_key(channel: str, priority: int, endpoint: str = "") -> str:
+    """Serta-merta (top priority) goes to the channel's urgent queue; a named endpoint's message
+    to that endpoint's queues only (``videotron.lobby``, ``videotron.lobby.urgent``)."""
+    base = f"{channel}.{endpoint}" if endpoint else channel
+    return f"{base}.urgent" if priority >= TOP_PRIORITY else base
+
+
+def endpoint_map(endpoints: Mapping[str, list[str]] | None = None) -> dict[str, list[str]]:
+    """Endpoints per channel: ``endpoints`` when given, else the approval side's
+    ``WARTA_ENDPOINTS`` (so ``warta topology export`` provisions the endpoint queues too)."""
+    if endpoints is not None:
+        return {str(k): list(v) for k, v in endpoints.items()}
+    from shared.config import Settings, parse_endpoints
+
+    return parse_endpoints(Settings().endpoints)
 
 
 def channel_queue_args(names: Names, channel: str, delivery_limit: int) -> dict:
@@ -81,9 +102,13 @@ def wait_queue_args(names: Names, seconds: int) -> dict:
             "x-dead-letter-exchange": names.dispatch}
 
 
-def definitions(prefix: str, tiers: list[int], delivery_limit: int, vhost: str = "/") -> dict:
-    """The RabbitMQ definitions (``rabbitmqctl import_definitions`` / management ``load_definitions``)."""
+def definitions(prefix: str, tiers: list[int], delivery_limit: int, vhost: str = "/",
+                endpoints: Mapping[str, list[str]] | None = None) -> dict:
+    """The RabbitMQ definitions (``rabbitmqctl import_definitions`` / management ``load_definitions``).
+    ``endpoints``: named endpoints per channel (default ``WARTA_ENDPOINTS``); such a channel gets
+    one queue pair per endpoint besides its unnamed pair."""
     n = Names(prefix)
+    named = endpoint_map(endpoints)
     ex, qs, bs = [], [], []
 
     def exchange(name: str, kind: str) -> None:
@@ -113,10 +138,13 @@ def definitions(prefix: str, tiers: list[int], delivery_limit: int, vhost: str =
     bind(n.dispatch, n.receipts, RECEIPT_KEY)
     bind(n.parking_exchange, n.parked, RECEIPT_KEY)
     for channel in (str(c) for c in ALL_CHANNELS):
-        for urgent in (False, True):
-            q = n.queue(channel, urgent)
-            queue(q, channel_queue_args(n, channel, delivery_limit))
-            bind(n.dispatch, q, routing_key(channel, TOP_PRIORITY if urgent else 0))
+        # the unnamed pair stays: a revocation of what was published before the channel had
+        # named endpoints still goes there, and adding endpoints only ever adds queues
+        for endpoint in ["", *named.get(channel, [])]:
+            for urgent in (False, True):
+                q = n.queue(channel, urgent, endpoint)
+                queue(q, channel_queue_args(n, channel, delivery_limit))
+                bind(n.dispatch, q, routing_key(channel, TOP_PRIORITY if urgent else 0, endpoint))
         bind(n.parking_exchange, n.parked, channel)
     for seconds in tiers:
         exchange(n.retry_exchange(seconds), "fanout")
@@ -129,11 +157,11 @@ def definitions(prefix: str, tiers: list[int], delivery_limit: int, vhost: str =
 
 
 def declare(channel, prefix: str, tiers: list[int], delivery_limit: int,  # noqa: ANN001
-            passive: bool = False) -> None:
+            passive: bool = False, endpoints: Mapping[str, list[str]] | None = None) -> None:
     """Declare the whole topology on a pika channel (idempotent: same names, same arguments).
     ``passive`` only checks that it exists: for least-privilege accounts without configure rights
     (the definitions were loaded into the broker at boot)."""
-    defs = definitions(prefix, tiers, delivery_limit)
+    defs = definitions(prefix, tiers, delivery_limit, endpoints=endpoints)
     for e in defs["exchanges"]:
         channel.exchange_declare(e["name"], exchange_type=e["type"], durable=True, passive=passive)
     for q in defs["queues"]:
@@ -144,10 +172,11 @@ def declare(channel, prefix: str, tiers: list[int], delivery_limit: int,  # noqa
         channel.queue_bind(b["destination"], b["source"], routing_key=b["routing_key"])
 
 
-def delete(channel, prefix: str, tiers: list[int]) -> None:  # noqa: ANN001
+def delete(channel, prefix: str, tiers: list[int],  # noqa: ANN001
+           endpoints: Mapping[str, list[str]] | None = None) -> None:
     """Delete every queue and exchange of ``prefix`` (tests and demos on a shared broker clean up
     after themselves; quorum queues are not free)."""
-    defs = definitions(prefix, tiers, 1)
+    defs = definitions(prefix, tiers, 1, endpoints=endpoints)
     for q in defs["queues"]:
         channel.queue_delete(q["name"])
     for e in defs["exchanges"]:
