@@ -94,7 +94,8 @@ def word_diff(old: list[str], new: list[str]) -> list[dict]:
 
 def delivery_dict(d: Delivery) -> dict:
     """A delivery as the CLI and kiosk show it."""
-    return {"channel": d.channel, "state": d.state, "kind": d.kind, "attempts": d.attempts,
+    return {"channel": d.channel, "endpoint": d.endpoint, "state": d.state, "kind": d.kind,
+            "attempts": d.attempts,
             "next_attempt_at": _iso(d.next_attempt_at), "last_error": d.last_error,
             "artifacts": d.artifacts or [], "sha256": d.sha256, "message_id": d.message_id,
             "confirmed_at": _iso(d.confirmed_at)}

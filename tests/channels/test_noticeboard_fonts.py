@@ -67,6 +67,8 @@ def test_subset_prints_the_same_page_as_the_full_font(tmp_path, monkeypatch):
 
 
 def test_characters_outside_the_subset_are_dropped_not_fatal(tmp_path):
+    # build_pdf itself never fails on them (hostile input, previews); the renderer refuses such a
+    # notice before building it, naming the characters (test_noticeboard_naskah).
     body = "Jadwal rapat Ω Ж 漢字 😀 tetap berlaku: Senin, 1 Desember 2026 – pukul 09.00 WIB."
     [path] = [tmp_path / "notice.pdf"]
     path.write_bytes(build_pdf(notice_for(envelope("print", snapshot("renstra", body=body)))))
