@@ -26,7 +26,7 @@ run: install
 test: install debs services
 	$(PY) -m pytest -q
 
-## faults: the long fault-injection suite
+## faults: the long fault-injection suite (writes the table in docs/RELIABILITY.md)
 faults: install debs services
 	$(PY) -m pytest -q -m faults -p no:cacheprovider tests/faults tests/ops/test_cluster.py
 
