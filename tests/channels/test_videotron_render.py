@@ -4,10 +4,12 @@ correction, expiry), idempotency, and the player page in headless Chromium."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -19,7 +21,7 @@ from channels.videotron.layout import ALERT, NIGHT_ALERT, NORMAL
 from channels.videotron.playlist import in_window
 from shared.messages import DailyWindow, Kind
 from tests.conftest import require_tool
-from tests.factories import envelope, snapshot
+from tests.factories import agency, envelope, snapshot
 
 NOW = datetime(2026, 11, 21, 3, 0, tzinfo=timezone.utc)  # 10.00 WIB
 
@@ -195,3 +197,23 @@ def test_every_slide_has_a_night_variant_in_the_playlist(tmp_path):
     assert all((renderer.root / s["night_src"]).is_file() for s in item["slides"])
     renderer.render(envelope("videotron", banjir, kind=Kind.REVOKE), now=NOW)
     assert not any((renderer.root / s["night_src"]).exists() for s in item["slides"])
+
+
+@pytest.mark.parametrize(("zone", "abbrev"), [("Asia/Pontianak", "WIB"), ("Asia/Makassar", "WITA"),
+                                              ("Asia/Jayapura", "WIT")])
+def test_player_shows_a_live_clock_with_the_zone(tmp_path, zone, abbrev):
+    chromium = require_tool("chromium")
+    renderer = VideotronRenderer(tmp_path, VideotronSettings(width=960, height=540))
+    renderer.render(envelope("videotron", snapshot("renstra", agency=agency(zone))))
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000", "--dump-dom",
+           (renderer.root / "index.html").resolve().as_uri()]
+    dom = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False).stdout
+    shown = re.search(r'<div id="clock"[^>]*>([^<]*)</div>', dom)
+    assert shown, dom[-2000:]
+    expected = datetime.now(ZoneInfo(zone))  # the player's clock, in the agency's zone
+    hour, minute = shown.group(1).split()[0].split(".")
+    got = expected.replace(hour=int(hour), minute=int(minute))
+    assert shown.group(1).endswith(f" {abbrev}")
+    assert abs((got - expected).total_seconds()) < 120 or abs((got - expected).total_seconds()) > 86000
