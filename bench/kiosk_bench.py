@@ -3,7 +3,8 @@ populated home screen with 100,000 announcements (bulk-inserted with SQLAlchemy 
 
     python -m bench.kiosk_bench [--rows 100000] [--runs 5] [--json]
 
-Targets (issue 6): launch ≤ 1.0 s, login → home ≤ 0.3 s.
+Targets: launch of a new process (``python -m warta.cli kiosk`` until the sign-in screen is
+painted on its terminal) ≤ 0.5 s on a quiet machine; login → home ≤ 0.3 s.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import argparse
 import asyncio
 import json
 import os
+import select
+import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +28,7 @@ STATES = ["draft", "review_kabid", "review_sekretaris", "review_kadis", "returne
           "disseminating", "disseminated", "revoked"]
 STEP = {"draft": "drafting", "returned": "drafting", "review_kabid": "review_kabid",
         "review_sekretaris": "review_sekretaris", "review_kadis": "review_kadis"}
-TARGETS = {"launch_s": 1.0, "login_to_home_s": 0.3}
+TARGETS = {"launch_s": 0.5, "login_to_home_s": 0.3}
 
 
 def build_home(home: Path, rows: int) -> None:
@@ -89,28 +91,54 @@ async def _login_once(settings, user: str, size: tuple[int, int] = (120, 40)) ->
         return launch, time.perf_counter() - t1
 
 
-COLD = """
-import time, asyncio, sys
-t0 = time.perf_counter()
-from kiosk.app import WartaKiosk
-import shared.services  # the app imports it when made; _login_once imports it before its clock
-from bench.kiosk_bench import _login_once
-from shared.config import get_settings
-imports = time.perf_counter() - t0
-launch, login = asyncio.run(_login_once(get_settings(), sys.argv[1], size=(80, 24)))
-print(imports + launch, login)
-"""
+def _pty_kiosk(home: Path, user: str, settle: float = 0.0,
+               timeout: float = 60.0) -> tuple[float, float, float]:
+    """A new ``python -m warta.cli kiosk`` process on a pseudo-terminal of 80×24, as an operator
+    starts it: (launch → sign-in screen painted, wall clock; the CPU time the process had used by
+    then; the burst "user Tab password Enter", typed ``settle`` seconds after the paint → the home
+    screen's table painted) in seconds. The interpreter start is included; the CPU time is what a
+    quiet machine would take, whatever the load while measuring. With ``settle`` 0 the burst
+    arrives while the use-cases are still loading (kiosk.app), so it waits for them."""
+    import fcntl
+    import pty
+    import struct
+    import termios
 
+    env = dict(os.environ, WARTA_HOME=str(home), PYTHONPATH=str(ROOT), TERM="xterm-256color",
+               WARTA_LANG="id")
+    t0 = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the kiosk, exactly as the operator starts it
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "warta.cli", "kiosk"], env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    out = bytearray()
 
-def cold_launch(home: Path, user: str) -> tuple[float, float]:
-    """A new Python process: (imports, app and sign-in screen; the first sign-in of that process)
-    in seconds, interpreter start excluded. The first sign-in is what an operator meets after
-    starting the kiosk; later ones (after the idle lock) are the in-process figures."""
-    env = dict(os.environ, WARTA_HOME=str(home), PYTHONPATH=str(ROOT))
-    out = subprocess.run([sys.executable, "-c", COLD, user], env=env,
-                         capture_output=True, text=True, check=True, cwd=ROOT)
-    launch, login = out.stdout.strip().splitlines()[-1].split()
-    return float(launch), float(login)
+    def until(needle: bytes, start: int = 0) -> None:
+        while needle not in out[start:]:
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError(f"{needle!r} not painted: {bytes(out[-400:])!r}")
+            if select.select([fd], [], [], 0.01)[0]:
+                out.extend(os.read(fd, 1 << 16))
+
+    try:
+        # "Kata sandi": the password's placeholder, painted in one piece with the whole screen
+        # (the username's placeholder is split by the cursor)
+        until(b"Kata sandi")
+        launch = time.perf_counter() - t0
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        if settle:
+            time.sleep(settle)
+        mark = len(out)
+        t1 = time.perf_counter()
+        os.write(fd, f"{user}\t{PASSWORD}\r".encode())
+        until(b"Pengumuman uji beban", mark)  # a row of the "waiting for me" table
+        return launch, cpu, time.perf_counter() - t1
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
 
 
 def measure(rows: int = 100_000, runs: int = 5) -> dict:
@@ -128,7 +156,12 @@ def measure(rows: int = 100_000, runs: int = 5) -> dict:
             launch, login = asyncio.run(_login_once(settings, user))
             launches.append(launch)
             logins[user].append(login)
-    cold = [cold_launch(home, user) for _ in range(runs) for user in logins]
+    load_before = os.getloadavg()
+    # typed by a person: a username and a password take a few seconds
+    cold = [_pty_kiosk(home, user, settle=2.0) for _ in range(runs) for user in logins]
+    # auto-typed the moment the sign-in screen appears
+    burst = [_pty_kiosk(home, user)[2] for _ in range(runs) for user in logins]
+    load_after = os.getloadavg()
     from shared.services import Warta
 
     w = Warta(settings)
@@ -140,8 +173,12 @@ def measure(rows: int = 100_000, runs: int = 5) -> dict:
     return {"rows": rows, "runs": runs, "build_s": round(build_s, 2),
             "launch_in_process_s": round(statistics.median(launches), 3),
             "launch_cold_process_s": round(statistics.median(c[0] for c in cold), 3),
-            "first_login_cold_process_s": round(statistics.median(c[1] for c in cold), 3),
-            "first_login_cold_process_max_s": round(max(c[1] for c in cold), 3),
+            "launch_cold_process_max_s": round(max(c[0] for c in cold), 3),
+            "launch_cold_process_cpu_s": round(statistics.median(c[1] for c in cold), 3),
+            "first_login_cold_process_s": round(statistics.median(c[2] for c in cold), 3),
+            "first_login_cold_process_max_s": round(max(c[2] for c in cold), 3),
+            "burst_at_paint_to_home_s": round(statistics.median(burst), 3),
+            "load_average": [round(x, 2) for x in (*load_before[:1], *load_after[:1])],
             "login_to_home_s": {u: round(statistics.median(v), 3) for u, v in logins.items()},
             "login_to_home_max_s": round(max(max(v) for v in logins.values()), 3),
             "authenticate_s": round(statistics.median(auth), 3),

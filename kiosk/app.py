@@ -1,11 +1,17 @@
 """The kiosk application: sign-in, idle lock, help, and the optional in-process workers.
-Screens live in :mod:`kiosk.screens`, one per module."""
+Screens live in :mod:`kiosk.screens`, one per module.
+
+The use-cases (:mod:`shared.services`: SQLAlchemy, the PDF and records stack) are not needed to
+paint the sign-in screen, so a kiosk started without them loads them in a thread once that screen
+is on the terminal (docs/PERFORMANCE.md, "Kiosk"); ``app.services`` waits for them."""
 
 from __future__ import annotations
 
 import gc
+import threading
 import time
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -35,14 +41,22 @@ class WartaKiosk(App[None]):
     ]
 
     def __init__(self, settings: Settings | None = None, services: Any = None, *,
-                 with_workers: bool = False, clock: Callable[[], datetime] = utcnow) -> None:
+                 with_workers: bool = False, clock: Callable[[], datetime] = utcnow,
+                 load_services: Callable[[], Any] | None = None, ticket: str | None = None) -> None:
+        """``services`` given: used as they are. Otherwise ``load_services()`` (default: the
+        use-cases over ``settings``) runs in a thread after the sign-in screen is painted.
+        ``ticket``: the browser gate's one-time sign-in (:mod:`kiosk.serve.tickets`)."""
         super().__init__()
         self.settings = settings or get_settings()
-        if services is None:
-            from shared.services import Warta
-
-            services = Warta(self.settings)
-        self.services = services
+        self._services = services
+        self._services_error: BaseException | None = None
+        self._services_ready = threading.Event()
+        self._services_lock = threading.Lock()
+        self._services_loader: threading.Thread | None = None
+        self._load_services = load_services or self._default_services
+        if services is not None:
+            self._services_ready.set()
+        self.ticket = ticket
         self.clock = clock
         """Now (UTC) for countdowns; tests freeze it."""
         self.user: dict | None = None
@@ -50,19 +64,62 @@ class WartaKiosk(App[None]):
         self.with_workers = with_workers
         self.workers_handle: Any = None
 
+    def _default_services(self) -> Any:
+        from shared.services import Warta
+
+        return Warta(self.settings)
+
+    def start_loading_services(self) -> None:
+        """Load the use-cases in a thread (once); ``services`` waits for them."""
+        with self._services_lock:
+            if self._services_ready.is_set() or self._services_loader is not None:
+                return
+            self._services_loader = threading.Thread(target=self._load, name="warta-services",
+                                                     daemon=True)
+            self._services_loader.start()
+
+    def _load(self) -> None:
+        try:
+            self._services = self._load_services()
+        except BaseException as exc:  # noqa: BLE001 - raised again to whoever asks for services
+            self._services_error = exc
+        finally:
+            self._services_ready.set()
+        # The modules just imported live as long as the kiosk too (see on_mount).
+        gc.freeze()
+
+    @cached_property
+    def agency(self) -> Any:
+        """The agency profile (a TOML file) for the sign-in screen, which is painted before the
+        use-cases have loaded."""
+        return self.settings.agency()
+
+    @property
+    def services(self) -> Any:
+        """The use-cases (:class:`shared.services.Warta`); waits while they are still loading,
+        so call it from a worker thread, never while painting."""
+        if not self._services_ready.is_set():
+            self.start_loading_services()
+            self._services_ready.wait()
+        if self._services_error is not None:
+            raise self._services_error
+        return self._services
+
     def on_mount(self) -> None:
         """Show the sign-in screen, arm the idle lock, start the workers when asked."""
         from kiosk.screens.login import LoginScreen
 
-        self.sub_title = name_case(self.services.profile.unit)
-        self.push_screen(LoginScreen())
+        self.sub_title = name_case(self.agency.unit)
+        self.push_screen(LoginScreen(ticket=self.ticket))
+        self.ticket = None  # one use: a lock later returns to a plain sign-in screen
         # Everything made so far (Textual, SQLAlchemy, the stylesheet) lives as long as the kiosk.
         # Frozen, the collector stops walking it: a full collection during the first sign-in
         # took 50-80 ms of the 0.3 s budget (docs/PERFORMANCE.md, "Kiosk").
         self.call_after_refresh(gc.freeze)
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle-lock")
-        if self.with_workers:
-            self.run_worker(self._start_workers, thread=True, name="backbone", exit_on_error=False)
+        if self.with_workers:  # after the first paint: importing the workers takes a while
+            self.call_after_refresh(self.run_worker, self._start_workers, thread=True,
+                                    name="backbone", exit_on_error=False)
 
     def _start_workers(self) -> None:
         from kiosk.backbone import start_workers
@@ -81,10 +138,21 @@ class WartaKiosk(App[None]):
         stop_workers(self.workers_handle)
 
     async def on_event(self, event: events.Event) -> None:
-        """Every key press and mouse action counts as activity for the idle lock."""
+        """Every key press and mouse action counts as activity for the idle lock. On the sign-in
+        screen, moving between fields happens here, before the next key is forwarded
+        (:mod:`kiosk.screens.login` explains the burst of keys this keeps in order)."""
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp)):
             self.last_activity = time.monotonic()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            key_now = getattr(self.screen, "key_now", None)
+            if key_now is not None:
+                if event.key == "ctrl+j":
+                    # Enter typed before Textual took the terminal: the line discipline made it
+                    # a newline. Nobody types ctrl+j on the sign-in screen, so it is Enter.
+                    event = events.Key("enter", "\r")
+                if key_now(event.key):
+                    return
         await super().on_event(event)
 
     def check_idle_lock(self, now: float | None = None) -> bool:

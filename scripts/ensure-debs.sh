@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian tools that some tests use (pdftotext, qpdf, espeak-ng, sox, chromium, ffprobe, pg_dump) when they
+# Installs the Debian tools that some tests use (pdftotext, qpdf, espeak-ng, sox, chromium, tmux, ffprobe, pg_dump) when they
 # are missing and we can (root with apt-get). Otherwise those tests skip with a reason (outside CI).
 set -u
 need=()
@@ -8,6 +8,7 @@ command -v qpdf      >/dev/null || need+=(qpdf)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v sox       >/dev/null || need+=(sox)
 command -v chromium  >/dev/null || need+=(chromium)
+command -v tmux      >/dev/null || need+=(tmux)              # the kiosk's burst-of-keys test (a real terminal)
 command -v ffprobe   >/dev/null || need+=(ffmpeg)
 command -v ffmpeg    >/dev/null || need+=(ffmpeg)            # the EBU R 128 meter of the radio audio tests
 command -v pg_dump   >/dev/null || need+=(postgresql-client)   # warta backup/restore on PostgreSQL

@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
 
 import typer
 
 from shared.i18n import _
 
 
-def _serve(host: str, port: int, with_workers: bool, public_url: str | None) -> None:
-    """Serve the kiosk to browsers with textual-serve (one kiosk process per browser tab)."""
-    from textual_serve.server import Server
-
-    command = [sys.executable, "-m", "warta.cli", "kiosk"]
-    if with_workers:
-        command.append("--with-workers")
-    Server(shlex.join(command), host=host, port=port, title="Warta",
-           public_url=public_url).serve()
-
-
-def _serve_with_workers(host: str, port: int, with_workers: bool, public_url: str | None) -> None:
-    """Serve the kiosk; with ``with_workers`` one set of workers runs in this server process
-    (not one per browser tab)."""
+def _serve(host: str, port: int, with_workers: bool, public_url: str | None,
+           tls: tuple[Path, Path] | None) -> None:
+    """Serve the kiosk to browsers behind the gate (:mod:`kiosk.serve`): one kiosk process per
+    signed-in browser tab, up to ``WARTA_KIOSK_MAX_SESSIONS``. With ``with_workers`` one set of
+    workers runs in this server process (not one per browser tab)."""
     from kiosk.backbone import start_workers, stop_workers
+    from kiosk.serve.gate import Gate
     from shared.errors import WartaError
     from warta.common import services
 
@@ -35,10 +31,60 @@ def _serve_with_workers(host: str, port: int, with_workers: bool, public_url: st
             handle = start_workers(w.settings)
         except WartaError as exc:
             typer.echo(_("Peringatan: {m}", m=str(exc)), err=True)
+    command = shlex.join([sys.executable, "-m", "warta.cli", "kiosk"])
     try:
-        _serve(host, port, False, public_url)
+        Gate(command, w.settings, w, host=host, port=port, public_url=public_url, tls=tls).serve()
     finally:
         stop_workers(handle)
+
+
+def _tls_of(cert: Path | None, key: Path | None) -> tuple[Path, Path] | None:
+    """Both TLS files or neither; a missing file is a clear refusal."""
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise typer.BadParameter(_("--tls-cert dan --tls-key harus diberikan bersama."))
+    for path in (cert, key):
+        if not path.is_file():
+            raise typer.BadParameter(_("Berkas TLS {p} tidak ditemukan.", p=str(path)))
+    return cert, key
+
+
+@contextmanager
+def _no_echo() -> Iterator[None]:
+    """Keys typed while the kiosk is still starting are not echoed by the terminal: a password
+    typed in that second would otherwise stay readable on the terminal after the kiosk exits.
+    The terminal's own settings come back afterwards (Textual restores only what it found)."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except Exception:  # noqa: BLE001 - not a terminal (textual-serve's pipe, a test): nothing to do
+        yield
+        return
+    quiet = list(saved)
+    quiet[3] &= ~termios.ECHO
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _run_kiosk(with_workers: bool) -> None:
+    """The kiosk in this terminal (or in a browser tab, started by the gate). Only what the
+    sign-in screen needs is imported before it is painted; the use-cases (and the schema check)
+    load in a thread meanwhile (docs/PERFORMANCE.md, "Kiosk")."""
+    with _no_echo():
+        from kiosk.app import WartaKiosk
+        from warta.common import services, settings
+
+        # The gate's one-time sign-in: taken out of the environment so nothing this process
+        # starts inherits it.
+        ticket = os.environ.pop("WARTA_KIOSK_TICKET", None)
+        WartaKiosk(settings(), with_workers=with_workers, load_services=services,
+                   ticket=ticket).run()
 
 
 def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
@@ -56,14 +102,28 @@ def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
         public_url: str = typer.Option(None, "--public-url",
                                        help=_("URL publik di balik reverse proxy, mis. "
                                               "https://kiosk.example.go.id (--serve).")),
+        tls_cert: Path = typer.Option(None, "--tls-cert",
+                                      help=_("Sertifikat TLS (PEM) untuk --serve tanpa reverse "
+                                             "proxy.")),
+        tls_key: Path = typer.Option(None, "--tls-key",
+                                     help=_("Kunci privat TLS (PEM) untuk --tls-cert.")),
+        insecure_bind: bool = typer.Option(False, "--insecure-bind",
+                                           help=_("Izinkan --serve mendengarkan di luar loopback "
+                                                  "tanpa TLS (hanya untuk uji).")),
     ) -> None:
         """Kiosk operator (Textual) untuk seluruh SOP pengumuman."""
-        from warta.common import services
-
-        if serve:
-            _serve_with_workers(host, port, with_workers, public_url)
+        if not serve:
+            _run_kiosk(with_workers)
             return
-        from kiosk.app import WartaKiosk
+        from kiosk.serve.guard import bind_refusal
 
-        w = services()
-        WartaKiosk(w.settings, w, with_workers=with_workers).run()
+        tls = _tls_of(tls_cert, tls_key)
+        refusal = bind_refusal(host, tls is not None, insecure_bind)
+        if refusal is None and host in ("0.0.0.0", "::") and not public_url:
+            # the page opens its WebSocket at the public URL; "0.0.0.0" is nobody's address
+            refusal = _("Beri --public-url (alamat yang diketik pengguna) bila mendengarkan di "
+                        "{host}.", host=host)
+        if refusal:
+            typer.echo(refusal, err=True)
+            raise typer.Exit(2)
+        _serve(host, port, with_workers, public_url, tls)
