@@ -70,9 +70,13 @@ class MonitorScreen(WartaScreen):
                           Text(str(r["parked"]), style="bold yellow" if r["parked"] else ""),
                           str(r["confirmed"]), key=r["channel"])
         parked = sum(r["parked"] for r in rows)
-        self.query_one("#parked-list", Static).update(
-            _("{n} pengiriman diparkir; buka detail pengumuman untuk mengirim ulang (PPID).",
-              n=parked) if parked else "")
+        pending_proofs = sum(r.get("proof_pending", 0) for r in rows)
+        lines = [_("{n} pengiriman diparkir; buka detail pengumuman untuk mengirim ulang (PPID).",
+                   n=parked)] if parked else []
+        if pending_proofs:  # the archive disk: it files itself once space returns
+            lines.append(_("{n} bukti tertunda: ruang disk arsip penuh atau tidak dapat ditulis; "
+                           "bukti diarsipkan sendiri setelah diperbaiki.", n=pending_proofs))
+        self.query_one("#parked-list", Static).update("\n".join(lines))
 
     def action_back(self) -> None:
         """Back to the home screen."""

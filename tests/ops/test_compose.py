@@ -65,8 +65,9 @@ def test_every_required_service_is_there(compose):
                  "broker-definitions"):
         assert name in services, name
     assert services["kiosk"]["command"][:6] == ["kiosk", "--serve", "--host", "0.0.0.0", "--port", "8000"]
-    # browsers must be told the kiosk's public address, not ws://0.0.0.0 (textual-serve)
-    assert services["kiosk"]["command"][6] == "--public-url"
+    # browsers must be told the kiosk's public address, not ws://0.0.0.0 (textual-serve); the
+    # gate refuses a plain-text bind beyond loopback unless told (TLS is the proxy's, in front)
+    assert services["kiosk"]["command"][6:8] == ["--insecure-bind", "--public-url"]
     assert services["migrate"]["command"][0] == "init"
     assert services["worker-radio"]["build"]["target"] == "radio"  # the image with espeak-ng
     for name in WORKERS:
