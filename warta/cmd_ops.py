@@ -28,8 +28,13 @@ def _topology(prefix: str) -> dict:
         from shared.doctor.definitions import default_topology
 
         return default_topology(prefix)
-    tuning = backbone_settings()
-    return definitions(prefix, tuning.tiers, tuning.delivery_limit)
+    try:
+        tuning = backbone_settings()
+        return definitions(prefix, tuning.tiers, tuning.delivery_limit)
+    except ValueError:  # a broken setting: the doctor's configuration check names it
+        from shared.doctor.definitions import default_topology
+
+        return default_topology(prefix)
 
 
 def amqp_probe(url: str, exchanges: list[str], queues: list[str]) -> dict:
