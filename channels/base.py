@@ -90,6 +90,11 @@ class ChannelRenderer(ABC):
         A reversible channel simply renders."""
         return self.render(envelope)
 
+    def maybe_done_hint(self, envelope: Envelope) -> str:
+        """What helps a person check whether an irreversible render of ``envelope`` already
+        happened (paper: the CUPS job); empty when nothing is known."""
+        return ""
+
     def maintain(self) -> list[Path]:
         """Periodic upkeep while idle (e.g. expired slides leave the playlist); returns files changed."""
         return []

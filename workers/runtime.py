@@ -132,7 +132,9 @@ class ChannelWorker:
             if not (isinstance(token, str) and
                     self.inbox.use_decision(self.channel, env.message_id, token)):
                 log.warning("irreversible_redelivery")
-                return self._park(inc, env, "maybe_done", MAYBE_DONE, attempt)
+                hint = getattr(self.renderer, "inner", self.renderer).maybe_done_hint(env)
+                return self._park(inc, env, "maybe_done",
+                                  f"{MAYBE_DONE} ({hint})" if hint else MAYBE_DONE, attempt)
             if inc.headers.get(DECISION) == "printed":  # a person saw it on the board
                 return self._confirm_printed(inc, env, attempt)
             log.warning("irreversible_rerender_by_decision")

@@ -4,6 +4,7 @@ printer is configured, a paper copy of the board PDF through CUPS."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -158,6 +159,12 @@ def pdf_path(root: Path, envelope: Envelope) -> Path:
     return root / f"{stamp:%Y}" / f"{stamp:%m}" / f"{safe_slug(snap.number)}-{snap.id}-{what}.pdf"
 
 
+CUPS_REQUEST = re.compile(r"request id is (\S+)")
+"""What ``lp`` prints for an accepted job: ``request id is papan-123 (1 file(s))``."""
+JOB_SUFFIX = ".cups"
+"""The file beside a printed PDF that names its CUPS job."""
+
+
 class NoticeboardRenderer(ChannelRenderer):
     """A4 PDF printouts for the internal notice board, printed through CUPS when configured."""
 
@@ -223,14 +230,29 @@ class NoticeboardRenderer(ChannelRenderer):
                 f"Pencetakan gagal: perintah '{cfg.lp_command}' tidak ditemukan (CUPS belum terpasang?)"
             ) from None
         except subprocess.TimeoutExpired:
-            raise TransientRenderError(
-                f"Pencetakan gagal: printer '{cfg.printer}' tidak menjawab dalam "
-                f"{cfg.timeout_seconds:g} detik") from None
+            # lp may have queued the job before it hung: printing again is a person's decision
+            raise PermanentRenderError(
+                f"Printer '{cfg.printer}' tidak menjawab dalam {cfg.timeout_seconds:g} detik; "
+                "pekerjaan mungkin sudah tercetak: periksa papan, lalu pilih 'Sudah tercetak' "
+                "atau 'Kirim ulang'") from None
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
             raise TransientRenderError(
                 f"Pencetakan ke printer '{cfg.printer}' gagal (kode {done.returncode})"
                 + (f": {detail[-1][:200]}" if detail else ""))
+        job = CUPS_REQUEST.search(done.stdout or "")
+        if job:  # kept beside the PDF: a redelivery set aside as maybe printed names the job
+            atomic_write(path.with_name(path.name + JOB_SUFFIX), job.group(1).encode())
+
+    def maybe_done_hint(self, envelope: Envelope) -> str:
+        """The CUPS job of this message's printout, when ``lp`` answered before the worker
+        stopped (so the PPID can look it up with ``lpstat``)."""
+        try:
+            path = pdf_path(self.root, envelope)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ""
+        job = path.with_name(path.name + JOB_SUFFIX)
+        return f"pekerjaan CUPS {job.read_text().strip()}" if job.is_file() else ""
 
     def health(self) -> list[str]:
         """Warnings: missing fonts, or a printer configured without ``lp``."""

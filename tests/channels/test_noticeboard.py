@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from channels import get_renderer
-from channels.base import TransientRenderError
+from channels.base import PermanentRenderError, TransientRenderError
 from channels.noticeboard import NoticeboardRenderer, PrintSettings
 from channels.noticeboard.pdf import build_pdf
 from channels.noticeboard.render import notice_for
@@ -161,3 +161,29 @@ def test_hostile_text_makes_a_valid_pdf(title, body, number):
         path = Path(tmp) / "notice.pdf"
         path.write_bytes(data)
         qpdf_ok(path)
+
+
+def test_the_cups_job_is_kept_and_named_when_a_job_may_have_printed(tmp_path):
+    """lp answers 'request id is papan-lobi-7': the job id is kept beside the PDF, so a redelivery
+    set aside as "mungkin sudah tercetak" names it for the PPID (lpstat)."""
+    script = tmp_path / "bin" / "lp"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\necho 'request id is papan-lobi-7 (1 file(s))'\n")
+    script.chmod(0o755)
+    renderer = NoticeboardRenderer(tmp_path, PrintSettings(printer="papan-lobi",
+                                                           lp_command=str(script)))
+    env = envelope("print", snapshot("cuti-bersama"))
+    assert renderer.maybe_done_hint(env) == ""  # nothing printed yet
+    renderer.render(env)
+    assert renderer.maybe_done_hint(env) == "pekerjaan CUPS papan-lobi-7"
+
+
+def test_a_printer_that_hangs_is_a_persons_decision_not_a_retry(tmp_path):
+    script = tmp_path / "bin" / "lp"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\nsleep 5\n")
+    script.chmod(0o755)
+    renderer = NoticeboardRenderer(tmp_path, PrintSettings(printer="papan-lobi", lp_command=str(script),
+                                                           timeout_seconds=0.5))
+    with pytest.raises(PermanentRenderError, match="mungkin sudah tercetak"):
+        renderer.render(envelope("print", snapshot("cuti-bersama")))
