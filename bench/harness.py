@@ -9,6 +9,7 @@ import functools
 import json
 import os
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BROKER_URL = os.environ.get("WARTA_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
 CHANNELS = ["videotron", "radio", "web", "print"]
+CONSOLE_LINE = re.compile(r"^(\d{4}-\d\d-\d\d[ T]\S+) \[(\w+)\s*\] (\S+)\s*(.*)$")
+CONSOLE_KV = re.compile(r"(\w+)=('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\S*)")
 
 
 def machine() -> dict:
@@ -141,15 +144,22 @@ class Run:
             self.stop(name)
 
     def log_events(self, name: str, event: str) -> list[dict]:
-        """JSON log lines of one process with ``event``."""
+        """Log lines of one process with ``event``: JSON lines, and also structlog's console lines
+        (``<date> <time> [level   ] event  key=value ...``) — the relay's and the archiver's
+        module-level loggers are bound before the services configure JSON logging, so their lines
+        come out in the console format whatever ``WARTA_LOG_FORMAT`` says."""
         path = self.workdir / f"{name}.log"
         found = []
         for line in path.read_text(errors="replace").splitlines() if path.exists() else []:
             try:
                 rec = json.loads(line)
             except ValueError:
-                continue
-            if rec.get("event") == event:
+                m = CONSOLE_LINE.match(line)
+                if m is None:
+                    continue
+                rec = {"timestamp": m.group(1), "level": m.group(2), "event": m.group(3),
+                       **{k: v.strip("'\"") for k, v in CONSOLE_KV.findall(m.group(4))}}
+            if isinstance(rec, dict) and rec.get("event") == event:
                 found.append(rec)
         return found
 

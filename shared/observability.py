@@ -39,8 +39,10 @@ def configure_logging(service: str, json_logs: bool = True, level: int = logging
 
 
 def get_logger(**bound: object):  # noqa: ANN201 - structlog BoundLogger
-    """A logger with ``bound`` ids (announcement_id, channel, message_id, ...)."""
-    return structlog.get_logger().bind(**bound)
+    """A logger with ``bound`` ids (announcement_id, channel, message_id, ...). Lazy: a module-level
+    logger made at import, before the service configured logging, still writes in the configured
+    format (JSON or console) — ``.bind()`` right away would freeze structlog's defaults."""
+    return structlog.get_logger(**bound)
 
 
 @contextmanager

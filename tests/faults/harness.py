@@ -39,7 +39,10 @@ FAST = {"WARTA_POLL_INTERVAL": "0.05", "WARTA_RETRY_TIERS": "1,2,3", "WARTA_QUIC
         "WARTA_RADIO_TTS": "none",
         # every announcement stays in the aggregates, so the counts see all of them
         "WARTA_WEB_FEED_ITEMS": "1000", "WARTA_RADIO_FEED_ITEMS": "1000",
-        "WARTA_VIDEOTRON_PLAY_PORT": "0", "WARTA_VIDEOTRON_PLAY_REPORT": "false"}
+        "WARTA_VIDEOTRON_PLAY_PORT": "0", "WARTA_VIDEOTRON_PLAY_REPORT": "false",
+        # the relay's and archiver's console-format lines go to stdout, block-buffered into the log
+        # file: unbuffered, the suite's waits see an event when it happens (not at exit)
+        "PYTHONUNBUFFERED": "1"}
 CAP_ID = re.compile(r"\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.v(\d+)\.(\w+)")
 PDF_NAME = re.compile(r"-(\d+)-(pengumuman|ralat-v\d+|perubahan-v\d+|pencabutan)\.pdf$")
 
@@ -273,26 +276,42 @@ def pdf_basename(d: dict) -> str:
     return f"{safe_slug(d['number'])}-{d['announcement_id']}-{what}.pdf"
 
 
-def person_redrives(run: Run) -> tuple[int, list[str]]:
+def person_redrives(run: Run) -> tuple[dict, list[str]]:
     """What the PPID does with parked print jobs ("mungkin sudah tercetak"): looks at the printer
-    (the fake lp's log) and redrives only the jobs that did NOT come out. Returns (redriven,
-    notes on parked deliveries left alone)."""
+    (the fake lp's log) and, for a job that DID come out, declares it printed
+    (``warta redrive ID --printed``: the worker makes the PDFs again as proof, prints nothing and
+    confirms); only a job missing from the log is redriven to print (``warta redrive ID``).
+    Returns ({"printed": n, "again": n}, notes on parked deliveries left alone)."""
     printed = {Path(j["file"]).name for j in lp_jobs(run)}
-    redriven, left = 0, []
+    done_by: Counter = Counter()
+    left: list[str] = []
     for d in deliveries(run):
         if d["state"] != "parked":
             continue
-        if d["channel"] == "print" and pdf_basename(d) not in printed:
-            done = subprocess.run([sys.executable, "-m", "warta.cli", "redrive", str(d["id"]), "--json"],
-                                  cwd=ROOT, env=run.env(), capture_output=True, text=True, timeout=120)
-            if done.returncode == 0:
-                redriven += 1
-                continue
-            left.append(f"redrive of #{d['id']} failed: {done.stderr.strip()[-200:]}")
+        if d["channel"] != "print":
+            left.append(f"{d['channel']} delivery #{d['id']} ({d['kind']} v{d['version']}) parked")
+            continue
+        decision = "printed" if pdf_basename(d) in printed else "again"
+        args = ["redrive", str(d["id"]), *(["--printed"] if decision == "printed" else []), "--json"]
+        done = subprocess.run([sys.executable, "-m", "warta.cli", *args], cwd=ROOT, env=run.env(),
+                              capture_output=True, text=True, timeout=120)
+        if done.returncode == 0:
+            done_by[decision] += 1
         else:
-            left.append(f"{d['channel']} delivery #{d['id']} ({d['kind']} v{d['version']}) parked"
-                        + (" after its paper was printed" if d["channel"] == "print" else ""))
-    return redriven, left
+            left.append(f"redrive{' --printed' if decision == 'printed' else ''} of print delivery "
+                        f"#{d['id']} failed: {(done.stderr or done.stdout).strip()[-200:]}")
+    return dict(done_by), left
+
+
+def redrive_note(done_by: dict) -> str:
+    """The row's note on what the PPID decided about parked paper jobs."""
+    parts = []
+    if done_by.get("printed"):
+        parts.append(f"{done_by['printed']} parked paper job(s) found in the lp log declared printed "
+                     "by the PPID (redrive --printed: no second print)")
+    if done_by.get("again"):
+        parts.append(f"{done_by['again']} parked paper job(s) missing from the lp log redriven to print")
+    return "; ".join(parts)
 
 
 # -- reading the public artifacts --------------------------------------------------------------

@@ -54,3 +54,18 @@ def test_message_ids_are_bound_to_log_lines_and_then_released(capsys):
     assert lines[0]["announcement_id"] == 7 and lines[0]["channel"] == "web" and lines[0]["message_id"] == "m-1"
     assert lines[0]["service"] == "uji" and lines[0]["level"] == "info"
     assert "message_id" not in lines[1] and lines[1]["service"] == "uji"
+
+
+def test_a_logger_made_at_import_writes_json_once_logging_is_configured(capsys):
+    """The relay's and the archiver's module-level loggers exist before the service configures
+    logging; their lines must still come out as JSON (the fault suite found them as console text)."""
+    import json
+
+    from shared.observability import configure_logging, get_logger
+
+    early = get_logger(service_part="archiver")  # as workers/archiver.py does at import
+    configure_logging("archiver", json_logs=True)
+    early.info("receipt", result="applied")
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert (line["event"], line["service_part"], line["service"]) == ("receipt", "archiver",
+                                                                       "archiver")
