@@ -45,10 +45,13 @@ class SingleRelayLock:
             fh.close()
             raise RelayLocked(f"Relay lain sudah berjalan untuk basis data SQLite ini "
                               f"(kunci {self.path}); pada SQLite hanya satu relay yang diizinkan") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(str(os.getpid()))
-        fh.flush()
+        try:  # the pid is for people reading the lock file; the flock is the lock
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+        except OSError:  # a full disk must not stop the relay: the outbox waits in the database
+            pass
         self._fh = fh
 
     def release(self) -> None:
