@@ -94,6 +94,15 @@ def files_read_back(channel: str, root: Path, envelope: Envelope, files: list[Pa
     return ReadBack(summary)
 
 
+def json_items(path: Path) -> list:
+    """The ``items`` of a JSON output (``playlist.json``, ``feed.json``); ``ReadBackError`` when
+    it cannot be read."""
+    try:
+        return json.loads(path.read_bytes())["items"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ReadBackError(f"{path.name} tidak dapat dibaca: {exc}") from None
+
+
 def require(condition: object, reason: str) -> None:
     """Raise :class:`ReadBackError` with ``reason`` unless ``condition`` holds."""
     if not condition:

@@ -12,16 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared import limits
 from shared.classification import LEGAL_BASIS, Klasifikasi, priority_for
 from shared.config import AgencyProfile
 from shared.i18n import _
 from shared.timefmt import date_id, utcnow
 
 log = logging.getLogger(__name__)
-
-from shared import limits
-from shared.limits import (PRINT_BODY_MAX, RADIO_SECONDS_MAX,  # noqa: F401 - the names once here
-                           VIDEOTRON_SLIDES_MAX, VIDEOTRON_TITLE_MAX, WEB_SUMMARY_MAX)
 
 
 @dataclass

@@ -15,7 +15,6 @@ session is connected. Before replacing, the current database is itself backed up
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from shared.config import Settings
 from shared.errors import InvalidInput, NotFound, Refused, WartaError
+from shared.slug import sha256_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
@@ -68,14 +68,6 @@ def _run(args: list[str]) -> subprocess.CompletedProcess:
         raise BackupError("{tool} gagal: {err}", tool=Path(args[0]).name,
                           err=(done.stderr.strip().splitlines() or ["?"])[-1][:300])
     return done
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def integrity_check(path: Path) -> list[str]:
@@ -123,7 +115,7 @@ def backup(settings: Settings, output: Path) -> dict:
     finally:
         tmp.unlink(missing_ok=True)
     return {"kind": kind, "output": str(output), "bytes": output.stat().st_size,
-            "sha256": _sha256(output)}
+            "sha256": sha256_file(output)}
 
 
 def _kind_of(path: Path) -> str:
@@ -164,7 +156,7 @@ def check_backup(settings: Settings, path: Path, scratch_url: str | None = None)
     audit chain. ``ok`` only when the copy is sound AND its audit chain is whole."""
     path = Path(path).resolve()
     kind = _kind_of(path)
-    report: dict = {"input": str(path), "kind": kind, "sha256": _sha256(path), "problems": []}
+    report: dict = {"input": str(path), "kind": kind, "sha256": sha256_file(path), "problems": []}
     if kind == "sqlite":
         report["problems"] = integrity_check(path)
         if not report["problems"]:

@@ -10,11 +10,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
-from channels.readback import ReadBack, ReadBackError, file_entry, header, require
+from channels.readback import ReadBack, file_entry, header, json_items, require
 from shared.messages import Envelope, Kind
 
 
@@ -23,10 +22,7 @@ def read_back(root: Path, envelope: Envelope, files: list[Path], now: datetime) 
     snap = envelope.announcement
     path = root / "playlist.json"
     listing = file_entry(root, path)
-    try:
-        items = json.loads(path.read_bytes())["items"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ReadBackError(f"playlist.json tidak dapat dibaca: {exc}") from None
+    items = json_items(path)
     item = next((i for i in items if i.get("key") == snap.key), None)
     summary = header("videotron", envelope)
     number = " ".join(snap.number.split())

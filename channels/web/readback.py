@@ -17,14 +17,13 @@ last build, the same query the build used.
 from __future__ import annotations
 
 import hashlib
-import json
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from channels.readback import (ReadBack, ReadBackError, feed_entry, feed_reader, file_entry,
-                               header, html_text, require, squash, utc_iso)
+                               header, html_text, json_items, require, squash, utc_iso)
 from channels.web import versions
 from channels.web.cap import CAP_NS
 from channels.web.feeds import atom_id
@@ -133,10 +132,7 @@ def _xml_feed(root: Path, name: str, entry_id: str, rec: dict, listed: bool) -> 
 def _json_feed(root: Path, key: str, rec: dict, listed: bool) -> dict:
     path = root / "feed.json"
     entry = file_entry(root, path)
-    try:
-        items = json.loads(path.read_bytes())["items"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ReadBackError(f"feed.json tidak dapat dibaca: {exc}") from None
+    items = json_items(path)
     item = next((i for i in items if i.get("id") == key), None)
     found = None if item is None else {
         "id": item["id"], "title": item.get("title", ""), "link": item.get("url", ""),

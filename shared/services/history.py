@@ -129,10 +129,11 @@ def describe(session: Session, item: Announcement) -> dict:
                 "approved_at": m.approved_at.isoformat() if m.approved_at else None,
                 "corrects_id": m.corrects_id}
 
+    state = public_state(item, newest)
     return {
         "version": item.version,
-        "public_state": public_state(item, newest),
-        "public_state_label": PUBLIC_STATE_LABEL[public_state(item, newest)],
+        "public_state": state,
+        "public_state_label": PUBLIC_STATE_LABEL[state],
         "corrects": ({"id": corrects.id, "number": corrects.number, "version": corrects.version,
                       "title": corrects.title} if corrects else None),
         "versions": [row(m) for m in members],
