@@ -101,12 +101,12 @@ class Run:
         os.environ.update({k: v for k, v in self.env().items() if k.startswith("WARTA_")})
         from shared.bootstrap import init_home
         from shared.config import get_settings
-        from shared.services import Warta
+        from shared.services.root import Services
 
         self.settings = get_settings()
         accounts = init_home(self.settings, demo=True)
-        self.w = Warta(self.settings)
-        self.ids = {a["username"]: self.w.authenticate(a["username"], a["password"])["id"]
+        self.w = Services.build(self.settings)
+        self.ids = {a["username"]: self.w.users.authenticate(a["username"], a["password"]).id
                     for a in accounts}
 
     def spawn(self, name: str, *args: str, env: dict | None = None) -> subprocess.Popen:
@@ -169,16 +169,16 @@ class Run:
               klasifikasi: str = "berkala") -> int:
         """Draft, submit and pass the first two reviewers; the final approval is left to the caller."""
         w, ids = self.w, self.ids
-        item = w.create_item(ids["pelaksana1"], title=title, body=body, summary="",
-                             klasifikasi=klasifikasi, sasaran="masyarakat", channels=channels)
-        w.submit(ids["pelaksana1"], item)
+        item = w.drafting.create_item(ids["pelaksana1"], title=title, body=body, summary="",
+                                      klasifikasi=klasifikasi, sasaran="masyarakat", channels=channels)
+        w.review.submit(ids["pelaksana1"], item)
         for reviewer in ("kabid1", "sekretaris1"):
-            w.approve(ids[reviewer], item)
+            w.review.approve(ids[reviewer], item)
         return item
 
     def final_approve(self, item: int) -> None:
         """The Kepala Dinas' approval: the outbox rows are written in this transaction."""
-        self.w.approve(self.ids["kadis1"], item)
+        self.w.review.approve(self.ids["kadis1"], item)
 
     def delivery_counts(self) -> dict[str, int]:
         """Deliveries per state."""
@@ -186,12 +186,12 @@ class Run:
 
         from shared.models import Delivery
 
-        with self.w.read() as s:
+        with self.w.ctx.read() as s:
             return dict(s.execute(select(Delivery.state, func.count()).group_by(Delivery.state)).all())
 
     def item_done(self, item: int) -> bool:
         """True when every delivery of ``item`` is confirmed."""
-        return all(d["state"] == "confirmed" for d in self.w.get_item(item)["deliveries"])
+        return all(d["state"] == "confirmed" for d in self.w.queries.get_item(item)["deliveries"])
 
     def cleanup_broker(self) -> int:
         """Delete this run's queues and exchanges from RabbitMQ; returns queues deleted."""
@@ -202,10 +202,10 @@ def delete_prefix(prefix: str) -> int:
     """Delete the topology of ``prefix`` (and its baseline queue) from the local RabbitMQ."""
     import pika
 
-    from workers.settings import backbone_settings
+    from shared.config import get_settings
     from workers.transport.topology import definitions
 
-    bb = backbone_settings()
+    bb = get_settings().broker
     defs = definitions(prefix, sorted(set(bb.tiers) | {1, 2, 10, 60, 300, 1800}), bb.delivery_limit)
     queues = [q["name"] for q in defs["queues"]] + [f"{prefix}.baseline"]
     deleted = 0

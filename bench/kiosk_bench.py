@@ -39,18 +39,18 @@ def build_home(home: Path, rows: int) -> None:
     from shared.bootstrap import init_home
     from shared.config import Settings
     from shared.models import Announcement, WorkflowStep
-    from shared.services import Warta
+    from shared.services.root import Services
     from shared.services.users import DEMO_ACCOUNTS
     from shared.timefmt import utcnow
 
     settings = Settings(home=home)
     init_home(settings)
-    w = Warta(settings)
-    ids = {name: w.add_user(name, role, full, PASSWORD, nip=nip)
+    w = Services.build(settings)
+    ids = {name: w.users.add_user(name, role, full, PASSWORD, nip=nip)
            for name, role, full, nip in DEMO_ACCOUNTS}
     now = utcnow()
     batch = 10_000
-    with w.tx() as s:
+    with w.ctx.tx() as s:
         for start in range(0, rows, batch):
             items, steps = [], []
             for i in range(start, min(rows, start + batch)):
@@ -72,10 +72,10 @@ def build_home(home: Path, rows: int) -> None:
 async def _login_once(settings, user: str, size: tuple[int, int] = (120, 40)) -> tuple[float, float]:  # noqa: ANN001
     """(app start → sign-in screen ready, Enter → home screen filled) in seconds."""
     from kiosk.app import WartaKiosk
-    from shared.services import Warta
+    from shared.services.root import Services
 
     t0 = time.perf_counter()
-    app = WartaKiosk(settings, Warta(settings))
+    app = WartaKiosk(settings, Services.build(settings))
     async with app.run_test(size=size) as pilot:
         while type(app.screen).__name__ != "LoginScreen" or not app.screen.query("#username"):
             await pilot.pause(0.001)
@@ -162,13 +162,13 @@ def measure(rows: int = 100_000, runs: int = 5) -> dict:
     # auto-typed the moment the sign-in screen appears
     burst = [_pty_kiosk(home, user)[2] for _ in range(runs) for user in logins]
     load_after = os.getloadavg()
-    from shared.services import Warta
+    from shared.services.root import Services
 
-    w = Warta(settings)
+    w = Services.build(settings)
     auth = []
     for _ in range(runs):  # the password check alone (argon2id, parameters of shared.passwords)
         t = time.perf_counter()
-        w.authenticate("kabid1", PASSWORD)
+        w.users.authenticate("kabid1", PASSWORD)
         auth.append(time.perf_counter() - t)
     return {"rows": rows, "runs": runs, "build_s": round(build_s, 2),
             "launch_in_process_s": round(statistics.median(launches), 3),

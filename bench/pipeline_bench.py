@@ -68,7 +68,7 @@ def baseline(n: int, size: int | None = None, prefetch: int = 4) -> dict:
     ch = conn.channel()
     ch.confirm_delivery()
     props = pika.BasicProperties(delivery_mode=2, content_type="application/json")
-    for i in range(n):
+    for _ in range(n):
         ch.basic_publish("", queue, body, props, mandatory=True)  # returns after the confirm
     published = time.perf_counter()
     conn.close()

@@ -30,9 +30,9 @@ from scipy.optimize import nnls
 
 from channels.radio.audio import LAME_SCALE, MP3_PEAK_MARGIN_DB, EspeakEngine, encode_mp3, master
 from channels.radio.audio import tag_mp3, tags_for
-from channels.radio.settings import RadioSettings
 from channels.radio.speech_text import air_features, air_seconds, for_voice, load_glossary, script_for
 from shared.messages import Kind
+from shared.settings import RadioSettings
 from tests.factories import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -81,7 +81,8 @@ def main() -> None:
                 else:
                     report_docs.write_xlsx(data, profile, Path(tmp) / "r.xlsx")
                 times.append(time.perf_counter() - t)
-            print(f"monthly report {fmt}, {args.items} announcements: median {statistics.median(times):.2f} s")
+            print(f"monthly report {fmt}, {args.items} announcements: "
+                  f"median {statistics.median(times):.2f} s")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from pathlib import Path
 from channels.noticeboard import NoticeboardRenderer
 from channels.noticeboard.pdf import build_pdf
 from channels.noticeboard.render import notice_for
-from channels.videotron import VideotronRenderer, VideotronSettings
+from channels.videotron import VideotronRenderer
 from channels.videotron.draw import draw_slide, png_bytes
 from channels.videotron.layout import night_plan
 from channels.videotron.render import plan_announcement, plan_with_picture
@@ -35,6 +35,7 @@ from PIL import Image
 from shared import images
 from shared.classification import Channel, channel_refusal
 from shared.messages import ImageSnapshot
+from shared.settings import VideotronSettings
 from tests.factories import demo_items, envelope, signing_key, snapshot
 
 SLIDE_TARGET_MS = 50.0
@@ -60,7 +61,8 @@ def _ms(samples: list[float], cpu: list[float] | None = None) -> dict:
 
 
 def _kib(sizes: list[int]) -> dict:
-    return {"size_median_kib": round(statistics.median(sizes) / 1024), "size_max_kib": round(max(sizes) / 1024)}
+    return {"size_median_kib": round(statistics.median(sizes) / 1024),
+            "size_max_kib": round(max(sizes) / 1024)}
 
 
 def photos(count: int = 4) -> list[ImageSnapshot]:

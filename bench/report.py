@@ -41,13 +41,15 @@ def table(res: dict) -> str:
                 f"{cell('noop', 'embedded', 'deliveries_per_s')} | |")
     rows.append(f"| (2) ratio to (1) | {_f(s.get('ratio'), '', 2)} | n/a | ≥ {TARGET_RATIO} |")
     rows.append(f"| (3) pipeline, real renderers, deliveries/s ({res['sizes']['real']} × 4) | "
-                f"{cell('real', 'amqp', 'deliveries_per_s')} | {cell('real', 'embedded', 'deliveries_per_s')} | |")
+                f"{cell('real', 'amqp', 'deliveries_per_s')} | "
+                f"{cell('real', 'embedded', 'deliveries_per_s')} | |")
     for q in ("p50", "p95", "p99"):
         vals = [(res.get(f"real_{t}", {}).get("latency_s") or {}).get(q) for t in ("amqp", "embedded")]
         rows.append(f"| (3) latency final approval → last receipt, {q} | {_f(vals[0], ' s', 2)} | "
                     f"{_f(vals[1], ' s', 2)} | {'≤ 2 s' if q == 'p95' else ''} |")
     for ch in ("videotron", "radio", "web", "print"):
-        vals = [(res.get(f"real_{t}", {}).get("render_median_ms") or {}).get(ch) for t in ("amqp", "embedded")]
+        vals = [(res.get(f"real_{t}", {}).get("render_median_ms") or {}).get(ch)
+                for t in ("amqp", "embedded")]
         rows.append(f"| (3) median render, {ch} | {_f(vals[0], ' ms')} | {_f(vals[1], ' ms')} | |")
     procs = ["relay", "archiver"] + [f"worker-{c}" for c in ("videotron", "radio", "web", "print")]
     for p in procs:
@@ -58,7 +60,8 @@ def table(res: dict) -> str:
     if feeds and "error" not in feeds:
         rows.append(f"| (4) feed regeneration, 10 items | {_f(feeds['small']['median_s'] * 1000, ' ms')} "
                     f"| (same code) | |")
-        rows.append(f"| (4) feed regeneration, 100,000 items | {_f(feeds['large']['median_s'] * 1000, ' ms')} "
+        rows.append("| (4) feed regeneration, 100,000 items | "
+                    f"{_f(feeds['large']['median_s'] * 1000, ' ms')} "
                     f"| (same code) | ratio {feeds['ratio']:.2f} (≤ 1.5) |")
     kiosk = res.get("kiosk")
     if kiosk and kiosk.get("error"):
@@ -146,7 +149,8 @@ def update_doc(res: dict, doc: Path) -> None:
         f"(measured {_f(s.get('ratio'), '', 2)}) |",
         f"| pipeline real renderers, RabbitMQ / embedded | {_f(s.get('real_deliveries_per_s_amqp'))} / "
         f"{_f(s.get('real_deliveries_per_s_embedded'))} deliveries/s | – |",
-        f"| latency p95, one announcement, RabbitMQ / embedded | {_f(s.get('latency_p95_s_amqp'), ' s', 2)} / "
+        "| latency p95, one announcement, RabbitMQ / embedded | "
+        f"{_f(s.get('latency_p95_s_amqp'), ' s', 2)} / "
         f"{_f(s.get('latency_p95_s_embedded'), ' s', 2)} | ≤ 2 s |",
         f"| feed regeneration ratio 100,000 / 10 items | {_f(feeds.get('ratio'), '', 2)} | ≤ 1.5 |",
     ]
@@ -154,7 +158,8 @@ def update_doc(res: dict, doc: Path) -> None:
                             + "\n".join(summary_rows))
     body = (f"Command: `make bench` (`python -m bench`); every service is its own process (`warta relay`, "
             f"`warta worker CHANNEL` ×4, `warta archiver`), speech off (`WARTA_RADIO_TTS=none`), a unique "
-            f"`WARTA_AMQP_PREFIX` per run whose queues are deleted afterwards. Machine: {machine_line(res)}.\n\n"
+            "`WARTA_AMQP_PREFIX` per run whose queues are deleted afterwards. "
+            f"Machine: {machine_line(res)}.\n\n"
             "How it is measured: (1) one publisher connection (publisher confirms, `mandatory`) and one "
             "consumer connection (manual acks, prefetch 4) on one quorum queue at the same time, messages "
             "the size of a real signed envelope; (2) and (3) the announcements are drafted and passed by "

@@ -22,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from channels.videotron import VideotronRenderer, VideotronSettings
+from channels.videotron import VideotronRenderer
 from channels.videotron.video import make_video
+from shared.settings import VideotronSettings
 from tests.factories import demo_items, envelope, snapshot
 
 TARGET_S = 1.0

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from channels.base import ChannelRenderer
+
+if TYPE_CHECKING:
+    from shared.config import Settings
 
 RENDERERS = {
     "videotron": "channels.videotron:VideotronRenderer",
@@ -18,7 +22,16 @@ RENDERERS = {
 """Channel name → ``module:Class`` of its renderer (imported lazily, so a worker loads only its own)."""
 
 
-def get_renderer(name: str, out_dir: Path) -> ChannelRenderer:
-    """The renderer of channel ``name`` writing under ``out_dir`` (the process's output folder)."""
-    module, _, cls = RENDERERS[name].partition(":")
-    return getattr(import_module(module), cls)(out_dir)
+def get_renderer(name: str, out_dir: Path, settings: Settings | None = None) -> ChannelRenderer:
+    """The renderer of channel ``name`` writing under ``out_dir`` (the process's output folder),
+    configured by the settings root ``settings`` (its channel's section); without them, by the
+    section's defaults."""
+    return make_renderer(RENDERERS[name], out_dir, settings)
+
+
+def make_renderer(spec: str, out_dir: Path, settings: Settings | None = None) -> ChannelRenderer:
+    """The renderer ``module:Class`` writing under ``out_dir``, built from ``settings`` (see
+    :meth:`ChannelRenderer.from_settings`) or with its defaults when None."""
+    module, _, cls = spec.partition(":")
+    kind: type[ChannelRenderer] = getattr(import_module(module), cls)
+    return kind(out_dir) if settings is None else kind.from_settings(out_dir, settings)

@@ -7,7 +7,7 @@ import tempfile
 from abc import ABC, abstractmethod
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from shared.messages import Envelope, Kind
 from shared.timefmt import aware
@@ -15,6 +15,7 @@ from shared.slug import safe_slug, sha256_file  # noqa: F401 - re-exported for r
 
 if TYPE_CHECKING:  # channels.readback imports this module
     from channels.readback import ReadBack
+    from shared.config import Settings
 
 
 class RenderError(Exception):
@@ -58,6 +59,12 @@ class ChannelRenderer(ABC):
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = Path(out_dir)
         self.root = self.out_dir / self.name
+
+    @classmethod
+    def from_settings(cls, out_dir: Path, settings: Settings) -> Self:
+        """The renderer as the settings root configures it (a channel's renderer takes its own
+        section, e.g. ``settings.web``); the worker builds renderers this way."""
+        return cls(out_dir)
 
     @abstractmethod
     def render(self, envelope: Envelope) -> list[Path]:

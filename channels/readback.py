@@ -190,7 +190,7 @@ def feed_entries(data: bytes) -> list[dict]:
             e["published_parsed"] if "published_parsed" in e else None)
         out.append({
             "id": e.get("id", ""), "title": e.get("title", ""), "link": e.get("link", ""),
-            "updated": (datetime(*when[:6], tzinfo=timezone.utc).isoformat() if when else ""),
+            "updated": (datetime(*when[:6]).replace(tzinfo=timezone.utc).isoformat() if when else ""),
             "enclosures": [{"href": x.get("href", ""), "length": str(x.get("length", "")),
                             "type": x.get("type", "")} for x in e.get("enclosures", [])],
             "description": e.get("description", "") or e.get("summary", ""),

@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import events
 from textual.app import App
@@ -21,8 +21,11 @@ from textual.binding import Binding
 
 from kiosk.format import name_case
 from shared.config import Settings, get_settings
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.timefmt import utcnow
+
+if TYPE_CHECKING:  # the sign-in screen is painted before the use-cases (SQLAlchemy) are loaded
+    from shared.services.users import Account
 
 IDLE_CHECK_SECONDS = 5.0
 """How often the idle lock looks at the last key or mouse event."""
@@ -35,17 +38,21 @@ class WartaKiosk(App[None]):
     TITLE = "Warta"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
-        Binding("f1", "help", _("Bantuan"), priority=True),
-        Binding("ctrl+l", "lock", _("Kunci")),
-        Binding("ctrl+q", "quit", _("Keluar"), priority=True),
+        Binding("f1", "help", N_("Bantuan"), priority=True),
+        Binding("ctrl+l", "lock", N_("Kunci")),
+        Binding("ctrl+q", "quit", N_("Keluar"), priority=True),
     ]
 
     def __init__(self, settings: Settings | None = None, services: Any = None, *,
-                 with_workers: bool = False, clock: Callable[[], datetime] = utcnow,
+                 start_backbone: Callable[[], Any] | None = None,
+                 clock: Callable[[], datetime] = utcnow,
                  load_services: Callable[[], Any] | None = None, ticket: str | None = None) -> None:
         """``services`` given: used as they are. Otherwise ``load_services()`` (default: the
         use-cases over ``settings``) runs in a thread after the sign-in screen is painted.
-        ``ticket``: the browser gate's one-time sign-in (:mod:`kiosk.serve.tickets`)."""
+        ``ticket``: the browser gate's one-time sign-in (:mod:`kiosk.serve.tickets`).
+        ``start_backbone``: starts relay, channel workers and archiver in this process (given by
+        ``warta kiosk --with-workers``; the kiosk itself never imports the backbone) and returns
+        a handle with ``stop()``; raises :class:`WartaError` with the reason when it cannot."""
         super().__init__()
         self.settings = settings or get_settings()
         self._services = services
@@ -59,15 +66,17 @@ class WartaKiosk(App[None]):
         self.ticket = ticket
         self.clock = clock
         """Now (UTC) for countdowns; tests freeze it."""
-        self.user: dict | None = None
+        self.user: Account | None = None
+        """The signed-in account (:meth:`shared.services.users.Users.authenticate`); None while
+        the sign-in screen is shown."""
         self.last_activity = time.monotonic()
-        self.with_workers = with_workers
+        self.start_backbone = start_backbone
         self.workers_handle: Any = None
 
     def _default_services(self) -> Any:
-        from shared.services import Warta
+        from shared.services.root import Services
 
-        return Warta(self.settings)
+        return Services.build(self.settings)
 
     def start_loading_services(self) -> None:
         """Load the use-cases in a thread (once); ``services`` waits for them."""
@@ -96,7 +105,7 @@ class WartaKiosk(App[None]):
 
     @property
     def services(self) -> Any:
-        """The use-cases (:class:`shared.services.Warta`); waits while they are still loading,
+        """The use-cases (:class:`shared.services.root.Services`); waits while they are still loading,
         so call it from a worker thread, never while painting."""
         if not self._services_ready.is_set():
             self.start_loading_services()
@@ -117,25 +126,24 @@ class WartaKiosk(App[None]):
         # took 50-80 ms of the 0.3 s budget (docs/PERFORMANCE.md, "Kiosk").
         self.call_after_refresh(gc.freeze)
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle-lock")
-        if self.with_workers:  # after the first paint: importing the workers takes a while
+        if self.start_backbone is not None:  # after the first paint: importing the workers takes a while
             self.call_after_refresh(self.run_worker, self._start_workers, thread=True,
                                     name="backbone", exit_on_error=False)
 
     def _start_workers(self) -> None:
-        from kiosk.backbone import start_workers
         from shared.errors import WartaError
 
+        assert self.start_backbone is not None
         try:
-            self.workers_handle = start_workers(self.settings)
+            self.workers_handle = self.start_backbone()
         except WartaError as exc:
             self.call_from_thread(self.notify, str(exc), title=_("Pekerja kanal"),
                                   severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         """Stop the in-process workers with the kiosk."""
-        from kiosk.backbone import stop_workers
-
-        stop_workers(self.workers_handle)
+        if self.workers_handle is not None:
+            self.workers_handle.stop()
 
     async def on_event(self, event: events.Event) -> None:
         """Every key press and mouse action counts as activity for the idle lock. On the sign-in
@@ -156,15 +164,15 @@ class WartaKiosk(App[None]):
         await super().on_event(event)
 
     def check_idle_lock(self, now: float | None = None) -> bool:
-        """Lock back to the sign-in screen after ``settings.idle_lock_seconds`` without
+        """Lock back to the sign-in screen after ``settings.kiosk.idle_lock_seconds`` without
         activity; returns True when it locked."""
         idle = (now if now is not None else time.monotonic()) - self.last_activity
-        if self.user is None or idle < self.settings.idle_lock_seconds:
+        if self.user is None or idle < self.settings.kiosk.idle_lock_seconds:
             return False
         self.run_worker(self.action_lock(_("Terkunci otomatis setelah tidak ada aktivitas.")))
         return True
 
-    def login(self, user: dict) -> None:
+    def login(self, user: Account) -> None:
         """Start a session for ``user`` and show the home screen."""
         from kiosk.screens.home import HomeScreen
 

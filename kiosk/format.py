@@ -4,28 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.i18n import _
 from shared.timefmt import local, short_id, zone_abbrev
-from shared.workflow import ROLE_LABEL, STATE_LABEL, STEP_LABEL, Role, State
+from shared.vocab import (Channel, Decision, DeliveryState, Kind, Klasifikasi, PublicState, Role, Sasaran,
+                          State, Step, label_of)
 
-CHANNEL_LABEL = {"videotron": "Videotron", "radio": "Radio", "web": "Web", "print": "Cetak"}
-"""How channels are written for operators."""
-
-DELIVERY_LABEL = {"pending": "Menunggu", "queued": "Dalam antrean", "in-progress": "Diproses",
-                  "in_progress": "Diproses", "retrying": "Dicoba ulang",
-                  "confirmed": "Terkonfirmasi", "failed": "Gagal", "parked": "Diparkir",
-                  "revoked": "Pencabutan terkonfirmasi", "superseded": "Digantikan versi baru",
-                  "canceled": "Dibatalkan", "cancelled": "Dibatalkan"}
-"""How delivery states are written for operators (``superseded``: the channel already showed a
-newer version or the pencabutan, so this message is done without being shown)."""
-
-KIND_LABEL = {"publish": "Terbit", "update": "Ralat", "revoke": "Pencabutan"}
-"""What a delivery carried: the first publication, a ralat, or the pencabutan."""
-
-PUBLIC_STATE_LABEL = {"current": "Berlaku", "superseded": "Digantikan ralat", "revoked": "Dicabut",
-                      "unpublished": "Belum terbit"}
-"""What the public sees of a version (the same words as ``shared.services.history``)."""
+# Every word for a stored value comes from shared.vocab (one label map per vocabulary); the
+# functions below accept the plain strings the services' dicts may carry and show a value they
+# cannot word as it is.
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -78,65 +64,55 @@ def countdown(due_at: str | None, now: datetime) -> tuple[str, bool]:
     return _("sisa {d}", d=duration(left)), False
 
 
-SHORT_STATE = {State.DRAFT: "Draf", State.REVIEW_KABID: "Kabid", State.REVIEW_SEKRETARIS: "Sekretaris",
-               State.REVIEW_KADIS: "Kadis", State.RETURNED: "Dikembalikan",
-               State.APPROVED: "Disetujui", State.DISSEMINATING: "Disebarkan",
-               State.DISSEMINATED: "Tersebar", State.REVOKED: "Dicabut"}
-"""Short state names for the one-line counts of the home screen."""
-
-
 def short_state(state: str) -> str:
-    """A state in one word."""
-    return _(SHORT_STATE.get(state, state))
+    """A state in one word (the one-line counts of the home screen, the list)."""
+    return label_of(State, state, short=True)
 
 
 def state_label(state: str) -> str:
     """A state as operators read it."""
-    try:
-        return _(STATE_LABEL[State(state)])
-    except ValueError:
-        return state
+    return label_of(State, state)
 
 
 def role_label(role: str) -> str:
     """A role as operators read it."""
-    try:
-        return _(ROLE_LABEL[Role(role)])
-    except ValueError:
-        return role
+    return label_of(Role, role)
 
 
 def step_label(step: str) -> str:
     """An SOP step as operators read it."""
-    return _(STEP_LABEL.get(step, step))
+    return label_of(Step, step)
 
 
 def klas_label(value: str) -> str:
     """A classification as operators read it."""
-    try:
-        return _(KLASIFIKASI_LABEL[Klasifikasi(value)])
-    except ValueError:
-        return value
+    return label_of(Klasifikasi, value)
+
+
+def sasaran_label(value: str) -> str:
+    """An audience as operators read it."""
+    return label_of(Sasaran, value)
 
 
 def channel_label(channel: str) -> str:
-    """A channel as operators read it."""
-    return _(CHANNEL_LABEL.get(channel, channel))
+    """A channel as operators read it, in one word (Web, Cetak) for the kiosk's columns."""
+    return label_of(Channel, channel, short=True)
 
 
 def delivery_label(state: str) -> str:
-    """A delivery state as operators read it."""
-    return _(DELIVERY_LABEL.get(state, state))
+    """A delivery state as operators read it (``superseded``: the channel already showed a newer
+    version or the pencabutan, so this message is done without being shown)."""
+    return label_of(DeliveryState, state)
 
 
 def kind_label(kind: str) -> str:
     """A delivery's kind (Terbit, Ralat, Pencabutan) as operators read it."""
-    return _(KIND_LABEL.get(kind, kind))
+    return label_of(Kind, kind)
 
 
 def public_state_label(state: str) -> str:
     """A version's public state (Berlaku, Digantikan ralat, Dicabut, Belum terbit)."""
-    return _(PUBLIC_STATE_LABEL.get(state, state))
+    return label_of(PublicState, state)
 
 
 def sla_label(step: dict) -> str:
@@ -146,15 +122,10 @@ def sla_label(step: dict) -> str:
     return _("tepat waktu") if step["sla_met"] else _("terlambat")
 
 
-DECISION_LABEL = {"submitted": "diajukan", "approved": "disetujui", "returned": "dikembalikan",
-                  "nothing_to_send": "tidak ada yang dikirim", "disseminated": "terkirim"}
-"""How step decisions are written for operators (the end of the dissemination step says what
-happened then, not a state: a later pencabutan withdraws what was sent)."""
-
-
 def decision_label(decision: str | None) -> str:
-    """A step's decision as operators read it."""
-    return _(DECISION_LABEL.get(decision, decision)) if decision else "—"
+    """A step's decision as operators read it (the end of the dissemination step says what
+    happened then, "Terkirim", not a state: a later pencabutan withdraws what was sent)."""
+    return label_of(Decision, decision) if decision else "—"
 
 
 _LOWER_WORDS = {"dan", "atau", "dari", "di", "ke", "untuk", "pada", "yang", "dengan"}
@@ -173,9 +144,9 @@ def latest_returns(steps: list[dict]) -> list[dict]:
     Kabid's to the Pelaksana: both notes say what to redo)."""
     found = []
     for step in reversed(steps):
-        if step.get("decision") == "submitted":
+        if step.get("decision") == Decision.SUBMITTED:
             break
-        if step.get("decision") == "returned":
+        if step.get("decision") == Decision.RETURNED:
             found.append(step)
     return found
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from shared import limits
 from shared.classification import LEGAL_BASIS, Klasifikasi, priority_for
-from shared.config import AgencyProfile
+from shared.config import AgencyProfile, Settings
 from shared.i18n import _
 from shared.timefmt import date_id, utcnow
 
@@ -47,28 +47,31 @@ def snapshot(fields: dict, profile: AgencyProfile, tz: str, number: str = "",
         agency=agency_snapshot(profile, tz), image=fields.get("image"))
 
 
-def radio(snap) -> tuple[str, int]:  # noqa: ANN001
-    """The radio script and its air time in seconds."""
+def radio(snap, settings: Settings | None = None) -> tuple[str, int]:  # noqa: ANN001
+    """The radio script and its air time in seconds (as ``settings.radio`` reads it)."""
     try:
         from channels.radio.speech_text import script_for
     except ImportError:
         text = f"{snap.title}.\n\n{snap.body}"
         return text, limits.air_seconds(snap.title, snap.body, snap.start, snap.end,
                                         klasifikasi=snap.klasifikasi)
-    return script_for(snap)
+    return script_for(snap, settings.radio if settings is not None else None)
 
 
-def slides(snap, tz: str) -> list:  # noqa: ANN001
-    """The videotron slides as PIL images, or [] when the videotron package is absent."""
+def slides(snap, tz: str, settings: Settings | None = None) -> list:  # noqa: ANN001
+    """The videotron slides as PIL images (on the panel of ``settings.videotron``), or [] when the
+    videotron package is absent."""
     try:
         from channels.videotron.draw import draw_slide
         from channels.videotron.render import plan_with_picture
-        from channels.videotron.settings import VideotronSettings
     except ImportError:
         return []
+    from shared.settings import VideotronSettings
+
+    panel = settings.videotron if settings is not None else VideotronSettings.defaults()
     try:
         # the renderer's own planning: the same kicker, picture panel and slide breaks as on air
-        plans, pixels = plan_with_picture(snap, VideotronSettings())
+        plans, pixels = plan_with_picture(snap, panel)
         return [draw_slide(plan, snap.agency.logo_png_b64, None, pixels) for plan in plans]
     except Exception:  # a package still in development must not break the editor
         log.exception("videotron preview failed")
@@ -100,13 +103,14 @@ def fields_of(item: dict) -> dict:
 
 
 def previews(fields: dict, profile: AgencyProfile, tz: str, now: datetime | None = None,
-             number: str = "") -> dict:
+             number: str = "", settings: Settings | None = None) -> dict:
     """Every preview of an announcement: ``{"radio": Preview, "videotron": Preview, "print":
     Preview, "web": Preview, "air_seconds": int, "slides": int}``. ``number``: the official
-    number once it has one."""
+    number once it has one; ``settings``: the kiosk's settings root (the radio and videotron
+    sections shape the previews; their defaults when None)."""
     snap = snapshot(fields, profile, tz, number=number, now=now)
-    script, seconds = radio(snap)
-    pictures = slides(snap, tz)
+    script, seconds = radio(snap, settings)
+    pictures = slides(snap, tz, settings)
     slide_text = snap.title if pictures else _("(pratinjau gambar tidak tersedia)\n\n{t}\n\n{s}",
                                                t=snap.title, s=snap.summary or snap.body)
     web = f"{snap.title}\n\n{snap.summary}\n\n{snap.body}"

@@ -148,10 +148,13 @@ def validate(raw: dict | AlertFields | None, known: list[Area]) -> dict | None:
     except ValidationError as exc:
         err = exc.errors()[0]
         name = ".".join(str(p) for p in err["loc"]) or "-"
-        choices = _CHOICES.get(name)
-        raise InvalidInput("Isian peringatan dini (CAP) tidak sah: '{name}' bernilai {value}{hint}",
-                           name=name, value=repr(err.get("input")),
-                           hint=f"; pilihan: {', '.join(choices)}" if choices else "") from None
+        choices, value = _CHOICES.get(name), repr(err.get("input"))
+        if choices:
+            raise InvalidInput("Isian peringatan dini (CAP) tidak sah: '{name}' bernilai {value}; "
+                               "pilihan: {choices}", name=name, value=value,
+                               choices=", ".join(choices)) from None
+        raise InvalidInput("Isian peringatan dini (CAP) tidak sah: '{name}' bernilai {value}",
+                           name=name, value=value) from None
     instruction = " ".join(fields.instruction.split())
     if len(instruction) > INSTRUCTION_MAX:
         raise InvalidInput("Instruksi terlalu panjang ({n} karakter; paling banyak {max})",

@@ -30,6 +30,6 @@ def init_home(settings: Settings, demo: bool = False) -> list[dict]:
     profile = home / "profile.toml"
     if not profile.exists() and settings.profile is None:
         shutil.copyfile(DEMO_PROFILE, profile)
-    from shared.services import Warta
+    from shared.services.root import Services
 
-    return Warta(settings).ensure_demo_accounts()
+    return Services.build(settings).users.ensure_demo_accounts()

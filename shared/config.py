@@ -1,247 +1,155 @@
-"""Configuration: process settings from the environment (prefix ``WARTA_``) and the agency profile
-from a TOML file."""
+"""Configuration: the settings root (:class:`Settings`, from ``WARTA_*`` environment variables, in
+sections) and the agency profile (a TOML file).
+
+The root is built once at the entry point (``warta.common.settings()``, ``warta demo``) and passed
+down; every part takes what it needs from it: ``settings.home``, ``settings.db_url`` ... (the core
+fields, :mod:`shared.settings.core`), ``settings.broker`` (the backbone), ``settings.web``,
+``settings.radio``, ``settings.videotron``, ``settings.print`` and ``settings.kiosk``
+(:mod:`shared.settings`). Each section reads its own variables when the root is built; the names
+are those the docs, compose and deploy files use. A changed copy (a CLI option) is
+:meth:`Settings.with_overrides`; the environment is never written."""
 
 from __future__ import annotations
 
-import re
 import tomllib
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource
 
 from shared.alerting import Area
+from shared.settings import (BrokerSettings, KioskSettings, PrintSettings, RadioSettings,
+                             VideotronSettings, WebSettings)
+from shared.settings.base import Section, env_variable
+from shared.settings.core import CoreSettings
 
 DEMO_PROFILE = Path(__file__).with_name("data") / "demo_profile.toml"
 
+SECTIONS: dict[str, type[Section]] = {
+    "broker": BrokerSettings, "web": WebSettings, "radio": RadioSettings,
+    "videotron": VideotronSettings, "print": PrintSettings, "kiosk": KioskSettings}
+"""Name of each section of the root → its class."""
 
-class Settings(BaseSettings):
-    """Process settings, read from ``WARTA_*`` environment variables."""
+CHANNEL_SECTIONS = {"web": "web", "radio": "radio", "videotron": "videotron", "print": "print"}
+"""Channel → the section of its renderer."""
 
-    model_config = SettingsConfigDict(env_prefix="WARTA_", extra="ignore", secrets_dir=None)
 
-    videotron_silent_minutes: float = Field(15.0, gt=0, le=10080)
-    """The monitor shows a videotron screen as "Layar tidak melapor" after this many minutes
-    without a proof-of-play report (``WARTA_VIDEOTRON_SILENT_MINUTES``)."""
+class _CoreEnvironment(EnvSettingsSource):
+    """The root's own ``WARTA_*`` variables; a section reads its own when it is built (so
+    ``WARTA_BROKER``, the broker's URL, is never taken for the whole ``broker`` section)."""
 
-    home: Path = Path("./var")
-    """Folder for everything Warta writes (database, outputs, archive, keys)."""
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        if field_name in SECTIONS:
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
 
-    database_url: str | None = None
-    """SQLAlchemy URL; default SQLite at ``$WARTA_HOME/warta.db`` in WAL mode."""
 
-    broker: str = "embedded"
-    """``embedded`` (messages kept in the SQL database) or an ``amqp://`` URL of RabbitMQ."""
+class Settings(CoreSettings):
+    """The settings root: the core fields (:class:`~shared.settings.core.CoreSettings`) and one
+    section per part of Warta, each built from its own ``WARTA_*`` variables by ``Settings()``."""
 
-    amqp_prefix: str = "warta"
-    """Prefix of every exchange and queue name, so tests and demos can share one broker."""
+    broker: BrokerSettings = Field(default_factory=BrokerSettings)
+    """The broker and the backbone's tuning (``WARTA_BROKER``, ``WARTA_DELIVERY_LIMIT`` ...)."""
 
-    amqp_declare: bool = True
-    """Declare the RabbitMQ topology at start (development); ``false`` where the broker's definitions
-    provision it and the service accounts may only check it with passive declares (least privilege)."""
+    web: WebSettings = Field(default_factory=WebSettings)
+    """The web channel (``WARTA_WEB_*``)."""
 
-    output_dir: Path | None = None
-    """Where channels write their artifacts; default ``$WARTA_HOME/out``."""
+    radio: RadioSettings = Field(default_factory=RadioSettings)
+    """The radio channel (``WARTA_RADIO_*``)."""
 
-    archive_dir: Path | None = None
-    """Where proofs of publication are filed; default ``$WARTA_HOME/archive``."""
+    videotron: VideotronSettings = Field(default_factory=VideotronSettings)
+    """The videotron channel and the monitor of its screens (``WARTA_VIDEOTRON_*``)."""
 
-    timezone: str = "Asia/Jakarta"
-    """The agency's zone: every shown time is in it (Asia/Jakarta WIB, Asia/Makassar WITA, Asia/Jayapura WIT)."""
+    print: PrintSettings = Field(default_factory=PrintSettings)
+    """The notice-board channel's printer (``WARTA_PRINT_*``)."""
 
-    lang: Literal["id", "en"] = "id"
-    """Language of what users see: ``id`` (Bahasa Indonesia, default) or ``en``."""
+    kiosk: KioskSettings = Field(default_factory=KioskSettings)
+    """The kiosk's idle lock and the browser kiosk's gate (``WARTA_KIOSK_*``)."""
 
-    profile: Path | None = None
-    """Agency profile TOML; default ``$WARTA_HOME/profile.toml`` if present, else the demo profile."""
-
-    signing_key_file: Path | None = None
-    """Ed25519 private key (approval side only); default ``$WARTA_HOME/keys/signing.key``."""
-
-    verify_key_file: Path | None = None
-    """Ed25519 public key the workers verify with; default ``$WARTA_HOME/keys/signing.pub``."""
-
-    password: str | None = None
-    """Password of the acting user for CLI commands; prompted for when unset."""
-
-    public_url: str | None = None
-    """Public base URL of the web output (for QR codes and feed links), e.g. ``https://ppid.example.go.id``."""
-
-    image_dir: Path | None = None
-    """When set, pictures are taken only from this folder (a name without a folder is looked up in
-    it). Set it for the browser kiosk (``warta kiosk --serve``), whose users type paths on the server."""
-
-    idle_lock_seconds: int = 300
-    """The kiosk locks back to the login screen after this many idle seconds."""
-
-    kiosk_max_sessions: int = Field(default=4, ge=1)
-    """Browser kiosk (``warta kiosk --serve``): at most this many kiosk processes at once (one per
-    open tab, about 140 MB each); one more gets a "kiosk penuh" page."""
-
-    kiosk_login_attempts: int = Field(default=5, ge=1)
-    """Browser kiosk: failed sign-ins allowed per client address and per username within a minute;
-    then the gate asks to wait."""
-
-    kiosk_session_hours: float = Field(default=8.0, gt=0)
-    """Browser kiosk: how long a sign-in at the gate lasts (the kiosk's own idle lock still
-    applies inside it)."""
-
-    message_ttl_hours: int = 72
-    """A dispatch message is refused (parked) once it is older than this."""
-
-    database_url_file: Path | None = None
-    """File holding the database URL (a container or systemd secret); used when
-    ``WARTA_DATABASE_URL`` is unset, so the password never sits in the environment."""
-
-    broker_file: Path | None = None
-    """File holding the broker URL (``amqp://user:password@host/vhost``); used when
-    ``WARTA_BROKER`` is unset."""
-
-    metrics_port: int = Field(default=0, ge=0, le=65535)
-    """Port of this process's Prometheus ``/metrics`` endpoint; 0 (default) serves none."""
-
-    metrics_host: str = "127.0.0.1"
-    """Address the metrics endpoint listens on; ``0.0.0.0`` inside a container."""
-
-    log_format: Literal["json", "console"] = "json"
-    """Log lines as JSON (default, for services) or readable console lines."""
-
-    endpoints: str = ""
-    """Named endpoints of channels that have several screens or stations (approval side,
-    ``WARTA_ENDPOINTS``), e.g. ``videotron=lobby,alun-alun;print=tu``: every endpoint gets its
-    own copy of each message (queue ``<p>.<channel>.<endpoint>``) and its own delivery, and an
-    announcement is disseminated only when every endpoint confirmed. A channel not named here
-    has one unnamed endpoint (queue ``<p>.<channel>``), as before. See docs/DEPLOYMENT.md."""
-
-    @model_validator(mode="after")
-    def _secrets_from_files(self) -> "Settings":
-        # A *_FILE variable only fills a value the environment did not set directly.
-        if self.database_url is None and self.database_url_file is not None:
-            self.database_url = _read_secret(self.database_url_file, "WARTA_DATABASE_URL_FILE")
-        if "broker" not in self.model_fields_set and self.broker_file is not None:
-            self.broker = _read_secret(self.broker_file, "WARTA_BROKER_FILE")
-        return self
-
-    @field_validator("timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                   init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, _CoreEnvironment(settings_cls)
 
-        try:
-            ZoneInfo(value)
-        except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
-            raise ValueError(f"zona waktu '{value}' tidak dikenal; contoh: Asia/Jakarta (WIB), "
-                             "Asia/Makassar (WITA), Asia/Jayapura (WIT)") from None
-        return value
-
-    @field_validator("endpoints")
+    @model_validator(mode="before")
     @classmethod
-    def _valid_endpoints(cls, value: str) -> str:
-        parse_endpoints(value)  # refuse a misspelt channel or name at start, not at approval
-        return value
-
-    def endpoints_of(self, channel: str) -> list[str]:
-        """The endpoints of ``channel`` in configured order; ``[""]`` (the one unnamed endpoint)
-        when none are configured."""
-        return parse_endpoints(self.endpoints).get(str(channel)) or [""]
-
-    @property
-    def db_url(self) -> str:
-        """The effective database URL."""
-        return self.database_url or f"sqlite:///{(self.home / 'warta.db').resolve()}"
-
-    @property
-    def out(self) -> Path:
-        """The effective output folder."""
-        return (self.output_dir or self.home / "out").resolve()
-
-    @property
-    def archive(self) -> Path:
-        """The effective archive folder."""
-        return (self.archive_dir or self.home / "archive").resolve()
-
-    @property
-    def signing_key_path(self) -> Path:
-        """The effective private-key path."""
-        return self.signing_key_file or self.home / "keys" / "signing.key"
-
-    @property
-    def verify_key_path(self) -> Path:
-        """The effective public-key path."""
-        return self.verify_key_file or self.home / "keys" / "signing.pub"
-
-    @property
-    def profile_path(self) -> Path:
-        """The effective agency profile path."""
-        if self.profile:
-            return self.profile
-        local = self.home / "profile.toml"
-        return local if local.exists() else DEMO_PROFILE
+    def _sections_from_values(cls, data: Any) -> Any:
+        # Settings(web={"feed_items": 2}): that section from the environment with these values on
+        # top; Settings(broker="embedded"): a string for the broker is its URL, as WARTA_BROKER.
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for name, kind in SECTIONS.items():
+            value = data.get(name)
+            if name == "broker" and isinstance(value, str):
+                value = {"url": value}
+            if isinstance(value, Mapping):
+                try:
+                    data[name] = kind(**value)
+                except ValidationError as exc:  # named by the section's own variables
+                    raise ValueError("; ".join(setting_errors(exc))) from None
+        return data
 
     @property
     def embedded(self) -> bool:
         """True when messages travel through the SQL database rather than RabbitMQ."""
-        return self.broker == "embedded"
+        return self.broker.embedded
 
-    def agency(self) -> "AgencyProfile":
-        """Load the agency profile this process uses."""
-        return load_profile(self.profile_path)
+    def section_for(self, channel: str) -> Section:
+        """The settings section of ``channel``'s renderer (``print`` → ``settings.print``)."""
+        return getattr(self, CHANNEL_SECTIONS[str(channel)])
 
-
-ENDPOINT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-"""An endpoint name: it becomes part of queue names and routing keys, so no dots (a worker of
-endpoint ``lobby`` signs as ``lobby`` or ``lobby.<suffix>``, see docs/DEPLOYMENT.md)."""
-
-
-def check_endpoint(name: str) -> str:
-    """``name`` when it may name an endpoint; ValueError (Indonesian) otherwise."""
-    if not ENDPOINT_NAME.match(name) or name == "urgent":
-        raise ValueError(f"Nama titik tayang '{name}' tidak sah: huruf kecil, angka, tanda hubung "
-                         "atau garis bawah (tanpa titik), paling banyak 32 karakter, bukan 'urgent'")
-    return name
-
-
-def serves_endpoint(worker: str, endpoint: str) -> bool:
-    """True when the worker identity ``worker`` may report for ``endpoint``: any registered
-    worker of the channel for the unnamed endpoint ''; for a named one only the worker named
-    after it (``lobby``, or ``lobby.<suffix>`` for a rotated key), so each screen's proof is
-    signed by that screen's own key."""
-    return not endpoint or worker == endpoint or worker.startswith(endpoint + ".")
+    def with_overrides(self, **changes: Any) -> "Settings":
+        """A copy with ``changes`` applied; this object and the environment stay as they are.
+        A core field takes its value (``home=path``); a section takes a mapping of its fields
+        (``broker={"endpoint": "lobby"}``) or a whole section object; ``broker`` also takes a
+        string, its URL (``broker="embedded"``, as ``WARTA_BROKER`` and ``--broker``). Values
+        are taken as given (``model_copy``, not validated again); an unknown name is an error."""
+        update: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name in SECTIONS:
+                update[name] = _section_override(name, getattr(self, name), value)
+            elif name in CoreSettings.model_fields:
+                update[name] = value
+            else:
+                raise TypeError(f"unknown setting {name!r}")
+        return self.model_copy(update=update)
 
 
-def parse_endpoints(text: str) -> dict[str, list[str]]:
-    """``"videotron=lobby,alun-alun;print=tu"`` → ``{"videotron": ["lobby", "alun-alun"],
-    "print": ["tu"]}``; ValueError (Indonesian) for an unknown channel, a bad or repeated name."""
-    from shared.classification import Channel
-
-    found: dict[str, list[str]] = {}
-    for part in (p.strip() for p in (text or "").split(";")):
-        if not part:
-            continue
-        channel, sep, names = (x.strip() for x in part.partition("="))
-        if not sep or channel not in {c.value for c in Channel} or channel in found:
-            raise ValueError(f"WARTA_ENDPOINTS: bagian '{part}' tidak sah; contoh: "
-                             "videotron=lobby,alun-alun;print=tu (setiap kanal sekali)")
-        listed = [check_endpoint(n.strip()) for n in names.split(",") if n.strip()]
-        if not listed or len(set(listed)) != len(listed):
-            raise ValueError(f"WARTA_ENDPOINTS: kanal '{channel}' perlu nama titik tayang yang "
-                             "berbeda-beda")
-        found[channel] = listed
-    return found
+def _section_override(name: str, section: Section, value: Any) -> Section:
+    """``section`` with ``value`` applied (see :meth:`Settings.with_overrides`)."""
+    if name == "broker" and isinstance(value, str):
+        value = {"url": value}
+    if isinstance(value, SECTIONS[name]):
+        return value
+    if not isinstance(value, Mapping):
+        raise TypeError(f"setting {name!r} takes a mapping of its fields or a {SECTIONS[name].__name__}")
+    unknown = set(value) - set(type(section).model_fields)
+    if unknown:
+        raise TypeError(f"unknown setting {name}.{sorted(unknown)[0]}")
+    return section.model_copy(update=dict(value))
 
 
-def _read_secret(path: Path, variable: str) -> str:
-    """The stripped content of a secret file, or a clear error naming the variable."""
-    try:
-        value = Path(path).read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise ValueError(f"{variable}: berkas {path} tidak dapat dibaca ({exc.strerror})") from None
-    if not value:
-        raise ValueError(f"{variable}: berkas {path} kosong")
-    return value
+def setting_errors(exc: ValidationError) -> list[str]:
+    """Each error of a settings ``ValidationError`` as ``WARTA_VARIABLE: reason`` (a section's
+    error names that section's variable)."""
+    kinds: list[type[BaseSettings]] = [Settings, *SECTIONS.values()]
+    model = next((kind for kind in kinds if kind.__name__ == exc.title), Settings)
+    reasons = []
+    for error in exc.errors():
+        reason = error["msg"].removeprefix("Value error, ")
+        field = str(error["loc"][0]) if error["loc"] else ""
+        reasons.append(f"{env_variable(model, field)}: {reason}" if field else reason)
+    return reasons
 
 
 class SlaTargets(BaseModel):
@@ -358,5 +266,6 @@ def load_profile(path: Path) -> AgencyProfile:
 
 
 def get_settings() -> Settings:
-    """Fresh settings from the environment (cheap; not cached so tests can change the env)."""
+    """The settings root, freshly from the environment (cheap; not cached, so tests can change the
+    environment). An entry point calls it once and passes the result down."""
     return Settings()

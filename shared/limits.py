@@ -32,7 +32,7 @@ PRINT_BODY_MAX = 6000
 """About two A4 pages of the notice board printout."""
 
 WORDS_PER_MINUTE = 130
-"""The radio voice's default reading rate (``channels.radio.settings.RadioSettings``)."""
+"""The radio voice's default reading rate (``shared.settings.RadioSettings``)."""
 RATE_ENV = "WARTA_RADIO_WORDS_PER_MINUTE"
 """The radio channel's own setting: the estimate here follows the same variable."""
 
@@ -83,7 +83,7 @@ def air_seconds(title: str, body: str, start: datetime | str | None = None,
     """Estimated air time in whole seconds of the radio script of an announcement."""
     if not re.search(r"\w", f"{title}{body}"):
         return 0
-    spoken = sum(w * n for w, n in zip(WEIGHTS, _features(f"{title}. {body}")))
+    spoken = sum(w * n for w, n in zip(WEIGHTS, _features(f"{title}. {body}"), strict=True))
     at_130 = (FRAME_SECONDS + spoken + VALIDITY_SECONDS * (bool(start) + bool(start and end))
               + URGENT_SECONDS * (str(klasifikasi) == "serta-merta"))
     # the voice's speech and pauses both scale with its rate
@@ -138,7 +138,7 @@ def breaches(fields: dict, slide_count: int | None = None) -> list[Breach]:
         missing = printable.unprintable(" ".join(
             str(fields.get(k) or "") for k in ("title", "summary", "body", "image_caption")))
         if missing:
-            found.append(Breach("print", printable.MESSAGE, printable.reason_params(missing)))
+            found.append(Breach("print", *printable.reason(missing)))
     return found
 
 

@@ -14,7 +14,7 @@ import json
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -25,7 +25,7 @@ from shared.alerting import Area
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
 from shared.timefmt import aware, utcnow
 
-ENVELOPE_VERSION = 2
+ENVELOPE_VERSION: Final = 2
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
+from sqlalchemy import (JSON, Boolean, DateTime, Enum, ForeignKey, Index, Integer, LargeBinary, String,
                         Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from shared.timefmt import aware, utcnow
+from shared.vocab import (Channel, Decision, DeliveryState, DipStatus, Kind, NoticeKind, QueueState, Role,
+                          State, Step)
 
 
 class UTCDateTime(TypeDecorator):
@@ -27,6 +30,14 @@ class UTCDateTime(TypeDecorator):
         return aware(value) if value is not None else None
 
 
+def vocab_column(enum: type[StrEnum], length: int) -> Enum:
+    """A column of one vocabulary of :mod:`shared.vocab`: stored as the plain ``VARCHAR(length)``
+    it always was (no native enum type, no CHECK constraint, so a new member needs no migration),
+    read back as members; a value outside the vocabulary is refused when written or compared."""
+    return Enum(enum, native_enum=False, values_callable=lambda e: [m.value for m in e],
+                length=length, validate_strings=True)
+
+
 class Base(DeclarativeBase):
     """Declarative base with UTC datetimes."""
 
@@ -40,7 +51,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[Role] = mapped_column(vocab_column(Role, 20), index=True)
     nip: Mapped[str] = mapped_column(String(40), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -56,7 +67,7 @@ class Announcement(Base):
     __table_args__ = (Index("uq_announcements_key_version", "key", "version", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(36), index=True)
-    state: Mapped[str] = mapped_column(String(20), index=True)
+    state: Mapped[State] = mapped_column(vocab_column(State, 20), index=True)
     title: Mapped[str] = mapped_column(String(300))
     klasifikasi: Mapped[str] = mapped_column(String(20), index=True)
     sasaran: Mapped[str] = mapped_column(String(20))
@@ -143,13 +154,13 @@ class WorkflowStep(Base):
     __tablename__ = "workflow_steps"
     id: Mapped[int] = mapped_column(primary_key=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
-    step: Mapped[str] = mapped_column(String(30))
+    step: Mapped[Step] = mapped_column(vocab_column(Step, 30))
     revision: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     due_at: Mapped[datetime] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decision: Mapped[str | None] = mapped_column(String(20))
+    decision: Mapped[Decision | None] = mapped_column(vocab_column(Decision, 20))
     note: Mapped[str | None] = mapped_column(Text)
     sla_met: Mapped[bool | None] = mapped_column(Boolean)
 
@@ -179,8 +190,12 @@ class InboxEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"))
-    kind: Mapped[str] = mapped_column(String(20))
-    message: Mapped[str] = mapped_column(Text)
+    kind: Mapped[NoticeKind] = mapped_column(vocab_column(NoticeKind, 20))
+    message: Mapped[str] = mapped_column(Text, default="")
+    """Worded text of a notice written before 0009 (shown as it is); empty for newer ones."""
+    params: Mapped[dict | None] = mapped_column(JSON)
+    """The parameters :func:`shared.services.steps.notice_text` words the notice with, in the
+    reader's language when it is shown."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
 
@@ -194,12 +209,13 @@ class Delivery(Base):
                                        name="uq_deliveries_item_channel_kind_endpoint"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[Channel] = mapped_column(vocab_column(Channel, 20), index=True)
     endpoint: Mapped[str] = mapped_column(String(32), default="", server_default="")
     """The named screen or station of the channel (``WARTA_ENDPOINTS``); '' for a channel with
     one unnamed endpoint. Each endpoint confirms (and files proof) on its own."""
-    state: Mapped[str] = mapped_column(String(20), index=True, default="pending")
-    kind: Mapped[str] = mapped_column(String(10), default="publish")
+    state: Mapped[DeliveryState] = mapped_column(vocab_column(DeliveryState, 20), index=True,
+                                                 default=DeliveryState.PENDING)
+    kind: Mapped[Kind] = mapped_column(vocab_column(Kind, 10), default=Kind.PUBLISH)
     message_id: Mapped[str | None] = mapped_column(String(36))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column()
@@ -218,10 +234,10 @@ class OutboxRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
     announcement_id: Mapped[int] = mapped_column(ForeignKey("announcements.id"), index=True)
-    channel: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[Channel] = mapped_column(vocab_column(Channel, 20))
     endpoint: Mapped[str] = mapped_column(String(32), default="", server_default="")
     """The endpoint this copy goes to ('' = the channel's unnamed queue)."""
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[Kind] = mapped_column(vocab_column(Kind, 10))
     priority: Mapped[int] = mapped_column(Integer, default=1)
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -273,7 +289,7 @@ class QueueMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
     priority: Mapped[int] = mapped_column(Integer, default=1)
-    state: Mapped[str] = mapped_column(String(10), default="ready")
+    state: Mapped[QueueState] = mapped_column(vocab_column(QueueState, 10), default=QueueState.READY)
     available_at: Mapped[datetime] = mapped_column(default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column()
     deliveries: Mapped[int] = mapped_column(Integer, default=0)
@@ -291,7 +307,8 @@ class DipEntry(Base):
     __tablename__ = "dip_entries"
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
-    status: Mapped[str] = mapped_column(String(12), index=True, default="usulan")
+    status: Mapped[DipStatus] = mapped_column(vocab_column(DipStatus, 12), index=True,
+                                              default=DipStatus.USULAN)
     announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"), unique=True)
     ringkasan: Mapped[str] = mapped_column(Text)
     pejabat_unit: Mapped[str] = mapped_column(String(300))

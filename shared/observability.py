@@ -24,7 +24,7 @@ MESSAGE_IDS = ("announcement_id", "channel", "message_id")
 
 def configure_logging(service: str, json_logs: bool = True, level: int = logging.INFO) -> None:
     """JSON lines on stderr (or readable lines for a terminal), each carrying ``service``."""
-    processors = [
+    processors: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -11,6 +11,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from shared.i18n import N_
+
 FONTS = Path(__file__).resolve().parents[1] / "channels" / "assets" / "fonts"
 PRINT_FONTS = (FONTS / "NotoSerif-Regular-subset.ttf", FONTS / "NotoSerif-Bold-subset.ttf")
 """The printout's faces (regular and bold): a character must be in both."""
@@ -22,9 +24,13 @@ _IGNORED = {"Cc", "Cf", "Co", "Cn"}
 """Controls, format characters, private-use and unassigned code points: the printout drops them
 before printing, so they never go missing from the paper."""
 
-MESSAGE = ("Karakter tidak dapat dicetak: {chars}{more}. Huruf papan pengumuman tidak memuat "
-           "karakter ini (emoji, aksara non-Latin, dan sejenisnya); hapus atau ganti dengan kata.")
+MESSAGE = N_("Karakter tidak dapat dicetak: {chars}. Huruf papan pengumuman tidak memuat "
+             "karakter ini (emoji, aksara non-Latin, dan sejenisnya); hapus atau ganti dengan kata.")
 """The refusal (msgid), for the save, the renderer and the delivery's reason alike."""
+MESSAGE_MORE = N_("Karakter tidak dapat dicetak: {chars} dan {n} karakter lain. Huruf papan pengumuman "
+                  "tidak memuat karakter ini (emoji, aksara non-Latin, dan sejenisnya); hapus atau "
+                  "ganti dengan kata.")
+"""The same refusal when more characters are missing than it names (``n`` more)."""
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +59,10 @@ def _named(ch: str) -> str:
     return code if unicodedata.category(ch) in ("Mn", "Me") else f"{ch} ({code})"
 
 
-def reason_params(chars: list[str]) -> dict:
-    """The parameters of :data:`MESSAGE` naming ``chars``."""
-    more = f" dan {len(chars) - SHOWN} karakter lain" if len(chars) > SHOWN else ""
-    return {"chars": ", ".join(_named(ch) for ch in chars[:SHOWN]), "more": more}
+def reason(chars: list[str]) -> tuple[str, dict]:
+    """The refusal naming ``chars``: its msgid (:data:`MESSAGE` or :data:`MESSAGE_MORE`) and
+    parameters."""
+    shown = ", ".join(_named(ch) for ch in chars[:SHOWN])
+    if len(chars) > SHOWN:
+        return MESSAGE_MORE, {"chars": shown, "n": len(chars) - SHOWN}
+    return MESSAGE, {"chars": shown}

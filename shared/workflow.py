@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from shared.errors import Refused
+from shared.i18n import Lazy
 
 
 class State(StrEnum):
@@ -102,36 +103,44 @@ class Transition:
     action: Action
 
 
-def _refuse_role(role: str, what: str) -> Refused:
-    return Refused("{role} tidak berwenang {what}", role=ROLE_LABEL.get(Role(role), role), what=what)
+def _role(role: str) -> Lazy:
+    """A role as a parameter of a refusal, translated with it."""
+    return Lazy(ROLE_LABEL.get(Role(role), role))
+
+
+def _state(state: State) -> Lazy:
+    """A state as a parameter of a refusal, translated with it."""
+    return Lazy(STATE_LABEL[state])
 
 
 def check(action: Action, state: State, role: str, *, is_author_of_revision: bool = False,
-          note: str | None = None, is_drafter: bool = False) -> Transition:
+          note: str | None = None) -> Transition:
     """The transition ``action`` makes from ``state`` for a user of ``role``, or a refusal that says why.
 
     ``is_author_of_revision``: the user wrote the revision under review (nobody approves their own).
-    ``is_drafter``: the user is the announcement's original author.
     """
     state = State(state)
     if action == Action.SUBMIT:
         if role != Role.PELAKSANA:
-            raise _refuse_role(role, "mengajukan pengumuman; pengajuan dilakukan oleh Pelaksana")
+            raise Refused("{role} tidak berwenang mengajukan pengumuman; pengajuan dilakukan oleh "
+                          "Pelaksana", role=_role(role))
         if state not in EDITABLE:
             raise Refused("Pengumuman berstatus '{state}' tidak dapat diajukan; hanya draf atau "
-                          "yang dikembalikan", state=STATE_LABEL[state])
+                          "yang dikembalikan", state=_state(state))
         return Transition(state, State.REVIEW_KABID, action)
 
     if action in (Action.APPROVE, Action.RETURN):
         if state not in REVIEW_ROLE:
-            raise Refused("Pengumuman berstatus '{state}' tidak sedang diperiksa",
-                          state=STATE_LABEL[state])
+            raise Refused("Pengumuman berstatus '{state}' tidak sedang diperiksa", state=_state(state))
         needed = REVIEW_ROLE[state]
         if role != needed:
-            verb = "menyetujui pengumuman" if action == Action.APPROVE else "mengembalikan pengumuman"
             if action == Action.APPROVE and role in (Role.PELAKSANA, Role.PPID, Role.ADMIN):
-                raise _refuse_role(role, verb)
-            raise _refuse_role(role, f"{verb} pada tahap ini; tahap ini milik {ROLE_LABEL[needed]}")
+                raise Refused("{role} tidak berwenang menyetujui pengumuman", role=_role(role))
+            if action == Action.APPROVE:
+                raise Refused("{role} tidak berwenang menyetujui pengumuman pada tahap ini; tahap ini "
+                              "milik {owner}", role=_role(role), owner=_role(needed))
+            raise Refused("{role} tidak berwenang mengembalikan pengumuman pada tahap ini; tahap ini "
+                          "milik {owner}", role=_role(role), owner=_role(needed))
         if action == Action.RETURN:
             if not (note or "").strip():
                 raise Refused("Pengembalian wajib disertai catatan yang menjelaskan perbaikan")
@@ -144,32 +153,36 @@ def check(action: Action, state: State, role: str, *, is_author_of_revision: boo
     if action == Action.REVISE:
         if state in EDITABLE:
             if role != Role.PELAKSANA:
-                raise _refuse_role(role, "mengubah draf; draf disusun oleh Pelaksana")
+                raise Refused("{role} tidak berwenang mengubah draf; draf disusun oleh Pelaksana",
+                              role=_role(role))
             return Transition(state, state, action)
         if state in REVIEW_ROLE:
             if role != REVIEW_ROLE[state]:
-                raise _refuse_role(role, "mengubah pengumuman yang sedang diperiksa pihak lain")
+                raise Refused("{role} tidak berwenang mengubah pengumuman yang sedang diperiksa "
+                              "pihak lain", role=_role(role))
             return Transition(state, state, action)
         if state in PUBLISHED or state == State.DISSEMINATED:
             raise Refused("Pengumuman yang sudah disetujui tidak dapat diubah; buat ralat")
-        raise Refused("Pengumuman berstatus '{state}' tidak dapat diubah", state=STATE_LABEL[state])
+        raise Refused("Pengumuman berstatus '{state}' tidak dapat diubah", state=_state(state))
 
     if action == Action.REVOKE:
         if role != Role.KADIS:
-            raise _refuse_role(role, "mencabut pengumuman; hanya Kepala Dinas yang dapat mencabut")
+            raise Refused("{role} tidak berwenang mencabut pengumuman; hanya Kepala Dinas yang dapat "
+                          "mencabut", role=_role(role))
         if state not in PUBLISHED:
             raise Refused("Hanya pengumuman yang sudah disetujui yang dapat dicabut (status: '{state}')",
-                          state=STATE_LABEL[state])
+                          state=_state(state))
         if not (note or "").strip():
             raise Refused("Pencabutan wajib disertai alasan")
         return Transition(state, State.REVOKED, action)
 
     if action == Action.CORRECT:
         if role not in (Role.PELAKSANA, Role.KADIS):
-            raise _refuse_role(role, "membuat ralat; ralat disusun oleh Pelaksana atau Kepala Dinas")
+            raise Refused("{role} tidak berwenang membuat ralat; ralat disusun oleh Pelaksana atau "
+                          "Kepala Dinas", role=_role(role))
         if state not in PUBLISHED:
             raise Refused("Ralat hanya untuk pengumuman yang sudah disetujui (status: '{state}')",
-                          state=STATE_LABEL[state])
+                          state=_state(state))
         return Transition(state, state, action)
 
     raise Refused("Tindakan '{action}' tidak dikenal", action=str(action))

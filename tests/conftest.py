@@ -1,5 +1,9 @@
 """Shared test fixtures. Real services only: RabbitMQ and PostgreSQL tests skip with the reason when
-the service is unreachable, except under CI (``CI`` set), where they fail instead."""
+the service is unreachable, except under CI (``CI`` set), where they fail instead.
+
+No ``WARTA_*`` variable of the caller's environment reaches a test (``_scrub_caller_env``,
+``_isolated_env``): a developer's ``WARTA_AMQP_PREFIX`` or ``WARTA_LANG`` would otherwise change
+what the tests see. Only the suite's own knobs (:data:`KEEP_FROM_CALLER`) are kept."""
 
 from __future__ import annotations
 
@@ -36,14 +40,46 @@ def port_open(host: str, port: int) -> bool:
         return False
 
 
+KEEP_FROM_CALLER = frozenset({
+    "WARTA_TEST_PG_URL", "WARTA_TEST_BROKER_URL",  # where the suite's PostgreSQL and RabbitMQ are
+    "WARTA_BENCH_BROKER_URL",  # the benchmarks' broker (bench/harness.py)
+    "WARTA_FAULTS_N", "WARTA_FAULTS_SEED",  # size and seed of a fault-suite run (docs/RELIABILITY.md)
+})
+"""``WARTA_*`` variables that configure the test suite, not Warta: taken from the caller."""
+
+
+def warta_variables(environ=os.environ) -> list[str]:  # noqa: ANN001
+    """Every ``WARTA_*`` variable in ``environ`` that configures Warta (not the suite)."""
+    return sorted(n for n in environ if n.startswith("WARTA_") and n not in KEEP_FROM_CALLER)
+
+
+CALLER_WARTA_ENV = {name: os.environ.pop(name) for name in warta_variables()}
+"""The caller's ``WARTA_*`` settings, removed as soon as this conftest loads: before any test module
+is imported and any session fixture (demo homes, templates) reads the settings."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scrub_caller_env():
+    """Session start: no ``WARTA_*`` setting of the caller (even one put back by a plugin since this
+    conftest loaded); the caller's values are restored when the session ends."""
+    for name in warta_variables():
+        CALLER_WARTA_ENV.setdefault(name, os.environ.pop(name))
+    yield
+    os.environ.update(CALLER_WARTA_ENV)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path, monkeypatch):
-    """Every test gets its own WARTA_HOME and Indonesian as the language."""
+    """Every test starts with no ``WARTA_*`` setting (none of the caller's, none left behind by an
+    earlier test or fixture), then gets its own WARTA_HOME and Indonesian as the language. Test
+    fixtures set their own variables after this one (it is autouse at the root: it runs first)."""
+    for name in warta_variables():
+        monkeypatch.delenv(name)
     monkeypatch.setenv("WARTA_HOME", str(tmp_path / "var"))
     monkeypatch.setenv("WARTA_LANG", "id")
-    for name in ("WARTA_DATABASE_URL", "WARTA_OUTPUT_DIR", "WARTA_ARCHIVE_DIR", "WARTA_PROFILE",
-                 "WARTA_BROKER", "WARTA_PASSWORD", "WARTA_PUBLIC_URL", "WARTA_TIMEZONE"):
-        monkeypatch.delenv(name, raising=False)
+    import shared.settings
+
+    monkeypatch.setattr(shared.settings, "_active", None)  # no settings activated by an earlier test
 
 
 # -- databases: every domain test runs on SQLite and on PostgreSQL --------------------------------
@@ -129,7 +165,7 @@ def _seed(backend: str, factory) -> dict:
     from shared.bootstrap import init_home
     from shared.config import Settings
     from shared.db import engine_for
-    from shared.services import Warta
+    from shared.services.root import Services
 
     home = factory.mktemp(f"seed-{backend}")
     if backend == "sqlite":
@@ -139,8 +175,8 @@ def _seed(backend: str, factory) -> dict:
         url = PG_URL.rsplit("/", 1)[0] + f"/{_PG_TEMPLATE['name']}"
     settings = Settings(home=home, database_url=url)
     accounts = init_home(settings, demo=True)
-    w = Warta(settings)
-    ids = {a["username"]: w.authenticate(a["username"], a["password"])["id"] for a in accounts}
+    w = Services.build(settings)
+    ids = {a["username"]: w.users.authenticate(a["username"], a["password"]).id for a in accounts}
     engine_for(url).dispose()  # checkpoints SQLite's WAL; frees the PG template
     _SEEDS[backend] = {"home": home, "url": url, "accounts": accounts, "ids": ids}
     return _SEEDS[backend]
@@ -185,10 +221,10 @@ def warta(db_url, request):
     """The services facade over a fresh demo database, with ``ids`` and ``passwords`` of the demo
     accounts (pelaksana1, kabid1, sekretaris1, kadis1, ppid1, admin)."""
     from shared.config import get_settings
-    from shared.services import Warta
+    from shared.services.root import Services
 
     seed = request.node.seed
-    w = Warta(get_settings())
+    w = Services.build(get_settings())
     w.ids = dict(seed["ids"])
     w.passwords = {a["username"]: a["password"] for a in seed["accounts"]}
     return w

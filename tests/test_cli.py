@@ -38,14 +38,17 @@ def test_chain_with_a_return_at_each_level_through_the_cli(warta):
     iid = str(item["id"])
     assert item["state"] == "draft" and item["start_at"].startswith("2026-11-30T17:00")  # WIB → UTC
     run(warta, "pelaksana1", "item", "submit", iid)
-    assert run(warta, "kabid1", "item", "return", iid, "--note", "Tambahkan tautan pendaftaran")["state"] == "returned"
+    returned = run(warta, "kabid1", "item", "return", iid, "--note", "Tambahkan tautan pendaftaran")
+    assert returned["state"] == "returned"
     run(warta, "pelaksana1", "item", "revise", iid, "--summary", "Pendaftaran 1-15 Desember 2026.")
     run(warta, "pelaksana1", "item", "submit", iid)
     run(warta, "kabid1", "item", "approve", iid)
-    assert run(warta, "sekretaris1", "item", "return", iid, "--note", "Periksa jumlah formasi")["state"] == "review_kabid"
+    returned = run(warta, "sekretaris1", "item", "return", iid, "--note", "Periksa jumlah formasi")
+    assert returned["state"] == "review_kabid"
     run(warta, "kabid1", "item", "approve", iid)
     run(warta, "sekretaris1", "item", "approve", iid)
-    assert run(warta, "kadis1", "item", "return", iid, "--note", "Sebutkan dasar hukum")["state"] == "review_kabid"
+    returned = run(warta, "kadis1", "item", "return", iid, "--note", "Sebutkan dasar hukum")
+    assert returned["state"] == "review_kabid"
     run(warta, "kabid1", "item", "approve", iid)
     run(warta, "sekretaris1", "item", "approve", iid)
     final = run(warta, "kadis1", "item", "approve", iid)
@@ -115,7 +118,8 @@ def test_init_demo_json_lists_one_account_per_role(tmp_path):
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     users = json.loads(proc.stdout)["users"]
-    assert [u["username"] for u in users] == ["pelaksana1", "kabid1", "sekretaris1", "kadis1", "ppid1", "admin"]
+    assert [u["username"] for u in users] == ["pelaksana1", "kabid1", "sekretaris1", "kadis1", "ppid1",
+                                              "admin"]
     assert {u["role"] for u in users} == {"pelaksana", "kabid", "sekretaris", "kadis", "ppid", "admin"}
     assert all(len(u["password"]) >= 8 for u in users)
     assert oct((tmp_path / "home" / "demo-accounts.json").stat().st_mode)[-3:] == "600"
@@ -166,3 +170,93 @@ def test_early_warning_choices_through_the_cli(warta):
                              "instruction": "Segera menuju titik evakuasi.", "areas": ["6171020"]}
     revised = run(warta, "pelaksana1", "item", "revise", str(made["id"]), "--severity", "Severe")
     assert revised["alert"]["severity"] == "Severe" and revised["alert"]["areas"] == ["6171020"]
+
+
+# -- the schema: only `warta migrate` and `warta init` change it -----------------------------------
+
+def test_a_schema_behind_the_code_is_refused_until_warta_migrate(warta, db_url):
+    """After an update of Warta (here: the database one migration behind the code) a command that
+    uses the database refuses, says what to run and changes nothing; `warta migrate` upgrades the
+    schema, says from which revision to which, and the command then works."""
+    from alembic import command
+
+    from shared.db import alembic_config, current_revision, engine_for, head_revision
+
+    heads = head_revision()
+    command.downgrade(alembic_config(db_url), "-1")
+    engine_for(db_url).dispose()
+    behind = current_revision(db_url)
+    assert behind and behind != heads
+    refused = run(warta, None, "item", "list", expect_ok=False)
+    words = (f"Skema basis data belum mutakhir (revisi {', '.join(sorted(behind))}, perlu "
+             f"{', '.join(sorted(heads))}); jalankan 'warta migrate' atau 'warta init'")
+    assert refused["_rc"] == 2 and refused["exit_code"] == 2
+    assert refused["error"] == words and words in refused["_stderr"]
+    refused = run(warta, "pelaksana1", "item", "create", "--title", "Uji", "--body", "Isi",
+                  "--class", "berkala", "--audience", "masyarakat", "--channels", "web", expect_ok=False)
+    assert refused["_rc"] == 2 and "warta migrate" in refused["error"]
+    assert current_revision(db_url) == behind  # nothing migrated on the way
+
+    migrated = run(warta, None, "migrate")
+    assert (migrated["from"], migrated["to"], migrated["upgraded"]) == (sorted(behind), sorted(heads), True)
+    assert current_revision(db_url) == heads
+    assert run(warta, None, "item", "list")["items"] == []
+    again = run(warta, None, "migrate")
+    assert again["from"] == again["to"] == sorted(heads) and again["upgraded"] is False
+
+
+def test_a_fresh_home_is_refused_until_init_or_migrate(tmp_path, monkeypatch):
+    """A home nobody initialised: commands refuse (exit 2) and name both ways out; the text
+    `warta migrate` prints names both revisions."""
+    from typer.testing import CliRunner
+
+    from shared.db import head_revision
+    from warta.cli import app
+
+    monkeypatch.setenv("WARTA_HOME", str(tmp_path / "fresh"))
+    cli = CliRunner()
+    refused = cli.invoke(app, ["deliveries"])
+    assert refused.exit_code == 2
+    assert "Skema basis data belum mutakhir (revisi -, perlu " in refused.stderr
+    assert "jalankan 'warta migrate' atau 'warta init'" in refused.stderr
+    assert cli.invoke(app, ["relay"]).exit_code == 2  # a service refuses before it starts
+    done = cli.invoke(app, ["migrate"])
+    assert done.exit_code == 0, done.output
+    assert done.stdout.strip() == ("Skema basis data dimutakhirkan dari revisi - ke revisi "
+                                   + ", ".join(sorted(head_revision())))
+    listed = cli.invoke(app, ["deliveries"])
+    assert listed.exit_code == 0 and "Tidak ada pengiriman" in listed.stdout
+
+
+def test_a_schema_newer_than_the_code_is_refused_and_not_migrated(warta, db_url):
+    """A database an updated Warta already migrated: this older code refuses every command,
+    `warta migrate` and `warta init` included, and says to update Warta."""
+    import sqlalchemy as sa
+
+    from shared.db import engine_for
+
+    with engine_for(db_url).begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999_future'"))
+    for args in (("item", "list"), ("migrate",), ("init",)):
+        out = run(warta, None, *args, expect_ok=False)
+        assert out["_rc"] == 2, args
+        assert out["error"].startswith("Skema basis data lebih baru dari kode ini (revisi 9999_future")
+
+
+def test_the_kiosk_shows_a_schema_behind_as_a_refusal(tmp_path, monkeypatch):
+    """The kiosk loads its use-cases in a thread and shows a WartaError on the sign-in screen:
+    a schema behind the code is one (not an exit in a thread)."""
+    from shared.config import get_settings
+    from shared.errors import WartaError
+    from warta.common import current_services
+
+    monkeypatch.setenv("WARTA_HOME", str(tmp_path / "fresh"))
+    with pytest.raises(WartaError, match="jalankan 'warta migrate'") as refused:
+        current_services(get_settings(), "kiosk-redrive")
+    assert refused.value.exit_code == 2
+
+
+def test_dip_versions_and_archive_key_through_the_cli(warta):
+    assert run(warta, None, "dip", "versions")["versions"] == []
+    key = run(warta, None, "archive", "key")
+    assert key["private"].endswith("archiver.key") and len(key["key_sha256"]) == 64

@@ -1,4 +1,7 @@
-"""CLI commands of the backbone: relay, worker, archiver, run, deliveries, redrive."""
+"""Top-level commands of the backbone: relay, worker, archiver, run, deliveries, redrive.
+
+``warta topology export`` lives in warta/cmd_topology.py and calls
+workers.transport.topology.definitions; every service declares the topology at start."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from typing import Optional
 
 import typer
 
+from shared.config import Settings
 from shared.i18n import _
+from shared.vocab import DeliveryState
 from warta.common import emit, fail, guarded, services, settings
 
 
@@ -24,14 +29,14 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _start(service: str):  # noqa: ANN202
-    """Settings, backbone settings, logging and metrics of a service process."""
+def _start(service: str, cfg: Settings | None = None):  # noqa: ANN202
+    """Settings (``cfg``, default: the configured ones), their broker section, logging and
+    metrics of a service process."""
     from shared.observability import start_observability
-    from workers.settings import backbone_settings
 
-    cfg = settings()
+    cfg = cfg or settings()
     start_observability(service, cfg)
-    return cfg, backbone_settings()
+    return cfg, cfg.broker
 
 
 def _run_service(service: str, body) -> None:  # noqa: ANN001
@@ -43,122 +48,109 @@ def _run_service(service: str, body) -> None:  # noqa: ANN001
         fail(str(exc), 2)
 
 
-def register(app: typer.Typer, groups: dict[str, typer.Typer]) -> None:
-    """Add the backbone's commands to ``app``."""
-    # ``warta topology export`` lives in the ops area (warta/cmd_ops.py) and calls
-    # workers.transport.topology.definitions; every service declares the topology at start.
-    @app.command()
-    def relay() -> None:
-        """Kirim baris outbox ke broker (dengan konfirmasi penerbit)."""
-        from workers.relay import Relay, RelayLocked
-        from workers.transport import make_transport
+def relay() -> None:
+    """Kirim baris outbox ke broker (dengan konfirmasi penerbit)."""
+    from workers.relay import Relay, RelayLocked
+    from workers.transport import make_transport
 
-        services()  # schema up to date
-        cfg, bb = _start("relay")
-        stop = _stop_on_signals()
-        r = Relay(cfg, bb, make_transport(cfg, bb, "relay"))
-        try:
-            _run_service("relay", lambda: r.run(stop))
-        except RelayLocked as exc:
-            fail(str(exc), 4)
+    cfg = settings()
+    services(cfg=cfg)  # refuses while the schema is behind
+    cfg, bb = _start("relay", cfg)
+    stop = _stop_on_signals()
+    r = Relay(cfg, bb, make_transport(cfg, bb, "relay"))
+    try:
+        _run_service("relay", lambda: r.run(stop))
+    except RelayLocked as exc:
+        fail(str(exc), 4)
 
-    @app.command()
-    def worker(channel: str = typer.Argument(..., help="videotron, radio, web atau print"),
-               renderer: Optional[str] = typer.Option(None, "--renderer",
-                                                      help="Perender lain, mis. noop (uji coba)")) -> None:
-        """Jalankan pekerja satu kanal (tidak membaca basis data pusat pada mode amqp)."""
-        from shared.classification import Channel
-        from workers.runtime import ChannelWorker
-        from workers.transport import make_transport
 
-        if channel not in {c.value for c in Channel}:
-            fail(_("Kanal '{c}' tidak dikenal; pilih dari: {choices}", c=channel,
-                   choices=", ".join(c.value for c in Channel)), 2)
-        cfg, bb = _start(f"worker-{channel}")
-        if not cfg.verify_key_path.exists():
-            fail(_("Kunci publik verifikasi tidak ada di {p}; setel WARTA_VERIFY_KEY_FILE",
-                   p=str(cfg.verify_key_path)), 2)
-        stop = _stop_on_signals()
-        w = ChannelWorker(cfg, bb, channel, renderer)
-        _run_service("worker", lambda: w.run(make_transport(cfg, bb, f"worker-{channel}"), stop))
+def worker(channel: str = typer.Argument(..., help="videotron, radio, web atau print"),
+           renderer: Optional[str] = typer.Option(None, "--renderer",
+                                                  help="Perender lain, mis. noop (uji coba)")) -> None:
+    """Jalankan pekerja satu kanal (tidak membaca basis data pusat pada mode amqp)."""
+    from shared.classification import Channel
+    from workers.runtime import ChannelWorker
+    from workers.transport import make_transport
 
-    @app.command()
-    def archiver() -> None:
-        """Terima tanda terima, arsipkan bukti, dan perbarui status pengiriman."""
-        from workers.archiver import Archiver
-        from workers.transport import make_transport
+    if channel not in {c.value for c in Channel}:
+        fail(_("Kanal '{c}' tidak dikenal; pilih dari: {choices}", c=channel,
+               choices=", ".join(c.value for c in Channel)), 2)
+    cfg, bb = _start(f"worker-{channel}")
+    if not cfg.verify_key_path.exists():
+        fail(_("Kunci publik verifikasi tidak ada di {p}; setel WARTA_VERIFY_KEY_FILE",
+               p=str(cfg.verify_key_path)), 2)
+    stop = _stop_on_signals()
+    w = ChannelWorker(cfg, bb, channel, renderer)
+    _run_service("worker", lambda: w.run(make_transport(cfg, bb, f"worker-{channel}"), stop))
 
-        services()
-        cfg, bb = _start("archiver")
-        stop = _stop_on_signals()
-        a = Archiver(cfg, make_transport(cfg, bb, "archiver"))
-        _run_service("archiver", lambda: a.run(stop))
 
-    @app.command()
-    def run(broker: Optional[str] = typer.Option(None, "--broker", help="embedded atau URL amqp://"),
-            channels: str = typer.Option("", "--channels", help="Kanal, dipisah koma (bawaan: semua)"),
-            renderer: Optional[str] = typer.Option(None, "--renderer", help="Perender untuk semua kanal")) -> None:
-        """Jalankan relay, keempat pekerja, dan pengarsip dalam satu proses."""
-        import os
+def archiver() -> None:
+    """Terima tanda terima, arsipkan bukti, dan perbarui status pengiriman."""
+    from workers.archiver import Archiver
+    from workers.transport import make_transport
 
-        from workers.inprocess import start_all
+    cfg = settings()
+    services(cfg=cfg)
+    cfg, bb = _start("archiver", cfg)
+    stop = _stop_on_signals()
+    a = Archiver(cfg, make_transport(cfg, bb, "archiver"))
+    _run_service("archiver", lambda: a.run(stop))
 
-        if broker:
-            os.environ["WARTA_BROKER"] = broker
-        services()
-        cfg, bb = _start("run")
-        stop = _stop_on_signals()
-        handle = start_all(cfg, [c for c in channels.split(",") if c] or None, renderer, bb)
-        while not stop.wait(1.0):
-            if handle.errors or not handle.alive():
-                break
-        handle.stop()
-        if handle.errors:
-            fail("; ".join(handle.errors), 2)
 
-    @app.command()
-    def deliveries(state: Optional[str] = typer.Option(
-                       None, "--state", help="mis. parked, proof_pending (bukti tertunda), confirmed"),
-                   as_json: bool = typer.Option(False, "--json")) -> None:
-        """Daftar pengiriman per kanal beserta statusnya."""
-        w = services()
-        rows = guarded(as_json, lambda: w.list_deliveries(state))
-        text = "\n".join(f"#{d['id']:<5} {d['number'] or '-':<32} {d['channel']:<10} {d['state']:<13} "
-                         f"{d['attempts']}x {d['last_error'] or ''}" for d in rows) or _("Tidak ada pengiriman")
-        pending = sum(d["state"] == "proof_pending" for d in rows)
-        if pending:  # the operator's cue: free the archive disk; the proofs then file themselves
-            text += "\n" + _("{n} bukti tertunda: kosongkan ruang disk arsip; bukti diarsipkan "
-                             "sendiri setelahnya", n=pending)
-        emit({"deliveries": rows}, as_json, text)
+def run(broker: Optional[str] = typer.Option(None, "--broker", help="embedded atau URL amqp://"),
+        channels: str = typer.Option("", "--channels", help="Kanal, dipisah koma (bawaan: semua)"),
+        renderer: Optional[str] = typer.Option(None, "--renderer",
+                                               help="Perender untuk semua kanal")) -> None:
+    """Jalankan relay, keempat pekerja, dan pengarsip dalam satu proses."""
+    from workers.inprocess import start_all
 
-    @app.command()
-    def redrive(delivery_id: Optional[int] = typer.Argument(None, help="Nomor pengiriman"),
-                parked: bool = typer.Option(False, "--parked", help="Semua pesan yang diparkir"),
-                printed: bool = typer.Option(False, "--printed", help=(
-                    "Untuk cetakan 'mungkin sudah tercetak' yang sudah Anda periksa ada di papan: "
-                    "arsipkan buktinya tanpa mencetak ulang")),
-                as_json: bool = typer.Option(False, "--json")) -> None:
-        """Kirim ulang pesan yang diparkir setelah penyebabnya diperbaiki; untuk cetakan yang
-        mungkin sudah tercetak, --printed menyatakan sudah tercetak (tanpa mencetak ulang)."""
-        from workers.transport import make_transport
+    cfg = settings(broker=broker)  # --broker: this run's copy; the environment is not written
+    services(cfg=cfg)
+    cfg, bb = _start("run", cfg)
+    stop = _stop_on_signals()
+    handle = start_all(cfg, [c for c in channels.split(",") if c] or None, renderer, bb)
+    while not stop.wait(1.0):
+        if handle.errors or not handle.alive():
+            break
+    handle.stop()
+    if handle.errors:
+        fail("; ".join(handle.errors), 2)
 
-        if (delivery_id is None) == (not parked):
-            fail(_("Sebutkan nomor pengiriman atau --parked (salah satu)"), 2, as_json)
-        if printed and delivery_id is None:
-            fail(_("--printed hanya untuk satu pengiriman yang sudah diperiksa (sebutkan nomornya)"),
-                 2, as_json)
-        w = services()
-        cfg, bb = _start("redrive")
-        ids = None
-        if delivery_id is not None:
-            ids = {d["message_id"] for d in guarded(as_json, lambda: w.parked_deliveries(delivery_id))}
-        transport = make_transport(cfg, bb, "redrive")
-        try:
-            moved = transport.redrive(ids, decision="printed" if printed else "again")
-        finally:
-            transport.close()
-        if delivery_id is not None and not moved:
-            fail(_("Pesan pengiriman #{id} tidak ada di antrean parkir", id=delivery_id), 6, as_json)
-        changed = w.mark_redriven(moved)
-        emit({"redriven": moved, "deliveries": changed}, as_json,
-             _("{n} pesan dikirim ulang", n=len(moved)))
+
+def deliveries(state: Optional[str] = typer.Option(
+                   None, "--state", help="mis. parked, proof_pending (bukti tertunda), confirmed"),
+               as_json: bool = typer.Option(False, "--json")) -> None:
+    """Daftar pengiriman per kanal beserta statusnya."""
+    w = services(as_json=as_json)
+    rows = guarded(as_json, lambda: w.redrive.list_deliveries(state))
+    text = "\n".join(f"#{d['id']:<5} {d['number'] or '-':<32} {d['channel']:<10} {d['state']:<13} "
+                     f"{d['attempts']}x {d['last_error'] or ''}" for d in rows) or _("Tidak ada pengiriman")
+    pending = sum(d["state"] == DeliveryState.PROOF_PENDING for d in rows)
+    if pending:  # the operator's cue: free the archive disk; the proofs then file themselves
+        text += "\n" + _("{n} bukti tertunda: kosongkan ruang disk arsip; bukti diarsipkan "
+                         "sendiri setelahnya", n=pending)
+    emit({"deliveries": rows}, as_json, text)
+
+
+def redrive(delivery_id: Optional[int] = typer.Argument(None, help="Nomor pengiriman"),
+            parked: bool = typer.Option(False, "--parked", help="Semua pesan yang diparkir"),
+            printed: bool = typer.Option(False, "--printed", help=(
+                "Untuk cetakan 'mungkin sudah tercetak' yang sudah Anda periksa ada di papan: "
+                "arsipkan buktinya tanpa mencetak ulang")),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """Kirim ulang pesan yang diparkir setelah penyebabnya diperbaiki; untuk cetakan yang
+    mungkin sudah tercetak, --printed menyatakan sudah tercetak (tanpa mencetak ulang)."""
+    if (delivery_id is None) == (not parked):
+        fail(_("Sebutkan nomor pengiriman atau --parked (salah satu)"), 2, as_json)
+    if printed and delivery_id is None:
+        fail(_("--printed hanya untuk satu pengiriman yang sudah diperiksa (sebutkan nomornya)"),
+             2, as_json)
+    w = services(as_json=as_json)
+    _start("redrive", w.ctx.settings)
+    ids = None
+    if delivery_id is not None:
+        ids = {d["message_id"] for d in guarded(as_json, lambda: w.redrive.parked_deliveries(delivery_id))}
+    result = guarded(as_json, lambda: w.redrive.send_again(ids, printed=printed))
+    if delivery_id is not None and not result["redriven"]:
+        fail(_("Pesan pengiriman #{id} tidak ada di antrean parkir", id=delivery_id), 6, as_json)
+    emit(result, as_json, _("{n} pesan dikirim ulang", n=len(result["redriven"])))

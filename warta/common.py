@@ -3,40 +3,66 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import datetime
-from typing import Any, Callable, NoReturn
+from typing import TYPE_CHECKING, Any, Callable, NoReturn
 from zoneinfo import ZoneInfo
 
 import typer
 
 from shared.config import Settings, get_settings
 from shared.errors import InvalidInput, WartaError
-from shared.i18n import _
+from shared.i18n import N_, _
+
+if TYPE_CHECKING:
+    from shared.services.users import Account
 
 
-def settings() -> Settings:
-    """Settings from the environment, with a readable error on a bad value."""
+def settings(**overrides: Any) -> Settings:
+    """The settings root of this command: read from the environment once, with ``overrides`` (the
+    command's options) applied to a copy (:meth:`Settings.with_overrides`: ``home=path``,
+    ``broker="amqp://..."``, ``broker={"endpoint": "lobby"}``); an override that is None is an
+    option not given and changes nothing. The environment is never written. The result is the
+    process's active settings (:func:`shared.settings.activate`: the language of messages). A bad
+    value exits 2 with the variable named."""
     from pydantic import ValidationError
 
+    from shared.config import setting_errors
+    from shared.settings import activate
+
     try:
-        return get_settings()
+        cfg = get_settings()
     except ValidationError as exc:  # pydantic's text is for developers; name the variable and why
-        reasons = "; ".join(f"WARTA_{'_'.join(map(str, e['loc'])).upper()}: "
-                            f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors())
-        fail(_("Konfigurasi tidak sah: {err}", err=reasons), 2)
+        fail(_("Konfigurasi tidak sah: {err}", err="; ".join(setting_errors(exc))), 2)
+    given = {name: value for name, value in overrides.items() if value is not None}
+    if given:
+        cfg = cfg.with_overrides(**given)
+    activate(cfg)
+    return cfg
 
 
-def services():  # noqa: ANN201 - shared.services.Warta
-    """The use-cases over the configured database (schema created or upgraded first)."""
-    from shared.db import current_revision, head_revision, upgrade
-    from shared.services import Warta
+def services(role: str = "redrive", as_json: bool = False,  # noqa: ANN201 - shared.services.root.Services
+             cfg: Settings | None = None):
+    """The use-cases over ``cfg`` (default: the configured settings), with the backbone's parking
+    queues for the re-drive (``role`` names that broker connection). Refuses (exit 2, like a
+    configuration problem) while the schema is not the one this code ships: only ``warta migrate``
+    and ``warta init`` change the schema."""
+    cfg = cfg or settings()
+    guarded(as_json, lambda: require_current_schema(cfg.db_url))
+    return build_services(cfg, role)
 
-    cfg = settings()
-    if current_revision(cfg.db_url) != head_revision():
-        upgrade(cfg.db_url)
-    return Warta(cfg)
+
+def build_services(cfg: Settings, role: str = "redrive"):  # noqa: ANN201 - shared.services.root.Services
+    """Every use-case service over ``cfg``, with the backbone's parking queues for the re-drive:
+    the composition root of the CLI and the kiosk (``role`` names the broker connection)."""
+    from shared.services.root import Services
+
+    def parking():  # noqa: ANN202 - workers.transport.Transport
+        from workers.transport import make_transport
+
+        return make_transport(cfg, role=role)
+
+    return Services.build(cfg, parking)
 
 
 def emit(data: dict, as_json: bool, text: str | None = None) -> None:
@@ -64,14 +90,15 @@ def guarded(as_json: bool, fn: Callable[[], Any]) -> Any:
         fail(str(exc), exc.exit_code, as_json)
 
 
-def acting_user(w, username: str, as_json: bool = False) -> dict:  # noqa: ANN001
-    """Authenticate ``--as USER`` with ``WARTA_PASSWORD`` or a prompt."""
-    password = os.environ.get("WARTA_PASSWORD")
+def acting_user(w, username: str, as_json: bool = False) -> Account:  # noqa: ANN001
+    """Authenticate ``--as USER`` with ``settings.password`` (``WARTA_PASSWORD``; of the services'
+    settings ``w.ctx.settings``) or a prompt."""
+    password = w.ctx.settings.password
     if password is None:
         if not sys.stdin.isatty():
             fail(_("Kata sandi untuk '{u}' diperlukan: setel WARTA_PASSWORD", u=username), 5, as_json)
         password = typer.prompt(_("Kata sandi {u}", u=username), hide_input=True)
-    return guarded(as_json, lambda: w.authenticate(username, password))
+    return guarded(as_json, lambda: w.users.authenticate(username, password))
 
 
 def parse_when(value: str | None, tz: str) -> datetime | None:
@@ -84,3 +111,62 @@ def parse_when(value: str | None, tz: str) -> datetime | None:
         raise InvalidInput("Waktu '{v}' tidak sah; gunakan format ISO, mis. 2026-12-01T08:00",
                            v=value) from None
     return when if when.tzinfo else when.replace(tzinfo=ZoneInfo(tz))
+
+
+# -- the database schema: only `warta migrate` and `warta init` change it ---------------------------
+
+SCHEMA_BEHIND = N_("Skema basis data belum mutakhir (revisi {have}, perlu {need}); jalankan "
+                   "'warta migrate' atau 'warta init'")
+SCHEMA_AHEAD = N_("Skema basis data lebih baru dari kode ini (revisi {have}, kode ini sampai {need}); "
+                  "perbarui Warta ke versi yang sama dengan layanan lain")
+
+
+class SchemaNotCurrent(WartaError):
+    """The database's schema is not the one this code ships; exits like a configuration problem."""
+
+    exit_code = 2
+
+
+def revisions_text(revisions: frozenset[str] | set[str]) -> str:
+    """Migration revisions for a message: sorted, comma-separated; "-" for an empty database."""
+    return ", ".join(sorted(revisions)) or "-"
+
+
+def schema_state(url: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The schema's revisions at ``url``, the heads this code ships, and those of the schema's
+    revisions this code does not know (a database migrated by a newer Warta)."""
+    from shared.db import current_revision, head_revision
+
+    current, heads = current_revision(url), head_revision()
+    if current == heads:
+        return current, heads, frozenset()
+    from alembic.script import ScriptDirectory
+
+    from shared.db import alembic_config
+
+    known = {r.revision for r in ScriptDirectory.from_config(alembic_config(url)).walk_revisions()}
+    return current, heads, frozenset(current - known)
+
+
+def refuse_newer_schema(url: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The schema's revisions and the code's heads; raises :class:`SchemaNotCurrent` when the
+    schema is newer than this code (no migration of this code can bring it back)."""
+    current, heads, unknown = schema_state(url)
+    if unknown:
+        raise SchemaNotCurrent(SCHEMA_AHEAD, have=revisions_text(current), need=revisions_text(heads))
+    return current, heads
+
+
+def require_current_schema(url: str) -> None:
+    """Raise :class:`SchemaNotCurrent` unless the schema at ``url`` is exactly this code's: a
+    command that uses the database never migrates it on the way."""
+    current, heads = refuse_newer_schema(url)
+    if current != heads:
+        raise SchemaNotCurrent(SCHEMA_BEHIND, have=revisions_text(current), need=revisions_text(heads))
+
+
+def current_services(cfg: Settings, role: str = "redrive"):  # noqa: ANN201 - shared.services.root.Services
+    """:func:`build_services` once the schema is current; raises :class:`SchemaNotCurrent`
+    otherwise (for callers that show a :class:`WartaError` themselves, such as the kiosk)."""
+    require_current_schema(cfg.db_url)
+    return build_services(cfg, role)

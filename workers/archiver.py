@@ -23,17 +23,19 @@ from pydantic import ValidationError
 
 from channels.base import sha256_file
 from shared.slug import proof_folder
-from shared.config import Settings, parse_endpoints, serves_endpoint
+from shared.config import Settings
 from shared.messages import Kind, Receipt
 from shared.models import Announcement
 from shared.observability import METRICS, get_logger
 from shared.receipt_keys import ReceiptVerifier, registry_dir
-from shared.services import Warta
+from shared.services.context import Context
 from shared.services.deliveries import ProofDeferred, ProofError
+from shared.services.ledger import Applied, ReceiptLedger, ReceiptResult
+from shared.settings import BrokerSettings
+from shared.settings.endpoints import parse_endpoints, serves_endpoint
 from shared.timefmt import local
 from channels.videotron.proof_of_play import is_screen_report
 from workers.proof_of_play import file_screen_report
-from workers.settings import BackboneSettings, backbone_settings
 from workers.transport import ATTEMPT, Incoming, Settlement, Transport
 
 log = get_logger(service_part="archiver")
@@ -137,10 +139,10 @@ class Archiver:
     """Receipts → deliveries and archive."""
 
     def __init__(self, settings: Settings, transport: Transport,
-                 bb: BackboneSettings | None = None) -> None:
+                 bb: BrokerSettings | None = None) -> None:
         self.settings, self.transport = settings, transport
-        self.bb = bb or backbone_settings()
-        self.w = Warta(settings)
+        self.bb = bb if bb is not None else settings.broker
+        self.ledger = ReceiptLedger(Context(settings))  # the one service the archiver calls
         self.verifier = ReceiptVerifier(self.bb.worker_registry or registry_dir(settings.home))
         if not self.verifier.workers():
             log.warning("no_worker_keys", folder=str(self.verifier.folder),
@@ -262,18 +264,18 @@ class Archiver:
                 receipts.append(receipt)
                 owners.append(i)
         results = self._apply_staged(receipts) if receipts else []
-        for i, receipt, result in zip(owners, receipts, results):
-            self._log_result(receipt, result)
-            if result == "deferred":
+        for i, receipt, (result, reason) in zip(owners, receipts, results, strict=False):
+            self._log_result(receipt, result, reason)
+            if result == ReceiptResult.DEFERRED:
                 settlements[i] = self._later(batch[i])
         return settlements
 
-    def _apply_staged(self, receipts: list[Receipt]) -> list[str | ProofError]:
+    def _apply_staged(self, receipts: list[Receipt]) -> list[Applied]:
         """Stage (write + fsync) the proofs the batch will need BEFORE taking the database's write
         lock, then apply every receipt in one transaction, in which a staged proof is only renamed
         into place when its receipt is applied; the rest are discarded."""
         staged: dict[str, StagedProof | ProofError | ProofDeferred] = {}
-        for receipt, item in zip(receipts, self.w.receipts_to_file(receipts)):
+        for receipt, item in zip(receipts, self.ledger.receipts_to_file(receipts), strict=False):
             if item is not None and receipt.message_id not in staged:
                 try:
                     self._check_archive()
@@ -284,10 +286,11 @@ class Archiver:
                     staged[receipt.message_id] = _deferred(exc, receipt)
 
         def file_proof(item: Announcement, r: Receipt) -> tuple[list[dict], str]:
-            if isinstance(staged.get(r.message_id), ProofDeferred):
-                raise staged[r.message_id]  # kept: a copy in this batch waits as well
+            waiting = staged.get(r.message_id)
+            if isinstance(waiting, ProofDeferred):
+                raise waiting  # kept: a copy in this batch waits as well
             ready = staged.pop(r.message_id, None)
-            if isinstance(ready, ProofError):
+            if isinstance(ready, (ProofError, ProofDeferred)):
                 raise ready
             try:
                 if ready is not None and ready.key == _proof_key(item, r):
@@ -301,7 +304,7 @@ class Archiver:
                 raise _deferred(exc, r) from exc
 
         try:
-            return self.w.record_receipts(receipts, file_proof)
+            return self.ledger.record_receipts(receipts, file_proof)
         finally:
             for left in staged.values():  # not applied (duplicate, stale) or the batch failed
                 if isinstance(left, StagedProof):
@@ -309,7 +312,7 @@ class Archiver:
 
     def _decode(self, inc: Incoming) -> Receipt | None:
         if is_screen_report(inc.body):  # a screen's proof of play: filed, no delivery changes
-            file_screen_report(self.settings, self.w, inc.body, self.verifier)
+            file_screen_report(self.settings, self.ledger.ctx, inc.body, self.verifier)
             return None
         try:
             receipt = Receipt.model_validate_json(inc.body)
@@ -326,15 +329,17 @@ class Archiver:
         return receipt
 
     @staticmethod
-    def _log_result(receipt: Receipt, result: str | ProofError) -> None:
+    def _log_result(receipt: Receipt, result: ReceiptResult, reason: str = "") -> None:
         bound = log.bind(message_id=receipt.message_id, channel=str(receipt.channel),
                          announcement_id=receipt.announcement_id, outcome=str(receipt.outcome))
-        if isinstance(result, ProofError):
-            bound.error("receipt_proof_rejected", error=str(result))
+        if result == ReceiptResult.REJECTED:
+            bound.error("receipt_proof_rejected", error=reason)
         else:
-            if result == "foreign":  # another screen's key: as good as unsigned for this one
+            if result == ReceiptResult.FOREIGN:  # another screen's key: as good as unsigned for this one
                 METRICS.receipts_rejected.labels(str(receipt.channel)).inc()
-            (bound.warning if result in ("unknown", "stale", "deferred", "foreign") else bound.info)(
+            odd = result in (ReceiptResult.UNKNOWN, ReceiptResult.STALE, ReceiptResult.DEFERRED,
+                             ReceiptResult.FOREIGN)
+            (bound.warning if odd else bound.info)(
                 "receipt", result=result, worker=receipt.worker)
 
     def handle(self, inc: Incoming) -> Settlement:
@@ -348,11 +353,11 @@ class Archiver:
         if receipt is None:
             return Settlement()
         try:
-            result: str | ProofError = self.w.record_receipt(receipt, self._filer)
+            result, reason = self.ledger.record_receipt(receipt, self._filer), ""
         except ProofError as exc:
-            result = exc
-        self._log_result(receipt, result)
-        return self._later(inc) if result == "deferred" else Settlement()
+            result, reason = ReceiptResult.REJECTED, str(exc)
+        self._log_result(receipt, result, reason)
+        return self._later(inc) if result == ReceiptResult.DEFERRED else Settlement()
 
     def run(self, stop: threading.Event) -> None:
         """Consume receipts until ``stop``."""

@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from shared.timefmt import utcnow
+from shared.vocab import InboxState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -26,9 +27,9 @@ CREATE TABLE IF NOT EXISTS held (
 
 
 class Inbox:
-    """States: ``started`` (render began), ``done`` (receipt stored), ``retry``, ``parked``, and
-    ``maybe_done`` (an irreversible render — paper — began and never finished: it stays so until a
-    person decides, whatever copies of the message arrive)."""
+    """States (:class:`shared.vocab.InboxState`): ``started`` (render began), ``done`` (receipt
+    stored), ``retry``, ``parked``, and ``maybe_done`` (an irreversible render — paper — began and
+    never finished: it stays so until a person decides, whatever copies of the message arrive)."""
 
     def __init__(self, path: Path) -> None:
         path = Path(path)
@@ -49,7 +50,7 @@ class Inbox:
                                    (channel, message_id)).fetchone()
         return (row[0], row[1]) if row else None
 
-    def mark(self, channel: str, message_id: str, key: str, state: str,
+    def mark(self, channel: str, message_id: str, key: str, state: InboxState,
              receipt: str | None = None, durable: bool = True) -> None:
         """Record a state (committed before this returns). ``durable`` (the default) also syncs it
         to disk so it survives a power cut (``synchronous=FULL``); without it the commit survives
@@ -64,7 +65,7 @@ class Inbox:
                 if durable:
                     self._db.execute("PRAGMA synchronous=NORMAL")
 
-    def _write_mark(self, channel: str, message_id: str, key: str, state: str,
+    def _write_mark(self, channel: str, message_id: str, key: str, state: InboxState,
                     receipt: str | None) -> None:
         self._db.execute(
             "INSERT INTO messages (channel, message_id, key, state, receipt, updated_at) "
@@ -84,7 +85,7 @@ class Inbox:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    self._write_mark(channel, message_id, key, "done", receipt)
+                    self._write_mark(channel, message_id, key, InboxState.DONE, receipt)
                     self._db.execute(
                         "INSERT INTO held (channel, key, version) VALUES (?,?,?) ON CONFLICT "
                         "(channel, key) DO UPDATE SET version=max(version, excluded.version)",

@@ -3,14 +3,16 @@ Used by ``warta run``, ``warta demo`` and ``warta kiosk --with-workers``."""
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.classification import ALL_CHANNELS
 from shared.config import Settings
 from shared.observability import get_logger
-from workers.settings import BackboneSettings, backbone_settings
+from shared.settings import BrokerSettings
 from workers.transport import FatalTransportError, make_transport
 
 log = get_logger(service_part="inprocess")
@@ -35,7 +37,11 @@ class Handle:
             t.join(timeout)
 
 
-def _guard(handle: Handle, name: str, target) -> threading.Thread:  # noqa: ANN001
+Service = Callable[[threading.Event], None]
+"""A service's run loop: runs until the event is set."""
+
+
+def _guard(handle: Handle, name: str, target: Service) -> threading.Thread:
     def run() -> None:
         try:
             target(handle.stop_event)
@@ -56,18 +62,21 @@ def endpoint_out(settings: Settings, channel: str, endpoint: str) -> Path:
 
 
 def start_all(settings: Settings, channels: list[str] | None = None,
-              renderer_override: str | None = None, bb: BackboneSettings | None = None,
+              renderer_override: str | None = None, bb: BrokerSettings | None = None,
               relay: bool = True, archiver: bool = True) -> Handle:
     """Start relay, workers (``channels``, default all four; one per named endpoint of a channel:
     ``bb.endpoint``, else ``WARTA_ENDPOINTS``) and archiver as threads; each has its own
-    transport (an AMQP connection is never shared between threads)."""
+    transport (an AMQP connection is never shared between threads). ``bb``: a broker section
+    instead of ``settings.broker``."""
     from workers.archiver import Archiver
     from workers.relay import Relay
     from workers.runtime import ChannelWorker
 
-    bb = bb or backbone_settings()
+    if bb is not None:  # a broker section of its own: every service takes it from the root
+        settings = settings.with_overrides(broker=bb)
+    bb = settings.broker
     handle = Handle(threading.Event())
-    services = []
+    services: list[tuple[str, Service]] = []
     if relay:
         r = Relay(settings, bb, make_transport(settings, bb, "relay"))
         services.append(("relay", r.run))
@@ -77,12 +86,12 @@ def start_all(settings: Settings, channels: list[str] | None = None,
             wbb, wset, name = bb, settings, f"worker-{channel}"
             if endpoint:  # its own inbox and output folder, as a screen on its own PC would have
                 wbb = bb.model_copy(update={"endpoint": endpoint})
-                wset = settings.model_copy(update={"output_dir": endpoint_out(settings, channel,
-                                                                              endpoint)})
+                wset = settings.with_overrides(broker=wbb,
+                                               output_dir=endpoint_out(settings, channel, endpoint))
                 name = f"worker-{channel}-{endpoint}"
             worker = ChannelWorker(wset, wbb, channel, renderer_override)
             transport = make_transport(wset, wbb, name)
-            services.append((name, lambda stop, w=worker, t=transport: w.run(t, stop)))
+            services.append((name, functools.partial(worker.run, transport)))
     if archiver:
         a = Archiver(settings, make_transport(settings, bb, "archiver"), bb)
         services.append(("archiver", a.run))

@@ -5,9 +5,10 @@ the archiver (a status at start and every few minutes, the day's proof of play o
 over), signed with the worker's receipt key.
 
 The archiver side (:func:`file_screen_report`) checks the signature against the registry of
-worker keys as for receipts, then files each announcement's day of plays beside its slides, ``archive/YYYY/MM/<number>/videotron/tayang/<day>-<screen>.jsonl`` with a summary
-``.json``, after checking the sha256 of every artifact as it does for receipts; and it keeps each
-screen's last report in ``$WARTA_HOME/screens/<screen>.json`` for the monitor.
+worker keys as for receipts, then files each announcement's day of plays beside its slides,
+``archive/YYYY/MM/<number>/videotron/tayang/<day>-<screen>.jsonl`` with a summary ``.json``,
+after checking the sha256 of every artifact as it does for receipts; and it keeps each screen's
+last report in ``$WARTA_HOME/screens/<screen>.json`` for the monitor.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from channels.base import atomic_write
 from channels.videotron.playlist import load_state
 from channels.videotron.proof_of_play import (MAX_REPORTS, PlayLog, PlayRefused, ScreenReport,
                                               check_report, closed_days, daily_report)
-from channels.videotron.settings import VideotronSettings
 from shared.messages import Kind
 from shared.observability import get_logger
+from shared.settings import VideotronSettings
 from shared.slug import safe_slug
 from shared.timefmt import aware, utcnow
 
@@ -135,6 +136,8 @@ class PlayService:
     def url(self) -> str:
         """The player's address (after :meth:`start`)."""
         host, port = self.server.server_address[:2] if self.server else ("", 0)
+        if isinstance(host, bytes):  # an AF_INET server's address is text; the type allows bytes
+            host = host.decode()
         return f"http://{host}:{port}/"
 
     def start(self) -> "PlayService":
@@ -242,8 +245,8 @@ def start_for(worker) -> PlayService | None:  # noqa: ANN001 - workers.runtime.C
 # -- the archiver's side ----------------------------------------------------------------------------
 
 
-def file_screen_report(settings, w, body: bytes, verifier=None) -> str:  # noqa: ANN001
-    """File a :class:`ScreenReport` (archiver; ``settings``, ``w``: its Settings and Warta): only
+def file_screen_report(settings, ctx, body: bytes, verifier=None) -> str:  # noqa: ANN001
+    """File a :class:`ScreenReport` (archiver; ``settings``, ``ctx``: its Settings and service context): only
     one signed by a worker registered for the videotron (``verifier``: the archiver's
     :class:`~shared.receipt_keys.ReceiptVerifier`, default the registry under ``$WARTA_HOME``);
     then each announcement's plays beside its slides, after checking its sha256 and that the key
@@ -276,7 +279,7 @@ def file_screen_report(settings, w, body: bytes, verifier=None) -> str:  # noqa:
     noon = datetime.combine(report.day, dtime(12), zone)
     # the file name is ours, never the report's: day and screen, as slugs
     name = f"{report.day.isoformat()}-{safe_slug(report.screen, 60)}.jsonl"
-    with w.read() as s:
+    with ctx.read() as s:
         known = {(k, v): n for k, v, n in s.execute(
             select(Announcement.key, Announcement.version, Announcement.number)
             .where(Announcement.key.in_({i.key for i in report.items})))}

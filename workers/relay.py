@@ -9,12 +9,14 @@ import fcntl
 import os
 import threading
 import time
+from typing import IO
 from pathlib import Path
 
 from shared.config import Settings
 from shared.observability import METRICS, get_logger
-from shared.services import Warta
-from workers.settings import BackboneSettings
+from shared.services.context import Context
+from shared.services.outbox import Outbox
+from shared.settings import BrokerSettings
 from workers.transport import ANNOUNCEMENT, ATTEMPT, CHANNEL, ENDPOINT, PublishError, Transport
 
 log = get_logger(service_part="relay")
@@ -33,7 +35,7 @@ class SingleRelayLock:
     def __init__(self, settings: Settings) -> None:
         db = settings.db_url.split("///", 1)[-1]
         self.path = Path(db + ".relay.lock") if db and db != ":memory:" else settings.home / "relay.lock"
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def acquire(self) -> None:
         """Take the lock or raise :class:`RelayLocked` with the reason."""
@@ -70,16 +72,23 @@ def backoff(attempts: int) -> float:
 class Relay:
     """Outbox → broker."""
 
-    def __init__(self, settings: Settings, bb: BackboneSettings, transport: Transport) -> None:
+    def __init__(self, settings: Settings, bb: BrokerSettings, transport: Transport) -> None:
+        # bb: the broker section, ``settings.broker``
         self.settings, self.bb, self.transport = settings, bb, transport
-        self.w = Warta(settings)
+        from workers.faults import injected  # the fault harness's, off unless it set them
+
+        faults = injected()
+        self.crash_after_confirm = faults is not None and faults.fault_relay_crash_after_confirm
+        """Fault injection (``WARTA_FAULT_RELAY_CRASH_AFTER_CONFIRM``): exit between the broker's
+        confirm and the commit."""
+        self.outbox = Outbox(Context(settings))  # the one service the relay calls
         self.lock = SingleRelayLock(settings) if settings.db_url.startswith("sqlite") else None
         self._attempts: dict[int, int] = {}
         self._lag_at = float("-inf")
 
     def run_once(self) -> int:
         """Publish what is due now; returns rows published."""
-        rows = self.w.claim_outbox(self.bb.relay_batch, self.bb.relay_lease)
+        rows = self.outbox.claim(self.bb.relay_batch, self.bb.relay_lease)
         published = []
         for row in rows:
             headers = {ATTEMPT: 0, CHANNEL: row["channel"], ANNOUNCEMENT: row["announcement_id"]}
@@ -93,13 +102,13 @@ class Relay:
             except PublishError as exc:
                 n = self._attempts[row["id"]] = self._attempts.get(row["id"], 0) + 1
                 log.warning("publish_failed", message_id=row["message_id"], error=str(exc), attempts=n)
-                self.w.outbox_failed(row["id"], str(exc), backoff(n))
+                self.outbox.mark_failed(row["id"], str(exc), backoff(n))
                 continue
-            if self.bb.fault_relay_crash_after_confirm:
+            if self.crash_after_confirm:
                 log.warning("fault_crash_after_confirm", message_id=row["message_id"])
                 os._exit(71)  # drill: the broker has it, the database does not know yet
             published.append(row["id"])
-        moved = self.w.outbox_published(published)
+        moved = self.outbox.mark_published(published)
         for item_id in moved:
             log.info("disseminating", announcement_id=item_id)
         if published:
@@ -107,7 +116,7 @@ class Relay:
         now = time.monotonic()
         if not rows or now - self._lag_at >= LAG_EVERY:  # a read is a lock on SQLite: not per batch
             self._lag_at = now
-            METRICS.outbox_lag.set(self.w.outbox_lag())
+            METRICS.outbox_lag.set(self.outbox.lag())
         METRICS.heartbeat.set_to_current_time()
         return len(published)
 

@@ -8,23 +8,24 @@ import base64
 import socket
 import threading
 import time
-from importlib import import_module
 from pathlib import Path
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from channels import get_renderer
+from channels import get_renderer, make_renderer
 from channels.base import (ChannelRenderer, PermanentRenderError, Superseded, TransientRenderError,
                            sha256_file)
 from channels.readback import ARTIFACT_NAME, ReadBack, ReadBackError
-from shared.config import Settings, serves_endpoint
+from shared.config import Settings
 from shared.messages import (Artifact, Envelope, EnvelopeRejected, Kind, Outcome, Receipt,
                              load_private_key, load_public_key, open_envelope)
 from shared.receipt_keys import check_worker_id, private_key_path, sign_receipt
 from shared.observability import METRICS, get_logger
+from shared.settings import BrokerSettings
+from shared.settings.endpoints import serves_endpoint
 from shared.timefmt import utcnow
+from shared.vocab import InboxState
 from workers.inbox import Inbox
-from workers.settings import BackboneSettings
 from workers.transport import (ATTEMPT, CHANNEL, CODE, DECISION, REASON, REDRIVEN, Incoming,
                                Settlement, Transport, channel_queues)
 
@@ -34,25 +35,27 @@ MAYBE_DONE = ("Pesan mungkin sudah dihasilkan (dicetak) sebelum pekerja berhenti
               "lalu kirim ulang dengan 'warta redrive' bila memang belum ada")
 
 
-def load_renderer(name: str, out_dir: Path) -> ChannelRenderer:
-    """A renderer by registry name (``noop``, ``radio``...) or ``package.module:Class``."""
+def load_renderer(name: str, out_dir: Path, settings: Settings | None = None) -> ChannelRenderer:
+    """A renderer by registry name (``noop``, ``radio``...) or ``package.module:Class``, configured
+    by the settings root (its channel's section)."""
     if ":" in name:
-        module, _, cls = name.partition(":")
-        return getattr(import_module(module), cls)(out_dir)
-    return get_renderer(name, out_dir)
+        return make_renderer(name, out_dir, settings)
+    return get_renderer(name, out_dir, settings)
 
 
 class ChannelWorker:
     """Handles the messages of one channel with one renderer."""
 
-    def __init__(self, settings: Settings, bb: BackboneSettings, channel: str,
+    def __init__(self, settings: Settings, bb: BrokerSettings, channel: str,
                  renderer: str | None = None) -> None:
+        # bb: the broker section, ``settings.broker`` (or a copy for one endpoint)
         self.settings, self.bb, self.channel = settings, bb, channel
-        inner = load_renderer(renderer or bb.worker_renderer or channel, settings.out)
-        if bb.render_delay or bb.fault_crash_marker:
-            from workers.faults import FaultyRenderer
+        inner = load_renderer(renderer or bb.worker_renderer or channel, settings.out, settings)
+        from workers.faults import injected, wrap  # the fault harness's, off unless it set them
 
-            inner = FaultyRenderer(inner, bb.render_delay, bb.fault_crash_marker)
+        faults = injected()
+        if faults is not None and faults.renders:
+            inner = wrap(inner, faults)
         self.renderer = inner
         self.key = load_public_key(settings.verify_key_path)
         self.worker_id = check_worker_id(bb.identity(channel))
@@ -119,14 +122,14 @@ class ChannelWorker:
         log = log.bind(announcement_id=env.announcement.id, kind=str(env.kind))
         key = env.announcement.key
         seen = self.inbox.get(self.channel, env.message_id)
-        if seen and seen[0] == "done" and seen[1]:
+        if seen and seen[0] == InboxState.DONE and seen[1]:
             log.info("duplicate_absorbed")  # redelivery of a finished message: same receipt again
             return Settlement(receipt=seen[1].encode())
         if inc.deliveries >= self.bb.delivery_limit:
             return self._park(inc, env, "delivery_limit",
                               "Pesan gagal diproses berulang kali (batas pengiriman ulang tercapai)",
                               attempt)
-        if seen and seen[0] in ("started", "maybe_done") and self.renderer.irreversible:
+        if seen and seen[0] in (InboxState.STARTED, InboxState.MAYBE_DONE) and self.renderer.irreversible:
             # paper may already be out: only a person's redrive (its one-time token) prints again
             token = inc.headers.get(REDRIVEN)
             if not (isinstance(token, str) and
@@ -151,7 +154,7 @@ class ChannelWorker:
                                     "tidak ditayangkan")
         # paper: 'started' must survive a power cut (a redelivery then parks as maybe_done);
         # a reversible channel's re-render overwrites the same files, so a cheap mark is enough
-        self.inbox.mark(self.channel, env.message_id, key, "started",
+        self.inbox.mark(self.channel, env.message_id, key, InboxState.STARTED,
                         durable=self.renderer.irreversible)
         started = time.monotonic()
         try:
@@ -245,7 +248,7 @@ class ChannelWorker:
         if attempt >= len(tiers):
             return self._park(inc, env, "exhausted",
                               f"Percobaan ulang habis ({attempt} kali); galat terakhir: {error}", attempt)
-        self.inbox.mark(self.channel, env.message_id, env.announcement.key, "retry")
+        self.inbox.mark(self.channel, env.message_id, env.announcement.key, InboxState.RETRY)
         METRICS.retried.labels(self.channel).inc()
         receipt = self._receipt(env, Outcome.FAILED, attempt + 1, [],
                                 f"Gagal sementara, dicoba lagi dalam {tiers[attempt]} detik: {error}")
@@ -262,15 +265,15 @@ class ChannelWorker:
             # are whatever the forger wrote (a real message id, even): no mark, no receipt.
             env = _unverified(inc.body)
         seen = self.inbox.get(self.channel, env.message_id) if env is not None else None
-        if seen is not None and seen[0] == "done":
+        if seen is not None and seen[0] == InboxState.DONE:
             env = None  # already finished (a late expired copy): its stored receipt stands
         if env is not None:
             # a paper job that may have printed stays 'maybe_done' whatever parks it (a second
             # copy of the message must find it so, not 'parked', or it would print again)
             maybe = (self.renderer.irreversible and seen is not None
-                     and seen[0] in ("started", "maybe_done"))
+                     and seen[0] in (InboxState.STARTED, InboxState.MAYBE_DONE))
             self.inbox.mark(self.channel, env.message_id, env.announcement.key,
-                            "maybe_done" if maybe else "parked")
+                            InboxState.MAYBE_DONE if maybe else InboxState.PARKED)
             receipt = self._receipt(env, Outcome.PARKED, attempt, [], reason)
         self.log.warning("parked", message_id=inc.message_id, code=code, reason=reason)
         return Settlement(receipt=receipt, park=True,
@@ -305,7 +308,7 @@ class ChannelWorker:
                         ref=None if inline else str(path.resolve()))
 
 
-def _receipt_key(settings: Settings, bb: BackboneSettings, worker_id: str, channel: str):  # noqa: ANN202
+def _receipt_key(settings: Settings, bb: BrokerSettings, worker_id: str, channel: str):  # noqa: ANN202
     """The worker's private key for signing receipts; a clear error when it is missing."""
     path = bb.worker_key_file or private_key_path(settings.home, worker_id)
     if not Path(path).exists():

@@ -30,11 +30,13 @@ def draw_emblem(size: int = SIZE) -> Image.Image:
         # The lower half of the shield is a curve down to the point at the bottom centre.
         for i in range(1, 20):
             t = i / 20
-            points.append((right - (right - 128 * s) * t, mid + (240 * s - inset - mid) * math.sin(t * math.pi / 2)))
+            points.append((right - (right - 128 * s) * t,
+                           mid + (240 * s - inset - mid) * math.sin(t * math.pi / 2)))
         points.append((128 * s, 240 * s - inset))
         for i in range(19, 0, -1):
             t = i / 20
-            points.append((left + (128 * s - left) * t, mid + (240 * s - inset - mid) * math.sin(t * math.pi / 2)))
+            points.append((left + (128 * s - left) * t,
+                           mid + (240 * s - inset - mid) * math.sin(t * math.pi / 2)))
         points.append((left, mid))
         return points
 

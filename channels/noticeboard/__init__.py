@@ -2,6 +2,5 @@
 CUPS when a printer is configured."""
 
 from channels.noticeboard.render import NoticeboardRenderer
-from channels.noticeboard.settings import PrintSettings
 
-__all__ = ["NoticeboardRenderer", "PrintSettings"]
+__all__ = ["NoticeboardRenderer"]

@@ -25,4 +25,5 @@ def unprintable(text: str) -> list[str]:
 def unprintable_reason(chars: list[str]) -> str:
     """The refusal in Indonesian, naming the characters: "Karakter tidak dapat dicetak: 🙂 (U+1F642)
     ..."; for the delivery's reason and the operator's error message alike."""
-    return _(printable.MESSAGE, **printable.reason_params(chars))
+    msgid, params = printable.reason(chars)
+    return _(msgid, **params)

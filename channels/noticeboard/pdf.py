@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
@@ -176,9 +177,9 @@ def _kop(pdf: NoticePDF, n: Notice) -> None:
             (n.address, "Serif", "", 9, 7.5), (n.contact, "Serif", "", 9, 7.5)):
         if not text:
             continue
-        size_pt = _fit_pt(pdf, text, family, style, size_pt, smallest, width)
-        height = size_pt * 0.47
-        pdf.set_font(family, style, size_pt)
+        fitted_pt = _fit_pt(pdf, text, family, style, size_pt, smallest, width)
+        height = fitted_pt * 0.47
+        pdf.set_font(family, style, fitted_pt)
         pdf.set_x(x)
         pdf.multi_cell(width, height, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     y = max(pdf.get_y(), TOP + size) + 2
@@ -252,7 +253,9 @@ def _caption_lines(pdf: NoticePDF, pic: Picture, cap_w: float) -> list[str]:
     if not pic.caption:
         return []
     pdf.set_font("Serif", "", CAPTION_PT)
-    lines = pdf.multi_cell(cap_w, CAPTION_LINE, pic.caption, dry_run=True, output="LINES")
+    # fpdf2 types multi_cell's result as the union of every output; "LINES" alone is a list[str]
+    lines = cast(list[str], pdf.multi_cell(cap_w, CAPTION_LINE, pic.caption, dry_run=True,
+                                           output="LINES"))
     if len(lines) > CAPTION_LINES:
         last = lines[CAPTION_LINES - 1]
         while last and pdf.get_string_width(last + "…") > cap_w - 2:
@@ -302,7 +305,8 @@ def _basis_height(pdf: NoticePDF, n: Notice) -> float:
     if not n.basis:
         return 0.0
     pdf.set_font("Serif", "", 8.5)
-    return pdf.multi_cell(0, 4.5, n.basis, dry_run=True, output="HEIGHT")
+    # fpdf2 types multi_cell's result as the union of every output; "HEIGHT" alone is a float
+    return cast(float, pdf.multi_cell(0, 4.5, n.basis, dry_run=True, output="HEIGHT"))
 
 
 def _tail_height(pdf: NoticePDF, n: Notice) -> float:
@@ -322,7 +326,7 @@ def _keep_with_signature(pdf: NoticePDF, n: Notice, last: str) -> None:
     break before the block's page is moved up so that the paragraph's last ``KEEP_LINES`` lines
     (all of it, when short) go over with it. Nothing changes when the block fits."""
     tail = _tail_height(pdf, n)
-    count = len(pdf.multi_cell(0, BODY_LINE, last, dry_run=True, output="LINES"))
+    count = len(cast(list[str], pdf.multi_cell(0, BODY_LINE, last, dry_run=True, output="LINES")))
     page_end, y = pdf.h - BOTTOM, pdf.get_y()
 
     def fitting(top: float) -> int:  # lines fpdf2 puts on a page from ``top`` before it breaks

@@ -8,6 +8,7 @@ import re
 import subprocess
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Self
 from zoneinfo import ZoneInfoNotFoundError
 
 from channels.assets import SERIF_BOLD, SERIF_REGULAR, clean_text, load_picture
@@ -15,14 +16,18 @@ from channels.base import ChannelRenderer, PermanentRenderError, TransientRender
 from channels.noticeboard import readback
 from channels.noticeboard.glyphs import unprintable, unprintable_reason
 from channels.noticeboard.pdf import Notice, build_pdf
-from channels.noticeboard.settings import PrintSettings
 from channels.noticeboard.sign import Paraf
 from channels.readback import ReadBack, ReadBackError
 from shared.classification import KLASIFIKASI_LABEL, Sasaran
 from shared.messages import AgencySnapshot, AnnouncementSnapshot, Envelope, Kind
+from shared.settings import PrintSettings
 from shared.timefmt import date_id, datetime_id, local, short_id
+from shared.vocab import Step
 
-FINAL_STEP = "review_kadis"
+if TYPE_CHECKING:
+    from shared.config import Settings
+
+FINAL_STEP = Step.REVIEW_KADIS
 """The chain's last approval: the signature stands for it, so it has no paraf row."""
 
 
@@ -173,7 +178,12 @@ class NoticeboardRenderer(ChannelRenderer):
 
     def __init__(self, out_dir: Path, settings: PrintSettings | None = None) -> None:
         super().__init__(out_dir)
-        self.settings = settings or PrintSettings()
+        self.settings = settings if settings is not None else PrintSettings.defaults()
+
+    @classmethod
+    def from_settings(cls, out_dir: Path, settings: Settings) -> Self:
+        """The renderer configured by ``settings.print``."""
+        return cls(out_dir, settings.print)
 
     def render(self, envelope: Envelope) -> list[Path]:
         """Write the PDFs of ``envelope`` (notice, ralat or pencabutan): the board copy and its file

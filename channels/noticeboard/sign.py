@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import segno
 from fpdf import FPDF
@@ -46,7 +46,8 @@ def _column() -> tuple[float, float]:
 
 
 def _lines_height(pdf: FPDF, width: float, line: float, text: str) -> float:
-    return pdf.multi_cell(width, line, text, dry_run=True, output="HEIGHT")
+    # fpdf2 types multi_cell's result as the union of every output; "HEIGHT" alone is a float
+    return cast(float, pdf.multi_cell(width, line, text, dry_run=True, output="HEIGHT"))
 
 
 def _paraf_cells(row: int, p: Paraf) -> list[str]:

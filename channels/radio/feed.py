@@ -35,9 +35,9 @@ from channels.base import atomic_write
 from channels.radio.speech_text import name_case
 from channels.web.feeds import newest
 from channels.web.text import clean, one_line
-from shared.messages import AgencySnapshot
+from shared.messages import AgencySnapshot, Kind
 
-PREFIX = {"update": "RALAT: ", "revoke": "DICABUT: "}
+PREFIX = {Kind.UPDATE: "RALAT: ", Kind.REVOKE: "DICABUT: "}
 """The title prefix of a corrected episode and of the revocation notice (listeners see it)."""
 
 
@@ -54,9 +54,9 @@ def guid(key: str, version: int) -> str:
 
 def episode_title(rec: dict) -> str:
     """``RALAT: 046/... — Judul`` for a correction, ``DICABUT: ...`` for the revocation notice."""
-    kind = rec.get("kind", "publish")
-    if kind == "publish" and rec.get("version", 1) > 1:
-        kind = "update"  # a later version is a correction whatever the envelope was called
+    kind = rec.get("kind", Kind.PUBLISH)
+    if kind == Kind.PUBLISH and rec.get("version", 1) > 1:
+        kind = Kind.UPDATE  # a later version is a correction whatever the envelope was called
     return one_line(f"{PREFIX.get(kind, '')}{rec['number']} — {rec['title']}")
 
 
@@ -71,7 +71,7 @@ def cover_png(agency: AgencySnapshot) -> bytes:
     logo, _ = logo_image(agency.logo_png_b64)
     scale = 820 / max(logo.width, logo.height)  # up as well as down: the emblem is 256 px
     logo = logo.resize((max(1, round(logo.width * scale)), max(1, round(logo.height * scale))),
-                       Image.LANCZOS)
+                       Image.Resampling.LANCZOS)
     canvas.paste(logo, ((COVER_SIZE - logo.width) // 2, 140 + (820 - logo.height) // 2), logo)
     draw = ImageDraw.Draw(canvas)
     for text, size, bold, y in ((one_line(agency.short_name) or "PPID", 120, True, 1040),

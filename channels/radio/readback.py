@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from channels.radio.feed import PREFIX, guid
-from channels.readback import (ReadBack, etree_entries, feed_entry, feed_reader, file_entry,
-                               header, require, squash)
+from channels.readback import (ReadBack, ReadBackError, etree_entries, feed_entry, feed_reader,
+                               file_entry, header, require, squash)
 from channels.web.text import clean, one_line
 from shared.messages import Envelope, Kind
 
@@ -30,8 +30,8 @@ def read_back(renderer: "RadioRenderer", envelope: Envelope, files: list[Path]) 
     """Read ``feed.xml`` back for ``envelope``'s episode; raises ``ReadBackError``."""
     snap = envelope.announcement
     rec = renderer.state.get(snap.key)
-    require(rec is not None and int(rec.get("version") or 1) == snap.version,
-            f"Radio tidak memegang versi {snap.version} pengumuman {snap.number}")
+    if rec is None or int(rec.get("version") or 1) != snap.version:
+        raise ReadBackError(f"Radio tidak memegang versi {snap.version} pengumuman {snap.number}")
     root = renderer.root
     feed = root / "feed.xml"
     summary = header("radio", envelope)
@@ -40,10 +40,11 @@ def read_back(renderer: "RadioRenderer", envelope: Envelope, files: list[Path]) 
     listing = file_entry(root, feed)
     episode = guid(snap.key, snap.version)
     found = feed_entry(feed.read_bytes(), episode)
-    require(found is not None, f"feed.xml tidak memuat episode {episode} (versi {snap.version})")
-    kind = envelope.kind.value
-    if kind == "publish" and snap.version > 1:
-        kind = "update"  # as the feed titles it: a later version is a correction
+    if found is None:
+        raise ReadBackError(f"feed.xml tidak memuat episode {episode} (versi {snap.version})")
+    kind = envelope.kind
+    if kind == Kind.PUBLISH and snap.version > 1:
+        kind = Kind.UPDATE  # as the feed titles it: a later version is a correction
     expected = squash(f"{PREFIX.get(kind, '')}{one_line(snap.number)}")
     title = squash(found["title"])
     require(title.startswith(expected),

@@ -16,17 +16,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Self
 
 from channels.base import ChannelRenderer, Superseded, TransientRenderError, atomic_write, safe_slug
 from channels.radio import readback, script as scripts
 from channels.radio.audio import SpeechEngine, SpeechError, Tags, engine_for, produce, tags_for
 from channels.radio.feed import feed_bytes, podcast_info
-from channels.radio.settings import RadioSettings
 from channels.radio.speech_text import for_voice, load_glossary
 from channels.readback import ReadBack, ReadBackError
 from channels.web.state import FeedState
 from shared.messages import AnnouncementSnapshot, Envelope, Kind
+from shared.settings import RadioSettings
 from shared.timefmt import aware, utcnow
+
+if TYPE_CHECKING:
+    from shared.config import Settings
 
 
 class RadioRenderer(ChannelRenderer):
@@ -37,7 +41,7 @@ class RadioRenderer(ChannelRenderer):
     def __init__(self, out_dir: Path, settings: RadioSettings | None = None,
                  engine: SpeechEngine | None = None) -> None:
         super().__init__(out_dir)
-        self.settings = settings or RadioSettings()
+        self.settings = settings if settings is not None else RadioSettings.defaults()
         self.engine = engine or engine_for(self.settings.tts, self.settings.voice,
                                            self.settings.words_per_minute)
         self.audio_off = self.engine.unavailable()
@@ -46,6 +50,11 @@ class RadioRenderer(ChannelRenderer):
         self.state = FeedState(self.root / ".state" / "items.db")
         self.clock: Callable[[], datetime] = utcnow
         """The current time, for the expiry of revocation notices (tests replace it)."""
+
+    @classmethod
+    def from_settings(cls, out_dir: Path, settings: Settings) -> Self:
+        """The renderer configured by ``settings.radio``."""
+        return cls(out_dir, settings.radio)
 
     def health(self) -> list[str]:
         """Audio off and why; the last synthesis failure; a missing public URL."""

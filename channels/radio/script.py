@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from channels.radio.settings import RadioSettings
 from channels.radio.speech_text import ZONES_SPOKEN, duration_text, script_for
 from channels.web.text import clean, one_line
 from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.messages import AnnouncementSnapshot, Kind
+from shared.settings import RadioSettings
 from shared.timefmt import datetime_id, zone_abbrev
 
 URGENT_MARK = "SEGERA DIBACAKAN"

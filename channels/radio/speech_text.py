@@ -23,11 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from channels.radio import spoken_forms as forms
-from channels.radio.settings import DEFAULT_GLOSSARY, RadioSettings
 from channels.radio.spoken_forms import digits, spoken_time, words  # noqa: F401 - public helpers
 from channels.web.text import clean
 from shared.messages import AnnouncementSnapshot, Kind
+from shared.settings import RadioSettings
 from shared.timefmt import DAYS_ID, MONTHS_ID, local, zone_abbrev
+
+DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.toml")
+"""The bundled glossary of common government acronyms."""
 
 LETTERS = {"A": "a", "B": "be", "C": "ce", "D": "de", "E": "e", "F": "ef", "G": "ge", "H": "ha",
            "I": "i", "J": "je", "K": "ka", "L": "el", "M": "em", "N": "en", "O": "o", "P": "pe",
@@ -78,12 +81,12 @@ def _read_toml(path: Path) -> dict:
 
 
 @lru_cache(maxsize=8)
-def load_glossary(path: Path) -> Glossary:
+def load_glossary(path: Path | None = None) -> Glossary:
     """The bundled glossary with the TOML file at ``path`` read on top of it (an entry there wins;
-    an acronym moved to ``[spell]`` is no longer expanded and vice versa). Raises
-    :class:`GlossaryError` with the reason when the file is unreadable or malformed."""
+    an acronym moved to ``[spell]`` is no longer expanded and vice versa); None: the bundled one
+    alone. Raises :class:`GlossaryError` with the reason when the file is unreadable or malformed."""
     layers = [_read_toml(DEFAULT_GLOSSARY)]
-    if Path(path).resolve() != DEFAULT_GLOSSARY.resolve():
+    if path is not None and Path(path).resolve() != DEFAULT_GLOSSARY.resolve():
         layers.append(_read_toml(Path(path)))
     expand: dict[str, str] = {}
     spell: set[str] = set()
@@ -157,7 +160,7 @@ def spoken_text(text: str, glossary: Glossary | None = None) -> str:
     one. The order matters: addresses
     before abbreviations (their dots), phone numbers and dates before ranges (their dashes), ranges
     before times and money, everything else before plain numbers."""
-    gl = glossary if glossary is not None else load_glossary(DEFAULT_GLOSSARY)
+    gl = glossary if glossary is not None else load_glossary()
     out = _ADDRESS.sub(_address, clean(text))
     out = forms.abbreviations(out, gl.abbreviations)
     out = forms.neighbourhoods(out)
@@ -214,7 +217,7 @@ def air_seconds(text: str, words_per_minute: int) -> int:
     announcements (``tests/channels/test_radio_audio.py``)."""
     if not re.search(r"\w", text):
         return 0
-    at_130 = sum(w * n for w, n in zip(WEIGHTS, air_features(text)))
+    at_130 = sum(w * n for w, n in zip(WEIGHTS, air_features(text), strict=True))
     # espeak-ng's speech and pauses both scale with its rate
     return math.ceil(at_130 * 130 / words_per_minute)
 
@@ -248,8 +251,9 @@ class _Keep(dict):
 
 def paragraphs(snap: AnnouncementSnapshot, settings: RadioSettings | None = None,
                kind: Kind = Kind.PUBLISH) -> list[str]:
-    """The spoken paragraphs of the script, in reading order."""
-    cfg = settings or RadioSettings()
+    """The spoken paragraphs of the script, in reading order (``settings``: ``settings.radio`` of
+    the root; its defaults when None)."""
+    cfg = settings if settings is not None else RadioSettings.defaults()
     gl = load_glossary(cfg.glossary)
     tz = snap.agency.timezone
     unit = name_case(snap.agency.unit)
@@ -282,7 +286,8 @@ def paragraphs(snap: AnnouncementSnapshot, settings: RadioSettings | None = None
 
 def script_for(snap: AnnouncementSnapshot, settings: RadioSettings | None = None,
                kind: Kind = Kind.PUBLISH) -> tuple[str, int]:
-    """``(text to read, estimated air time in seconds)`` of an announcement, without audio."""
-    cfg = settings or RadioSettings()
+    """``(text to read, estimated air time in seconds)`` of an announcement, without audio
+    (``settings``: ``settings.radio`` of the root; its defaults when None)."""
+    cfg = settings if settings is not None else RadioSettings.defaults()
     text = "\n\n".join(paragraphs(snap, cfg, kind))
     return text, air_seconds(text, cfg.words_per_minute)

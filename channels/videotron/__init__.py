@@ -2,6 +2,5 @@
 a self-contained player page for the videotron PC."""
 
 from channels.videotron.render import VideotronRenderer
-from channels.videotron.settings import VideotronSettings
 
-__all__ = ["VideotronRenderer", "VideotronSettings"]
+__all__ = ["VideotronRenderer"]

@@ -50,7 +50,8 @@ def qr_image(url: str, size: int) -> Image.Image | None:
 def _glyph(ch: str, size: int, bold: bool) -> tuple[Image.Image | None, int, int, int]:
     """(coverage mask, left, top, advance) of one character: rasterised once, pasted many times."""
     fnt = font(size, bold)
-    left, top, right, bottom = fnt.getbbox(ch, anchor="la")
+    # Pillow types the box as float (for a fractional stroke); without one it is whole pixels
+    left, top, right, bottom = map(int, fnt.getbbox(ch, anchor="la"))
     advance = round(fnt.getlength(ch))
     if right <= left or bottom <= top:
         return None, left, top, advance

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from channels.videotron.settings import VideotronSettings
 from channels.videotron.styles import Colour, Style
 from channels.videotron.text import ink, line_height, pitch
+from shared.settings import VideotronSettings
 
 PICTURE_SHARE = 0.4
 """Landscape: the widest the picture panel may be, as a share of the content width."""

@@ -14,10 +14,10 @@ from dataclasses import replace
 from channels.assets import Picture, clean_text
 from channels.videotron.geometry import Content, Geometry, Rect, SlidePlan, TextBox, text_box
 from channels.videotron.paginate import CONTINUED, Page, paginate
-from channels.videotron.settings import VideotronSettings
 from channels.videotron.styles import (ALERT, AMBER, GOLD, INK, NAVY, NIGHT, NIGHT_ALERT, NORMAL,
                                        RED, WHITE, Style, night_of)
 from channels.videotron.text import ELLIPSIS, fit, fit_line, ink, line_height, pitch, wrap
+from shared.settings import VideotronSettings
 
 __all__ = ["ALERT", "AMBER", "CONTINUED", "Content", "GOLD", "INK", "NAVY", "NIGHT", "NIGHT_ALERT",
            "NORMAL", "RED", "Rect", "SlidePlan", "Style", "TextBox", "WHITE", "content_for",
@@ -136,7 +136,7 @@ def _footer(plan: SlidePlan, geo: Geometry, content: Content, index: int, count:
 
 
 def _qr(plan: SlidePlan, geo: Geometry) -> None:
-    if not geo.qr_box:
+    if not geo.qr_box or geo.qr_caption is None:  # both are set together
         return
     plan.qr = geo.qr_box
     x0, y0, x1, y1 = geo.qr_caption

@@ -150,9 +150,10 @@ class Pager:
             if shrunk:
                 page.body_size = shrunk
                 continue
-            text = self._split(text)
-            if text is None:
+            rest = self._split(text)
+            if rest is None:
                 return None
+            text = rest
             self.new_page(continued=True)
 
     def _shrink(self, text: str, size: int) -> int | None:
@@ -204,8 +205,9 @@ def _title_size(pager: Pager, content: Content, first: str | None, room: int) ->
     def fits(title_px: int, body_px: int) -> bool:
         got = pager.layout(wrap(content.title, title_px, width, True), title_px, True, pager.y,
                            pager.gap(gap))
-        return bool(got) and bool(pager.layout(wrap(first, body_px, width), body_px, False, got[1],
-                                               geo.pad))
+        if not got:
+            return False
+        return bool(pager.layout(wrap(first, body_px, width), body_px, False, got[1], geo.pad))
 
     if fits(fitted.size, geo.body_px):
         return fitted.size, None

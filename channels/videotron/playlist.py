@@ -127,7 +127,7 @@ def playlist_data(items: dict[str, dict], now: datetime, timezone: str, poll_sec
     # The version names the content only (not ``active``), so players reload when it changes.
     canonical = json.dumps([public, timezone], sort_keys=True, ensure_ascii=False)
     version = hashlib.sha256(canonical.encode()).hexdigest()[:16]
-    for item, entry in zip(public, entries):
+    for item, entry in zip(public, entries, strict=True):
         item["active"] = is_active(entry, now)
     return {"version": version, "timezone": timezone, "poll_seconds": poll_seconds, "items": public}
 
@@ -166,15 +166,10 @@ def player_html(data: dict, title: str) -> str:
 
 
 def write_outputs(root: Path, items: dict[str, dict], now: datetime, timezone: str,
-                  poll_seconds: int, title: str, video_fps: int | None = None) -> list[Path]:
+                  poll_seconds: int, title: str, video_fps: int = 0) -> list[Path]:
     """Rebuild every aggregate output from ``items``; returns their paths. ``video_fps``: make the
-    missing MP4s at that frame rate (0: none; None: as ``WARTA_VIDEOTRON_VIDEO`` and
-    ``WARTA_VIDEOTRON_VIDEO_FPS`` say)."""
-    if video_fps is None:
-        from channels.videotron.settings import VideotronSettings
-
-        cfg = VideotronSettings()
-        video_fps = cfg.video_fps if cfg.video else 0
+    missing MP4s at that frame rate (0: none; the renderer passes its settings' rate when
+    ``settings.videotron.video`` is on)."""
     if video_fps:
         items = with_videos(root, items, video_fps)
     data = playlist_data(items, now, timezone, poll_seconds)

@@ -21,7 +21,7 @@ import re
 import threading
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,7 +30,7 @@ from shared.messages import Artifact
 from shared.slug import safe_slug
 from shared.timefmt import aware, utcnow
 
-REPORT_TYPE = "tayang"
+REPORT_TYPE: Final = "tayang"
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 _SRC = re.compile(r"^slides/[A-Za-z0-9._-]{1,200}\.png$")
 _KEY = re.compile(r"^[A-Za-z0-9-]{1,64}$")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from channels.readback import ReadBack, file_entry, header, json_items, require
+from channels.readback import ReadBack, ReadBackError, file_entry, header, json_items, require
 from shared.messages import Envelope, Kind
 
 
@@ -37,7 +37,8 @@ def read_back(root: Path, envelope: Envelope, files: list[Path], now: datetime) 
         summary["note"] = (f"Daftar tayang dibaca ulang: pengumuman nomor {number} sudah lewat "
                            "masa tayangnya, sehingga tidak dimuat.")
         return ReadBack(summary)
-    require(item is not None, f"playlist.json tidak memuat pengumuman {number}")
+    if item is None:
+        raise ReadBackError(f"playlist.json tidak memuat pengumuman {number}")
     require(int(item.get("version") or 1) == snap.version and item.get("number") == snap.number,
             f"playlist.json memuat versi {item.get('version')} ({item.get('number')}) pengumuman "
             f"ini, bukan versi {snap.version} ({snap.number})")

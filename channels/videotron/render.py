@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Self
 from zoneinfo import ZoneInfoNotFoundError
 
 from PIL import Image
@@ -25,10 +26,13 @@ from channels.videotron.playlist import (
     save_state,
     write_outputs,
 )
-from channels.videotron.settings import VideotronSettings
 from channels.videotron.video import video_src
 from shared.messages import AnnouncementSnapshot, Envelope, Kind
+from shared.settings import VideotronSettings
 from shared.timefmt import DAYS_ID, MONTHS_ID, local, utcnow, zone_abbrev
+
+if TYPE_CHECKING:
+    from shared.config import Settings
 
 
 def kicker_for(snap: AnnouncementSnapshot) -> str:
@@ -102,7 +106,12 @@ class VideotronRenderer(ChannelRenderer):
 
     def __init__(self, out_dir: Path, settings: VideotronSettings | None = None) -> None:
         super().__init__(out_dir)
-        self.settings = settings or VideotronSettings()
+        self.settings = settings if settings is not None else VideotronSettings.defaults()
+
+    @classmethod
+    def from_settings(cls, out_dir: Path, settings: Settings) -> Self:
+        """The renderer configured by ``settings.videotron``."""
+        return cls(out_dir, settings.videotron)
 
     def render(self, envelope: Envelope, now: datetime | None = None) -> list[Path]:
         """Publish, replace (update) or drop (revoke) the announcement's slides and rebuild the
@@ -191,7 +200,7 @@ class VideotronRenderer(ChannelRenderer):
                       self.settings.night_end.strftime("%H:%M:%S")],
             "slides": [{"src": f"slides/{p.name}", "night_src": f"slides/{night_path(p).name}",
                         "seconds": slide_seconds(plan.words, self.settings)}
-                       for p, plan in zip(slides, plans)],
+                       for p, plan in zip(slides, plans, strict=True)],
         }
 
     def health(self) -> list[str]:

@@ -26,7 +26,8 @@ class _Metrics:
     def char(self, ch: str) -> tuple[int, int, int, int, int]:
         entry = self.chars.get(ch)
         if entry is None:
-            left, top, right, bottom = self.font.getbbox(ch, anchor="la")
+            # Pillow types the box as float (for a fractional stroke); without one it is whole pixels
+            left, top, right, bottom = map(int, self.font.getbbox(ch, anchor="la"))
             entry = (round(self.font.getlength(ch)), left, top, right, bottom)
             self.chars[ch] = entry
         return entry
@@ -36,8 +37,8 @@ class _Metrics:
         left = top = 1 << 30
         right = bottom = -(1 << 30)
         for ch in text:
-            adv, l, t, r, b = self.char(ch)
-            left, right = min(left, x + l), max(right, x + r)
+            adv, lft, t, r, b = self.char(ch)
+            left, right = min(left, x + lft), max(right, x + r)
             top, bottom = min(top, t), max(bottom, b)
             x += adv
         return (min(0, left), top, max(x, right), bottom)

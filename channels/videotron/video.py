@@ -73,7 +73,7 @@ def make_video(slides: list[tuple[Path, float]], target: Path, fps: int = 10,
         with av.open(tmp, "w", format="mp4", options={"movflags": "+faststart"}) as out:
             stream = None
             pts = 0
-            for (path, _), count in zip(slides, counts):
+            for (path, _), count in zip(slides, counts, strict=True):
                 with Image.open(path) as img:
                     image = _even(img.convert("RGB"))
                 if stream is None:

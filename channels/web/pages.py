@@ -55,9 +55,11 @@ def _document(title: str, body: str, head_extra: str = "") -> str:
 
 
 def _feed_links(base_url: str) -> str:
-    return (f'<link rel="alternate" type="application/rss+xml" title="RSS" href="{esc(base_url)}/rss.xml">\n'
-            f'<link rel="alternate" type="application/atom+xml" title="Atom" href="{esc(base_url)}/atom.xml">\n'
-            f'<link rel="alternate" type="application/feed+json" title="JSON Feed" href="{esc(base_url)}/feed.json">\n')
+    base = esc(base_url)
+    return (f'<link rel="alternate" type="application/rss+xml" title="RSS" href="{base}/rss.xml">\n'
+            f'<link rel="alternate" type="application/atom+xml" title="Atom" href="{base}/atom.xml">\n'
+            f'<link rel="alternate" type="application/feed+json" title="JSON Feed" '
+            f'href="{base}/feed.json">\n')
 
 
 def item_page(rec: dict, base_url: str) -> str:

@@ -39,7 +39,8 @@ def read_back(renderer: "WebRenderer", envelope: Envelope, now: datetime) -> Rea
     when the aggregates were last built."""
     snap = envelope.announcement
     rec = renderer.state.get(snap.key)
-    require(rec is not None, f"Pengumuman {snap.number} tidak ada di keadaan kanal web")
+    if rec is None:
+        raise ReadBackError(f"Pengumuman {snap.number} tidak ada di keadaan kanal web")
     revoke = envelope.kind == Kind.REVOKE
     if revoke:
         require(rec["revoked"], f"Kanal web belum mencabut pengumuman {snap.number}")
@@ -112,7 +113,8 @@ def _check_entry(name: str, found: dict | None, rec: dict, listed: bool) -> dict
         require(found is None, f"{name} masih memuat entri pengumuman {number} yang seharusnya "
                                "sudah tidak dimuat")
         return None
-    require(found is not None, f"{name} tidak memuat entri pengumuman {number}")
+    if found is None:
+        raise ReadBackError(f"{name} tidak memuat entri pengumuman {number}")
     title = squash(found["title"])
     expected = _expected_title(rec)
     require(title.startswith(expected), f"Entri {name} berjudul '{title[:80]}', bukan '{expected}'")
@@ -151,8 +153,9 @@ def _cap(root: Path, alert: dict, now: datetime) -> list[dict]:
         raise ReadBackError(f"Berkas CAP {entry['file']} tidak dapat dibaca: {exc}") from None
     ident = doc.findtext(f"{{{CAP_NS}}}identifier")
     msg_type = doc.findtext(f"{{{CAP_NS}}}msgType")
-    require(ident == alert["identifier"] and msg_type == alert["msg_type"],
-            f"Berkas CAP {entry['file']} berisi {ident} ({msg_type}), bukan {alert['identifier']}")
+    if ident is None or ident != alert["identifier"] or msg_type != alert["msg_type"]:
+        raise ReadBackError(f"Berkas CAP {entry['file']} berisi {ident} ({msg_type}), "
+                            f"bukan {alert['identifier']}")
     index = root / "cap" / "index.xml"
     listing = file_entry(root, index)
     live = datetime.fromisoformat(alert["expires"]) > now

@@ -23,17 +23,21 @@ import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Self
 from urllib.parse import urljoin
 
 from channels.assets import load_picture
 from channels.base import ChannelRenderer, Superseded, atomic_write, safe_slug, sha256_file
 from channels.readback import ReadBack, ReadBackError
 from channels.web import cap, feeds, pages, readback
-from channels.web.settings import DEFAULT_PUBLIC_URL, WebSettings
 from channels.web.state import FeedState
 from shared.classification import Klasifikasi
 from shared.messages import AnnouncementSnapshot, Envelope, Kind, VersionKind
+from shared.settings.web import DEFAULT_PUBLIC_URL, WebSettings
 from shared.timefmt import aware, utcnow
+
+if TYPE_CHECKING:
+    from shared.config import Settings
 
 
 class WebRenderer(ChannelRenderer):
@@ -43,12 +47,17 @@ class WebRenderer(ChannelRenderer):
 
     def __init__(self, out_dir: Path, settings: WebSettings | None = None) -> None:
         super().__init__(out_dir)
-        self.settings = settings or WebSettings()
+        self.settings = settings if settings is not None else WebSettings.defaults()
         self.state = FeedState(self.root / ".state" / "items.db")
         self.cap_state = FeedState(self.root / ".state" / "cap.db")
         self.clock: Callable[[], datetime] = utcnow
         """What "now" is when the aggregates are built (tests set a fixed clock)."""
         self._built_at: datetime | None = None
+
+    @classmethod
+    def from_settings(cls, out_dir: Path, settings: Settings) -> Self:
+        """The renderer configured by ``settings.web``."""
+        return cls(out_dir, settings.web)
 
     @property
     def base_url(self) -> str:

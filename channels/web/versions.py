@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shared.messages import VersionKind
 from shared.timefmt import date_id, datetime_id
 
-KIND_LABEL = {"publish": "Terbit", "ralat": "Ralat", "revoke": "Dicabut"}
-"""How a version's kind reads in Indonesian."""
+KIND_LABEL = {VersionKind.PUBLISH: "Terbit", VersionKind.RALAT: "Ralat", VersionKind.REVOKE: "Dicabut"}
+"""How a version's kind reads on the public page (always Indonesian: the public's words, so not
+the kiosk's labels of :mod:`shared.vocab`)."""
 
 RALAT_MARK = "RALAT: "
 REVOKED_MARK = "DICABUT: "
@@ -32,9 +34,9 @@ def ralat(rec: dict) -> dict | None:
     if not snap.get("corrects_number"):
         return None
     history = snap.get("history") or []
-    shown = [h for h in history if h["kind"] != "revoke"]
+    shown = [h for h in history if h["kind"] != VersionKind.REVOKE]
     last = shown[-1] if shown else None
-    if last and last["kind"] == "ralat":
+    if last and last["kind"] == VersionKind.RALAT:
         at, changes, number = _when(last["at"]), list(last.get("changes") or []), last["number"]
     else:  # a snapshot from before the history model: only the number is known
         at, changes, number = _when(snap["approved_at"]), [], snap["number"]
@@ -66,7 +68,7 @@ def withdrawal_text(rec: dict) -> str:
     if not rec.get("revoked"):
         return ""
     snap = rec["snap"]
-    when = datetime_id(_when(rec["revoked_at"]), snap["agency"]["timezone"])
+    when = datetime_id(datetime.fromisoformat(rec["revoked_at"]), snap["agency"]["timezone"])
     reason = " ".join((rec.get("revoked_reason") or "").split()) or "tidak disebutkan"
     return (f"Pengumuman nomor {snap['number']} telah dicabut pada {when} dan tidak berlaku lagi. "
             f"Alasan: {reason}")
@@ -78,6 +80,6 @@ def history(rec: dict) -> list[dict]:
     snap = rec["snap"]
     tz = snap["agency"]["timezone"]
     return [{"version": h["version"], "label": KIND_LABEL.get(h["kind"], h["kind"]),
-             "number": h["number"], "when": datetime_id(_when(h["at"]), tz),
+             "number": h["number"], "when": datetime_id(datetime.fromisoformat(h["at"]), tz),
              "changes": list(h.get("changes") or [])}
             for h in snap.get("history") or []]

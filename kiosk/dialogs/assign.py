@@ -8,14 +8,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static, TextArea
 
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.workflow import Role
 
 
 class AssignDialog(ModalScreen[tuple[str, str] | None]):
     """Dismisses ``(username, instructions)`` or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Batal")), Binding("ctrl+s", "send", _("Kirim"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Batal")), Binding("ctrl+s", "send", N_("Kirim"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -32,7 +32,7 @@ class AssignDialog(ModalScreen[tuple[str, str] | None]):
         self.run_worker(self._load, thread=True, exit_on_error=False)
 
     def _load(self) -> None:
-        users = [u for u in self.app.services.list_users()
+        users = [u for u in self.app.services.users.list_users()
                  if u["role"] == Role.PELAKSANA and u["active"]]
         options = [(f"{u['name']} ({u['username']})", u["username"]) for u in users]
         self.app.call_from_thread(self._fill, options)

@@ -8,13 +8,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from shared.i18n import _
+from shared.i18n import N_, _
 
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask ``question``; dismisses True (Ya) or False (Batal)."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Batal"))]
 
     def __init__(self, question: str, yes: str | None = None) -> None:
         super().__init__()

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from shared.i18n import _
+from shared.i18n import N_, _
 
 
 KEY_NAMES = {"ctrl": "Ctrl", "escape": "Esc", "enter": "Enter", "pagedown": "PgDn",
@@ -40,15 +40,16 @@ def all_keys() -> list[tuple[str, str, str]]:
     for where, cls in places:
         for b in cls.BINDINGS:
             b = b if isinstance(b, Binding) else Binding(*b)
-            rows.append((where, _key(b.key), b.description))
-    rows += [(_("Tabel"), "↑ ↓ Enter", _("Pilih baris / buka")), (_("Formulir"), "Tab", _("Isian berikutnya"))]
+            rows.append((where, _key(b.key), _(b.description)))
+    rows += [(_("Tabel"), "↑ ↓ Enter", _("Pilih baris / buka")),
+             (_("Formulir"), "Tab", _("Isian berikutnya"))]
     return rows
 
 
 class HelpDialog(ModalScreen[None]):
     """The key list; Esc or F1 closes it."""
 
-    BINDINGS = [Binding("escape", "close", _("Tutup")), Binding("f1", "close", _("Tutup"))]
+    BINDINGS = [Binding("escape", "close", N_("Tutup")), Binding("f1", "close", N_("Tutup"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):

@@ -9,13 +9,13 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static, TextArea
 
-from shared.i18n import _
+from shared.i18n import N_, _
 
 
 class NoteDialog(ModalScreen[str | None]):
     """Ask for a note; refuses an empty one with the reason; dismisses the text or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Batal")), Binding("ctrl+s", "send", _("Kirim"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Batal")), Binding("ctrl+s", "send", N_("Kirim"))]
 
     def __init__(self, title: str, required: str, send: str | None = None) -> None:
         super().__init__()

@@ -12,17 +12,19 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
 from kiosk.format import (channel_label, clip, decision_label, delivery_label, kind_label,
-                          klas_label, public_state_label, sla_label, state_label, step_label, when,
-                          when_short)
+                          klas_label, public_state_label, sasaran_label, sla_label, state_label,
+                          step_label, when, when_short)
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
-from shared.i18n import _
+from shared.i18n import N_, _
+from shared.vocab import DeliveryState, Kind, PublicState, VersionKind
 
 NOTE_MIN_WIDTH = 36
 """The timeline's note column is at least this wide; wider terminals give it the rest."""
 LIVE_SECONDS = 2.0
 """While deliveries are unsettled the detail reads them again this often."""
-SETTLED = {"confirmed", "parked", "revoked", "superseded"}
+SETTLED = {DeliveryState.CONFIRMED, DeliveryState.PARKED, DeliveryState.REVOKED,
+           DeliveryState.SUPERSEDED}
 """Delivery states the live refresh stops for (a confirmed pencabutan is ``revoked``; a message
 overtaken by a newer version is ``superseded``)."""
 
@@ -31,12 +33,12 @@ class DetailScreen(WartaScreen):
     """Everything about one announcement."""
 
     BINDINGS = [
-        Binding("escape", "back", _("Kembali")),
-        Binding("r", "reload", _("Muat ulang")),
-        Binding("u", "redrive", _("Kirim ulang")),
-        Binding("t", "printed", _("Sudah tercetak")),
-        Binding("c", "revoke", _("Cabut")),
-        Binding("e", "correct", _("Ralat")),
+        Binding("escape", "back", N_("Kembali")),
+        Binding("r", "reload", N_("Muat ulang")),
+        Binding("u", "redrive", N_("Kirim ulang")),
+        Binding("t", "printed", N_("Sudah tercetak")),
+        Binding("c", "revoke", N_("Cabut")),
+        Binding("e", "correct", N_("Ralat")),
     ]
 
     def __init__(self, item_id: int, live_seconds: float = LIVE_SECONDS) -> None:
@@ -81,7 +83,7 @@ class DetailScreen(WartaScreen):
 
     def action_reload(self) -> None:
         """Read the item in a worker."""
-        self.call("item", self.w.get_item, self.item_id, self.uid)
+        self.call(self.w.queries.get_item, self.item_id, self.uid, done=self.show_item, key="item")
 
     def show_item(self, item: dict) -> None:
         """Fill the header and both tables."""
@@ -90,7 +92,7 @@ class DetailScreen(WartaScreen):
                 _("Nomor: {n} · Status: {s} · Revisi {r}", n=item["number"] or "—",
                   s=state_label(item["state"]), r=item["revision"]),
                 _("Klasifikasi: {k} · Sasaran: {t} · Penyusun: {a}",
-                  k=klas_label(item["klasifikasi"]), t=item["sasaran"], a=item["author_name"])]
+                  k=klas_label(item["klasifikasi"]), t=sasaran_label(item["sasaran"]), a=item["author_name"])]
         version = self._version_line(item)
         if version:
             head.insert(2, version)
@@ -114,7 +116,7 @@ class DetailScreen(WartaScreen):
         cursor = table.cursor_row
         table.clear()
         # per channel the publication (or ralat) first, then its pencabutan
-        for d in sorted(item["deliveries"], key=lambda d: (d["kind"] == "revoke", d["channel"])):
+        for d in sorted(item["deliveries"], key=lambda d: (d["kind"] == Kind.REVOKE, d["channel"])):
             artifacts = ", ".join(str(a.get("path", a)) if isinstance(a, dict) else str(a)
                                   for a in d["artifacts"]) or "—"
             # a channel has a publication (or ralat) AND, once revoked, a pencabutan
@@ -156,11 +158,11 @@ class DetailScreen(WartaScreen):
         for v in rows:
             mark = "» " if v["id"] == item["id"] else ""
             table.add_row(f"{mark}{v['version'] or '—'}", v["number"] or f"#{v['id']}",
-                          kind_label("update" if v["kind"] == "ralat" else "publish"),
+                          kind_label(Kind.UPDATE if v["kind"] == VersionKind.RALAT else Kind.PUBLISH),
                           public_state_label(v["public_state"]))
         if item.get("revoked_version"):
-            table.add_row(str(item["revoked_version"]), "—", kind_label("revoke"),
-                          public_state_label("revoked"))
+            table.add_row(str(item["revoked_version"]), "—", kind_label(Kind.REVOKE),
+                          public_state_label(PublicState.REVOKED))
 
     def _selected_delivery(self) -> dict | None:
         table = self.query_one("#deliveries", DataTable)
@@ -173,14 +175,12 @@ class DetailScreen(WartaScreen):
     def action_redrive(self, printed: bool = False) -> None:
         """PPID sends the selected parked delivery again (a paper job that may already be out:
         prints it again)."""
-        from kiosk.backbone import redrive
-
         delivery = self._selected_delivery()
         if delivery is None:
             self.notify(_("Pilih pengiriman di tabel terlebih dahulu."), severity="warning")
             return
-        self.call("redrive", redrive, self.w, self.uid, self.item_id, delivery["channel"],
-                  delivery["kind"], printed)
+        self.call(self.w.redrive.send_again_item, self.uid, self.item_id, delivery["channel"],
+                  delivery["kind"], printed, done=self.show_redrive, key="redrive")
 
     def action_printed(self) -> None:
         """PPID has checked that a job set aside as "mungkin sudah tercetak" is on the board:
@@ -202,7 +202,8 @@ class DetailScreen(WartaScreen):
 
     def _revoked(self, reason: str | None) -> None:
         if reason:
-            self.call("revoke", self.w.revoke, self.uid, self.item_id, reason)
+            self.call(self.w.review.revoke, self.uid, self.item_id, reason,
+                      done=self.show_revoke, key="revoke")
 
     def show_revoke(self, _result: None) -> None:
         """Revoked: show the new state."""

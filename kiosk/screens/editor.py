@@ -6,6 +6,8 @@ dikecualikan item is saved without channels: it goes to the PPID's exempt regist
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -13,26 +15,35 @@ from textual.widgets import (Checkbox, Input, Label, Select, Static, TabbedConte
                              TabPane, TextArea)
 
 from kiosk import forms
-from kiosk.format import channel_label, klas_label, latest_returns, return_text
+from kiosk.format import channel_label, klas_label, latest_returns, return_text, sasaran_label
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.alert_form import AlertForm
 from kiosk.widgets import channel_previews
 from kiosk.widgets.keybar import KeyBar
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
 from shared.errors import InvalidInput, WartaError
-from shared.i18n import _
+from shared.i18n import N_, _
 
-SASARAN_LABEL = {"pimpinan": "Pimpinan", "pegawai": "Pegawai", "masyarakat": "Masyarakat"}
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving did: the announcement's id, whether it was handed in, the item as stored (as
+    ``Queries.get_item`` returns it) and, when handing in was refused, the reason."""
+
+    item_id: int
+    submitted: bool
+    item: dict
+    refusal: str | None = None
 
 
 class EditorScreen(WartaScreen):
     """A new draft (optionally from a disposition), an existing draft, or a correction (ralat)."""
 
     BINDINGS = [
-        Binding("escape", "back", _("Kembali")),
-        Binding("ctrl+s", "save", _("Simpan draf")),
-        Binding("f3", "submit", _("Ajukan ke Kabid")),
-        Binding("f4", "preview", _("Pratinjau")),
+        Binding("escape", "back", N_("Kembali")),
+        Binding("ctrl+s", "save", N_("Simpan draf")),
+        Binding("f3", "submit", N_("Ajukan ke Kabid")),
+        Binding("f4", "preview", N_("Pratinjau")),
     ]
 
     DEFAULT_CSS = """
@@ -64,7 +75,7 @@ class EditorScreen(WartaScreen):
                     with Horizontal(classes="row"):
                         yield Select([(klas_label(k), k.value) for k in Klasifikasi],
                                      value=Klasifikasi.BERKALA.value, allow_blank=False, id="klas")
-                        yield Select([(_(SASARAN_LABEL[s]), s.value) for s in Sasaran],
+                        yield Select([(sasaran_label(s), s.value) for s in Sasaran],
                                      value=Sasaran.MASYARAKAT.value, allow_blank=False,
                                      id="sasaran")
                     yield Static("", id="priority", classes="hint")
@@ -85,7 +96,7 @@ class EditorScreen(WartaScreen):
                         yield Input(placeholder=_("Keterangan gambar"), id="image-caption")
                     yield Static(_("Tidak ada gambar."), id="image-state", classes="hint")
                     yield Checkbox(_("Hapus gambar yang tersimpan"), id="image-remove")
-                    yield AlertForm(self.w.profile.areas, id="alert")
+                    yield AlertForm(self.w.ctx.profile.areas, id="alert")
             yield from channel_previews.panes(_("Tekan F4 untuk pratinjau."))
         yield KeyBar()
 
@@ -97,7 +108,7 @@ class EditorScreen(WartaScreen):
         self.query_one(AlertForm).display = False  # until the class is known (update_channels)
         source = self.item_id or self.corrects_id
         if source:
-            self.call("load", self.w.get_item, source, self.uid)
+            self.call(self.w.queries.get_item, source, self.uid, done=self.show_load, key="load")
         else:
             self.update_channels()
             self.validate()
@@ -155,7 +166,7 @@ class EditorScreen(WartaScreen):
 
     def gather(self) -> dict:
         """The form as the services take it; raises :class:`WartaError` with the reason."""
-        from shared.services.items import validate_content
+        from shared.services.content import validate_content
 
         fields = {
             "title": self.query_one("#title", Input).value,
@@ -184,14 +195,14 @@ class EditorScreen(WartaScreen):
         # the picture is read and checked when saving (in a worker); here only whether there is one
         # the channel limits are listed by validate(), all of them, not only the first
         validate_content({**fields, "image_sha256": "?" if has_image else None},
-                         self.w.profile.areas, check_limits=False)
+                         self.w.ctx.profile.areas, check_limits=False)
         return fields
 
     def validate(self) -> list[str]:
         """Check the form now; show and return the problems (empty: ready to submit)."""
         from kiosk.previews import channel_limits
 
-        from shared.services.items import EXEMPT_NOTE
+        from shared.services.content import EXEMPT_NOTE
 
         problems: list[str] = []
         exempt = self.query_one("#klas", Select).value == Klasifikasi.DIKECUALIKAN.value
@@ -245,7 +256,7 @@ class EditorScreen(WartaScreen):
         except WartaError as exc:
             self.notify(str(exc), title=_("Pratinjau belum dapat dibuat"), severity="warning")
             return
-        self.call("preview", self._previews, fields)
+        self.call(self._previews, fields, done=self.show_preview, key="preview")
 
     def _previews(self, fields: dict) -> dict:
         from shared import images
@@ -254,8 +265,9 @@ class EditorScreen(WartaScreen):
             picture = images.normalise(images.read_file(fields["image_path"]))
             fields["image"] = images.snapshot(picture, fields["image_caption"])
         elif self.stored_image and not fields["image_remove"]:
-            fields["image"] = self.w.item_picture(self.item_id or self.corrects_id, self.uid)
-        return channel_previews.render(fields, self.w.profile, self.tz, self.app.clock())
+            fields["image"] = self.w.queries.item_picture(self.item_id or self.corrects_id, self.uid)
+        return channel_previews.render(fields, self.w.ctx.profile, self.tz, self.app.clock(),
+                                       settings=self.w.ctx.settings)
 
     def show_preview(self, result: dict) -> None:
         """Show the previews and check the limit that needs the renderer (the slide count)."""
@@ -278,9 +290,9 @@ class EditorScreen(WartaScreen):
         if problems:
             self.notify(problems[0], title=_("Belum dapat disimpan"), severity="error")
             return
-        self.call("save", self._save, self.gather(), submit)
+        self.call(self._save, self.gather(), submit, done=self.show_save, key="save")
 
-    def _save(self, fields: dict, submit: bool) -> tuple[int, bool]:
+    def _save(self, fields: dict, submit: bool) -> Saved:
         from shared import images
 
         w, uid = self.w, self.uid
@@ -290,29 +302,29 @@ class EditorScreen(WartaScreen):
         clear = [name for name in ("start_at", "end_at") if fields[name] is None]
         clear += ["image"] if remove and picture is None else []
         if self.item_id is None and self.corrects_id is not None:
-            item_id = w.correct(uid, self.corrects_id, image=picture, clear=clear, **fields)
+            item_id = w.drafting.correct(uid, self.corrects_id, image=picture, clear=clear, **fields)
         elif self.item_id is None:
-            item_id = w.create_item(uid, disposition_id=self.disposition_id, image=picture, **fields)
+            item_id = w.drafting.create_item(uid, disposition_id=self.disposition_id, image=picture, **fields)
         else:
             item_id = self.item_id
             try:
-                w.revise(uid, item_id, image=picture, clear=clear, **fields)
+                w.drafting.revise(uid, item_id, image=picture, clear=clear, **fields)
             except InvalidInput as exc:
                 if exc.msgid != "Tidak ada perubahan":
                     raise
         refusal = None
         if submit:
             try:
-                w.submit(uid, item_id)
+                w.review.submit(uid, item_id)
             except WartaError as exc:
                 # saved but not handed in: the editor must now edit this draft, not make another
                 submit, refusal = False, str(exc)
-        return item_id, submit, w.get_item(item_id, uid), refusal
+        return Saved(item_id, submit, w.queries.get_item(item_id, uid), refusal)
 
-    def show_save(self, result: tuple[int, bool, dict, str | None]) -> None:
+    def show_save(self, result: Saved) -> None:
         """Saved: say so (for a dikecualikan item, where it goes: the services' note); after
         submitting, back to the home screen; a refused submission is shown with its reason."""
-        self.item_id, submitted, item, refusal = result
+        self.item_id, item = result.item_id, result.item
         self.stored_image = item.get("image")
         self.corrects_id = None
         self.query_one("#image", Input).value = ""
@@ -320,13 +332,13 @@ class EditorScreen(WartaScreen):
         self.query_one("#image-remove").display = self.stored_image is not None
         self.query_one("#image-state", Static).update(
             forms.image_text(self.stored_image) if self.stored_image else _("Tidak ada gambar."))
-        if submitted:
+        if result.submitted:
             self.notify(_("Pengumuman #{id} diajukan ke Kabid/Kasubag.", id=self.item_id))
             self.app.pop_screen()
         else:
             self.notify(_("Draf #{id} tersimpan.", id=self.item_id))
-            if refusal:
-                self.notify(refusal, title=_("Belum dapat diajukan"), severity="error")
+            if result.refusal:
+                self.notify(result.refusal, title=_("Belum dapat diajukan"), severity="error")
             if item.get("register_note"):
                 self.notify(item["register_note"], title=_("Informasi dikecualikan"), timeout=15)
             self.query_one("#editor-title", Static).update(

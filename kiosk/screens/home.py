@@ -4,6 +4,8 @@ cut off with "…"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,23 +14,32 @@ from textual.widgets import DataTable, Label, Static
 from kiosk.format import clip, countdown, short_state, step_label, when_short
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.workflow import RECORDS_ROLES, Role, State
 
 REFRESH_SECONDS = 30.0
 """The countdowns move; the lists are read again this often."""
 
 
+@dataclass(frozen=True)
+class HomeData:
+    """One load of the home screen (rows as :class:`shared.services.queries.Queries` returns them)."""
+
+    waiting: list[dict]
+    dispositions: list[dict]
+    inbox: list[dict]
+
+
 class HomeScreen(WartaScreen):
     """The home screen of the signed-in user, per role."""
 
     BINDINGS = [
-        Binding("n", "new", _("Draf baru")),
-        Binding("a", "assign", _("Disposisi")),
-        Binding("d", "list", _("Daftar/Cari")),
-        Binding("m", "monitor", _("Pemantauan")),
-        Binding("p", "records", _("Rekap & Arsip")),
-        Binding("r", "reload", _("Muat ulang"), show=False),
+        Binding("n", "new", N_("Draf baru")),
+        Binding("a", "assign", N_("Disposisi")),
+        Binding("d", "list", N_("Daftar/Cari")),
+        Binding("m", "monitor", N_("Pemantauan")),
+        Binding("p", "records", N_("Rekap & Arsip")),
+        Binding("r", "reload", N_("Muat ulang"), show=False),
     ]
 
     CSS = """
@@ -58,7 +69,7 @@ class HomeScreen(WartaScreen):
         for label, width in ((_("No."), 4), (_("Instruksi"), room), (_("Kepada"), 12),
                              (_("Batas"), 15), (_("Status"), 14)):
             disp.add_column(label, width=width)
-        shows_disp = self.user.get("role") in (Role.PELAKSANA, Role.KABID)
+        shows_disp = self.role in (Role.PELAKSANA, Role.KABID)
         self.query_one("#dispositions").display = shows_disp
         self.query_one("#disp-label").display = shows_disp
         self.set_interval(REFRESH_SECONDS, self.action_reload, name="home-refresh")
@@ -70,45 +81,45 @@ class HomeScreen(WartaScreen):
     def action_reload(self) -> None:
         """Read everything again: first what waits for the user, then (when that is shown) the
         counts over every row, so the two do not compete for the database and the GIL."""
-        self.call("home", self._load)
+        self.call(self._load, done=self.show_home, key="home")
 
-    def _load(self) -> dict:
+    def _load(self) -> HomeData:
         w, uid = self.w, self.uid
-        return {"waiting": w.waiting_for(uid), "dispositions": w.dispositions_for(uid),
-                "inbox": w.inbox(uid)[:3]}
+        return HomeData(waiting=w.queries.waiting_for(uid), dispositions=w.queries.dispositions_for(uid),
+                        inbox=w.queries.inbox(uid)[:3])
 
     def show_counts(self, counts: dict[str, int]) -> None:
         """One line of counts per state."""
         parts = [f"{short_state(st)} {counts.get(st.value, 0)}" for st in State]
         self.query_one("#counts", Static).update(" · ".join(parts))
 
-    def show_home(self, data: dict) -> None:
+    def show_home(self, data: HomeData) -> None:
         """Fill the tables from one load."""
         now = self.app.clock()
         table = self.query_one("#waiting", DataTable)
         cursor = table.cursor_row
         table.clear()
         room = self.title_room
-        for item in data["waiting"]:
+        for item in data.waiting:
             text, overdue = countdown(item["due_at"], now)
             mark = Text(text, style="bold red" if overdue else "green")
             title = clip(("! " if item["priority"] > 1 else "") + item["title"], room)
             table.add_row(str(item["id"]), title, step_label(item["step"]), mark,
                           key=f"{item['id']}:{item['state']}")
-        if data["waiting"]:
+        if data.waiting:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         else:
             table.add_row("", _("Tidak ada yang menunggu Anda."), "", "")
         disp = self.query_one("#dispositions", DataTable)
         disp.clear()
-        for d in data["dispositions"]:
+        for d in data.dispositions:
             text, overdue = countdown(d["due_at"], now) if not d["done"] else (_("selesai"), False)
             disp.add_row(str(d["id"]), clip(d["instructions"], room), d["assignee"],
                          when_short(d["due_at"], self.tz),
                          Text(text, style="bold red" if overdue else ""), key=str(d["id"]))
-        self.call("counts", self.w.state_counts, self.uid)
+        self.call(self.w.monitor.state_counts, self.uid, done=self.show_counts, key="counts")
         # whole notices, wrapped by the widget: a return note says what to redo, all of it
-        notices = [f"• {' '.join(n['message'].split())}" for n in data["inbox"]]
+        notices = [f"• {' '.join(n['message'].split())}" for n in data.inbox]
         self.query_one("#inbox", Static).update(
             Text("\n".join(notices)) if notices else _("Tidak ada pemberitahuan."))
 
@@ -120,7 +131,7 @@ class HomeScreen(WartaScreen):
         if event.data_table.id == "waiting":
             item_id, state = key.split(":")
             self.open_item(int(item_id), state)
-        elif self.user.get("role") == Role.PELAKSANA:
+        elif self.role == Role.PELAKSANA:
             from kiosk.screens.editor import EditorScreen
 
             self.app.push_screen(EditorScreen(disposition_id=int(key)))
@@ -139,7 +150,8 @@ class HomeScreen(WartaScreen):
 
     def _assigned(self, result: tuple[str, str] | None) -> None:
         if result:
-            self.call("assign", self.w.assign, self.uid, *result)
+            self.call(self.w.drafting.assign, self.uid, *result,
+                      done=self.show_assign, key="assign")
 
     def show_assign(self, disposition_id: int) -> None:
         """The disposition was recorded."""
@@ -161,7 +173,7 @@ class HomeScreen(WartaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys a role cannot use are absent: drafting is the Pelaksana's, the disposisi the
         Kabid/Kasubag's, Rekap & Arsip the PPID's and the Kepala Dinas's."""
-        role = self.user.get("role")
+        role = self.role
         allowed = {"new": role == Role.PELAKSANA, "assign": role == Role.KABID,
                    "records": role in RECORDS_ROLES}
         return allowed.get(action, True)

@@ -14,7 +14,7 @@ from kiosk.format import clip, klas_label, short_state, state_label, when_short
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
 from shared.classification import Klasifikasi
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.workflow import State
 
 PAGE_SIZE = 50
@@ -25,10 +25,10 @@ class ItemListScreen(WartaScreen):
     """Search and filters over all announcements the user may read."""
 
     BINDINGS = [
-        Binding("escape", "back", _("Kembali")),
-        Binding("f8", "next_page", _("Hal. berikut")),
-        Binding("f7", "prev_page", _("Hal. sebelum")),
-        Binding("f5", "reload", _("Muat ulang")),
+        Binding("escape", "back", N_("Kembali")),
+        Binding("f8", "next_page", N_("Hal. berikut")),
+        Binding("f7", "prev_page", N_("Hal. sebelum")),
+        Binding("f5", "reload", N_("Muat ulang")),
     ]
 
     def __init__(self) -> None:
@@ -81,8 +81,8 @@ class ItemListScreen(WartaScreen):
         """Read the current page in a worker."""
         filters = self.filters()
         if filters is not None:
-            self.call("page", self.w.list_items, self.uid, offset=self.page * PAGE_SIZE,
-                      limit=PAGE_SIZE + 1, **filters)
+            self.call(self.w.queries.list_items, self.uid, offset=self.page * PAGE_SIZE,
+                      limit=PAGE_SIZE + 1, done=self.show_page, key="page", **filters)
 
     def show_page(self, rows: list[dict]) -> None:
         """Show one page (one extra row was read to know whether another page follows)."""

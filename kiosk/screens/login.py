@@ -13,6 +13,8 @@ the app reads as Enter on this screen (kiosk.app)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,7 +24,10 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from kiosk.format import name_case, role_label
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
-from shared.i18n import _
+from shared.i18n import N_, _
+
+if TYPE_CHECKING:  # painted before the use-cases (SQLAlchemy) are loaded
+    from shared.services.users import Account
 
 
 class FieldInput(Input):
@@ -43,7 +48,7 @@ class FieldInput(Input):
 class LoginScreen(WartaScreen):
     """The sign-in screen (also where the idle lock returns to)."""
 
-    BINDINGS = [Binding("escape", "clear", _("Kosongkan"))]
+    BINDINGS = [Binding("escape", "clear", N_("Kosongkan"))]
     AUTO_FOCUS = "#username"
     """Focused while composing, before any key can arrive."""
 
@@ -80,12 +85,13 @@ class LoginScreen(WartaScreen):
     def _after_first_paint(self) -> None:
         self.app.start_loading_services()
         if self.ticket:
-            self.call("login", self._redeem, self.ticket)
+            self.call(self._redeem, self.ticket,
+                      done=self.show_login, failed=self.failed_login, key="login")
             self.ticket = None
         elif not self.app.is_web:
-            self.call("demo", self._demo_accounts)
+            self.call(self._demo_accounts, done=self.show_demo, key="demo")
 
-    def _redeem(self, ticket: str) -> dict:
+    def _redeem(self, ticket: str) -> Account:
         from kiosk.serve.tickets import redeem
 
         return redeem(self.app.settings, ticket, self.w)
@@ -93,10 +99,10 @@ class LoginScreen(WartaScreen):
     def _demo_accounts(self) -> list[tuple[str, str, str]]:
         if self.app.is_web:  # checked again here: this list must never reach a browser
             return []
-        passwords = self.w.demo_passwords()
+        passwords = self.w.users.demo_passwords()
         if not passwords:
             return []
-        roles = {u["username"]: u["role"] for u in self.w.list_users()}
+        roles = {u["username"]: u["role"] for u in self.w.users.list_users()}
         return [(name, role_label(roles.get(name, "")), pw) for name, pw in passwords.items()
                 if name in roles]
 
@@ -158,9 +164,10 @@ class LoginScreen(WartaScreen):
             return
         self.query_one("#login-error", Label).update(_("Memeriksa…"))
         # self.w inside the worker: the use-cases may still be loading (kiosk.app)
-        self.call("login", lambda: self.w.authenticate(username, password))
+        self.call(lambda: self.w.users.authenticate(username, password),
+                  done=self.show_login, failed=self.failed_login, key="login")
 
-    def show_login(self, user: dict) -> None:
+    def show_login(self, user: Account) -> None:
         """Signed in: open the home screen."""
         self.app.login(user)
 

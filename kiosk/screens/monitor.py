@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from kiosk.format import channel_label, when
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
-from shared.i18n import _
+from shared.i18n import N_, _
 
 REFRESH_SECONDS = 2.0
 """How often the monitor reads the counts again."""
@@ -20,7 +20,7 @@ REFRESH_SECONDS = 2.0
 class MonitorScreen(WartaScreen):
     """The channel monitor."""
 
-    BINDINGS = [Binding("escape", "back", _("Kembali")), Binding("r", "reload", _("Muat ulang"))]
+    BINDINGS = [Binding("escape", "back", N_("Kembali")), Binding("r", "reload", N_("Muat ulang"))]
 
     def __init__(self, refresh_seconds: float = REFRESH_SECONDS) -> None:
         super().__init__()
@@ -44,8 +44,8 @@ class MonitorScreen(WartaScreen):
 
     def action_reload(self) -> None:
         """Read the counts in a worker."""
-        self.call("status", self.w.channel_status, self.uid)
-        self.call("screens", self.w.screen_status, self.uid)
+        self.call(self.w.monitor.channel_status, self.uid, done=self.show_status, key="status")
+        self.call(self.w.monitor.screen_status, self.uid, done=self.show_screens, key="screens")
 
     def show_screens(self, rows: list[dict]) -> None:
         """One line per videotron screen: reporting, or silent (nothing proves it shows slides)."""

@@ -4,6 +4,7 @@ sealed archive (close, verify). Every service call runs in a thread worker (see 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -18,12 +19,40 @@ from kiosk.screens.records_parts import (ChoiceDialog, InputDialog, report_chann
                                          report_totals, verify_text)
 from kiosk.widgets.keybar import KeyBar
 from shared.errors import WartaError
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.records import month_of, parse_month
+from shared.vocab import DipStatus, label_of
 from shared.workflow import RECORDS_ROLES
 
-STATUS_STYLE = {"usulan": "bold yellow", "diterima": "green"}
-STATUS_TEXT = {"usulan": _("usulan"), "diterima": _("diterima"), "ditolak": _("ditolak")}
+STATUS_STYLE = {DipStatus.USULAN: "bold yellow", DipStatus.DITERIMA: "green"}
+"""How a DIP row's status is coloured in the table."""
+REVIEWED_TEXT = {DipStatus.DITERIMA: N_("Usulan DIP #{id} diterima."),
+                 DipStatus.DITOLAK: N_("Usulan DIP #{id} ditolak.")}
+"""What the PPID is told after deciding on a proposal."""
+
+
+BENTUK_LABEL = {"cetak": N_("cetak"), "elektronik": N_("elektronik")}
+"""The forms a DIP row's information is kept in (stored as these words)."""
+
+
+def bentuk_text(bentuk: str) -> str:
+    """A DIP row's form in the language shown."""
+    return _(BENTUK_LABEL.get(bentuk, bentuk))
+
+
+def status_text(status: str) -> str:
+    """A DIP row's status in the language shown."""
+    return label_of(DipStatus, status)
+
+
+@dataclass(frozen=True)
+class DipData:
+    """One load of the month's DIP: its entries (``{"proposals": [...], "register": [...]}``) and,
+    once established, the version that froze it (rows as :class:`shared.services.dip.DipRegister` returns
+    them)."""
+
+    entries: dict
+    established: dict | None
 
 
 class RecordsScreen(WartaScreen):
@@ -31,17 +60,17 @@ class RecordsScreen(WartaScreen):
 
     # short descriptions: the footer holds all eight actions at 80 columns (F1 lists them too)
     BINDINGS = [
-        Binding("escape", "back", _("Kembali"), show=False),
-        Binding("b", "month", _("Bulan"), show=False),
-        Binding("u", "propose", _("Usulkan")),
-        Binding("t", "accept", _("Terima")),
-        Binding("x", "reject", _("Tolak")),
-        Binding("s", "establish", _("Tetapkan")),
-        Binding("e", "export_dip", _("Ekspor")),
-        Binding("l", "export_report", _("Laporan")),
-        Binding("a", "close_archive", _("Segel")),
-        Binding("v", "verify", _("Periksa")),
-        Binding("r", "reload", _("Muat ulang"), show=False),
+        Binding("escape", "back", N_("Kembali"), show=False),
+        Binding("b", "month", N_("Bulan"), show=False),
+        Binding("u", "propose", N_("Usulkan")),
+        Binding("t", "accept", N_("Terima")),
+        Binding("x", "reject", N_("Tolak")),
+        Binding("s", "establish", N_("Tetapkan")),
+        Binding("e", "export_dip", N_("Ekspor")),
+        Binding("l", "export_report", N_("Laporan")),
+        Binding("a", "close_archive", N_("Segel")),
+        Binding("v", "verify", N_("Periksa")),
+        Binding("r", "reload", N_("Muat ulang"), show=False),
     ]
 
     def __init__(self, month: str | None = None) -> None:
@@ -69,10 +98,10 @@ class RecordsScreen(WartaScreen):
 
     def on_mount(self) -> None:
         """Refuse other roles with the reason; otherwise columns and the first load."""
-        role = self.user.get("role", "")
+        role = self.role
         if role not in RECORDS_ROLES:
             self.notify(_("Rekap & Arsip hanya untuk PPID dan Kepala Dinas; Anda masuk sebagai {r}.",
-                          r=role_label(role)), title=_("Ditolak"), severity="error", timeout=8)
+                          r=role_label(role or "")), title=_("Ditolak"), severity="error", timeout=8)
             self.app.pop_screen()
             return
         self.month = self.month or month_of(self.app.clock(), self.tz)
@@ -90,31 +119,33 @@ class RecordsScreen(WartaScreen):
 
     def action_reload(self) -> None:
         """Read the month's DIP and report again (two workers: the report is the slower one)."""
-        self.call("dip", self._load_dip, self.month)
-        self.call("report", self.w.monthly_report, self.month)
+        self.call(self._load_dip, self.month, done=self.show_dip, key="dip")
+        self.call(self.w.reports.monthly_report, self.month,
+                  done=self.show_report, failed=self.failed_report, key="report")
 
-    def _load_dip(self, month: str) -> dict:
-        established = next((v for v in self.w.dip_versions() if v["month"] == month), None)
-        return {"entries": self.w.dip_entries(month), "established": established}
+    def _load_dip(self, month: str) -> DipData:
+        established = next((v for v in self.w.dip.dip_versions() if v["month"] == month), None)
+        return DipData(entries=self.w.dip.dip_entries(month), established=established)
 
-    def show_dip(self, data: dict) -> None:
+    def show_dip(self, data: DipData) -> None:
         """Proposals first (they wait for a decision), then the register."""
         table = self.query_one("#dip", DataTable)
         cursor = table.cursor_row
         table.clear()
-        entries = data["entries"]
+        entries = data.entries
         self.rows = {}
         for e in entries["proposals"] + entries["register"]:
             self.rows[str(e["id"])] = e
-            table.add_row(str(e["id"]), Text(STATUS_TEXT.get(e["status"], e["status"]), style=STATUS_STYLE.get(e["status"], "")),
+            table.add_row(str(e["id"]),
+                          Text(status_text(e["status"]), style=STATUS_STYLE.get(e["status"], "")),
                           klas_label(e["jenis"]), clip(e["ringkasan"], self.room),
-                          "/".join(e["bentuk"]), key=str(e["id"]))
+                          "/".join(bentuk_text(b) for b in e["bentuk"]), key=str(e["id"]))
         if self.rows:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         else:
             table.add_row("", "", "", _("Belum ada baris DIP; tekan u untuk mengusulkan dari "
                                         "pengumuman yang disetujui."), "")
-        est = data["established"]
+        est = data.established
         state = (Text(_("Ditetapkan: SK {sk} ({n} baris)", sk=est["sk_number"], n=est["entries"]),
                       style="bold green") if est else
                  Text(_("Rancangan: {u} usulan, {d} diterima",
@@ -156,13 +187,14 @@ class RecordsScreen(WartaScreen):
 
     def action_propose(self) -> None:
         """Proposals from the announcements approved in the month."""
-        self.call("propose", self.w.propose_dip_entries, self.month, self.uid)
+        self.call(self.w.dip.propose_dip_entries, self.month, self.uid,
+                  done=self.show_propose, key="propose")
 
     def show_propose(self, count: int) -> None:
         """Say how many were proposed."""
         self.notify(_("{n} usulan DIP baru dari pengumuman yang disetujui.", n=count) if count else
                     _("Tidak ada usulan baru: semua pengumuman bulan ini sudah diusulkan."))
-        self.call("dip", self._load_dip, self.month)
+        self.call(self._load_dip, self.month, done=self.show_dip, key="dip")
 
     def _selected(self) -> dict | None:
         table = self.query_one("#dip", DataTable)
@@ -173,7 +205,7 @@ class RecordsScreen(WartaScreen):
 
     def _selected_proposal(self) -> dict | None:
         entry = self._selected()
-        if entry is None or entry["status"] != "usulan":
+        if entry is None or entry["status"] != DipStatus.USULAN:
             self.notify(_("Pilih baris berstatus usulan terlebih dahulu."), severity="warning")
             return None
         return entry
@@ -182,7 +214,8 @@ class RecordsScreen(WartaScreen):
         """Accept the selected proposal into the register."""
         entry = self._selected_proposal()
         if entry:
-            self.call("review", self.w.review_dip_entry, self.uid, entry["id"], True)
+            self.call(self.w.dip.review_dip_entry, self.uid, entry["id"], True,
+                      done=self.show_review, key="review")
 
     def action_reject(self) -> None:
         """Reject the selected proposal; a reason is required."""
@@ -198,12 +231,13 @@ class RecordsScreen(WartaScreen):
 
     def _rejected(self, entry_id: int, note: str | None) -> None:
         if note:
-            self.call("review", self.w.review_dip_entry, self.uid, entry_id, False, note)
+            self.call(self.w.dip.review_dip_entry, self.uid, entry_id, False, note,
+                      done=self.show_review, key="review")
 
     def show_review(self, row: dict) -> None:
         """The decision was recorded."""
-        self.notify(_("Usulan DIP #{id} {s}.", id=row["id"], s=STATUS_TEXT.get(row["status"], row["status"])))
-        self.call("dip", self._load_dip, self.month)
+        self.notify(_(REVIEWED_TEXT.get(row["status"], N_("Usulan DIP #{id} ditelaah.")), id=row["id"]))
+        self.call(self._load_dip, self.month, done=self.show_dip, key="dip")
 
     def action_establish(self) -> None:
         """Penetapan: ask for the SK number."""
@@ -214,13 +248,14 @@ class RecordsScreen(WartaScreen):
 
     def _established(self, sk: str | None) -> None:
         if sk:
-            self.call("establish", self.w.establish_dip, self.uid, self.month, sk)
+            self.call(self.w.dip.establish_dip, self.uid, self.month, sk,
+                      done=self.show_establish, key="establish")
 
     def show_establish(self, result: dict) -> None:
         """The month is frozen under the SK."""
         self.notify(_("DIP {m} ditetapkan dengan SK {sk}: {n} baris.", m=result["month"],
                       sk=result["sk_number"], n=result["entries"]))
-        self.call("dip", self._load_dip, self.month)
+        self.call(self._load_dip, self.month, done=self.show_dip, key="dip")
 
     def action_export_dip(self) -> None:
         """Export the DIP (established version, or the draft) in a chosen format."""
@@ -243,13 +278,13 @@ class RecordsScreen(WartaScreen):
         if not fmt:
             return
         path = self.export_path(what, fmt)
-        fn = self.w.export_dip if what == "dip" else self.w.export_monthly_report
+        fn = self.w.dip.export_dip if what == "dip" else self.w.reports.export_monthly_report
 
         def job() -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             return fn(self.month, fmt, path)
 
-        self.call("export", job)
+        self.call(job, done=self.show_export, key="export")
 
     def show_export(self, path: Path) -> None:
         """Show where the file is."""
@@ -268,10 +303,9 @@ class RecordsScreen(WartaScreen):
             _("Tutup & segel")), self._close_confirmed)
 
     def _close_confirmed(self, yes: bool | None) -> None:
-        if yes:
-            from shared.records.sealing import seal_month  # audited, with a signed checkpoint
-
-            self.call("close", lambda m, u: seal_month(self.w, m, u), self.month, self.uid)
+        if yes:  # audited, with a signed checkpoint
+            self.call(self.w.reports.close_archive, self.month, self.uid,
+                      done=self.show_close, key="close")
 
     def show_close(self, result: dict) -> None:
         """Sealed: how many files, where."""
@@ -283,9 +317,8 @@ class RecordsScreen(WartaScreen):
     def action_verify(self) -> None:
         """Check the seal and every file."""
         self.query_one("#archive-state", Static).update(_("Memeriksa…"))
-        from shared.records.sealing import verify_month  # seal, audit record and checkpoints
-
-        self.call("verify", lambda m: verify_month(self.w, m), self.month)
+        self.call(self.w.reports.check_month, self.month,
+                  done=self.show_verify, failed=self.failed_verify, key="verify")
 
     def show_verify(self, result: dict) -> None:
         """All well, or each changed, missing and extra file."""

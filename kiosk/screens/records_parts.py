@@ -12,14 +12,14 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from kiosk.dialogs.note import NoteDialog
-from kiosk.format import clip
-from shared.i18n import _
+from kiosk.format import channel_label, clip, step_label
+from shared.i18n import N_, _
 
 
 class InputDialog(NoteDialog):
     """Ask for one line (e.g. the SK number); refuses an empty one with the reason."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Batal"))]
     FIELD = "line"
     VARIANT = "primary"
 
@@ -44,7 +44,7 @@ class InputDialog(NoteDialog):
 class ChoiceDialog(ModalScreen[str | None]):
     """Pick one of a few choices (an export format); dismisses its value or None."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
+    BINDINGS = [Binding("escape", "cancel", N_("Batal"))]
 
     def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -76,11 +76,23 @@ def _pct(share: float | None) -> str:
     return "—" if share is None else f"{share * 100:.0f}%"
 
 
+MONTHS = (N_("Januari"), N_("Februari"), N_("Maret"), N_("April"), N_("Mei"), N_("Juni"),
+          N_("Juli"), N_("Agustus"), N_("September"), N_("Oktober"), N_("November"),
+          N_("Desember"))
+"""The months as the screen names them (the report's own label is the document's Indonesian)."""
+
+
+def month_text(month: str) -> str:
+    """'November 2026' for ``2026-11``, in the language shown."""
+    year, number = month.split("-")
+    return f"{_(MONTHS[int(number) - 1])} {year}"
+
+
 def report_totals(data: dict) -> str:
     """One line: what the month approved and how its deliveries went."""
     t = data["totals"]
     return _("{label}: {a} disetujui, {d} tersebar, {r} dicabut · pengiriman {n}: {c} terkonfirmasi, "
-             "{f} gagal, {p} diparkir, {u} ulang", label=data["label"], a=t["approved"],
+             "{f} gagal, {p} diparkir, {u} ulang", label=month_text(data["month"]), a=t["approved"],
              d=t["disseminated"], r=t["revoked"], n=t["deliveries"], c=t["confirmed"],
              f=t["failed"], p=t["parked"], u=t["retries"])
 
@@ -91,8 +103,9 @@ def report_channels(data: dict) -> Text:
     text = Text(_("Kanal       Jml  OK  Gagal Parkir Ganti") + "\n", style="bold")
     for c in data["channels"]:
         bad = c["failed"] or c["parked"]
-        text.append(f"{clip(c['label'], 10):<10} {c['total']:>4} {c['confirmed']:>3} {c['failed']:>6} "
-                    f"{c['parked']:>6} {c.get('superseded', 0):>5}\n", style="red" if bad else "")
+        text.append(f"{clip(channel_label(c['channel']), 10):<10} {c['total']:>4} {c['confirmed']:>3} "
+                    f"{c['failed']:>6} {c['parked']:>6} {c.get('superseded', 0):>5}\n",
+                    style="red" if bad else "")
     return text
 
 
@@ -102,7 +115,7 @@ def report_sla(data: dict) -> Text:
     for s in data["sla"]:
         median = "—" if s["median_min"] is None else f"{s['median_min']:.0f}"
         late = s["share"] is not None and s["share"] < 1
-        text.append(f"{clip(s['label'], 16):<16} {s['met']}/{s['n']} {_pct(s['share']):>4}  "
+        text.append(f"{clip(step_label(s['step']), 16):<16} {s['met']}/{s['n']} {_pct(s['share']):>4}  "
                     f"{median}/{s['target_min']} {_('mnt')}\n", style="red" if late else "")
     return text
 

@@ -10,17 +10,20 @@ number it will get."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
-from kiosk.format import (channel_label, klas_label, latest_returns, return_text, state_label)
+from kiosk.format import (channel_label, klas_label, latest_returns, return_text, sasaran_label,
+                          state_label)
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets import channel_previews
 from kiosk.widgets.keybar import KeyBar
-from shared.i18n import _
+from shared.i18n import N_, _
 from shared.services.history import CHANGE_LABELS
 from shared.services.queries import content_lines, word_diff
 from shared.workflow import State
@@ -94,19 +97,29 @@ def changes_text(changes: list[dict]) -> Text:
     return text
 
 
+@dataclass(frozen=True)
+class ReviewData:
+    """One load of the review: the item and, for a ralat, the version it corrects (both as
+    ``Queries.get_item`` returns them), and the changes since this reviewer last saw it."""
+
+    item: dict
+    published: dict | None
+    diff: dict
+
+
 class ReviewScreen(WartaScreen):
     """Review one announcement at the current level."""
 
     BINDINGS = [
-        Binding("escape", "back", _("Kembali")),
-        Binding("s", "approve", _("Setujui")),
-        Binding("k", "return", _("Kembalikan")),
-        Binding("i", "detail", _("Detail")),
-        Binding("1", "tab('diff')", _("Perubahan"), show=False),
-        Binding("2", "tab('radio')", _("Pratinjau radio"), show=False),
-        Binding("3", "tab('videotron')", _("Pratinjau videotron"), show=False),
-        Binding("4", "tab('print')", _("Pratinjau cetak"), show=False),
-        Binding("5", "tab('web')", _("Pratinjau web"), show=False),
+        Binding("escape", "back", N_("Kembali")),
+        Binding("s", "approve", N_("Setujui")),
+        Binding("k", "return", N_("Kembalikan")),
+        Binding("i", "detail", N_("Detail")),
+        Binding("1", "tab('diff')", N_("Perubahan"), show=False),
+        Binding("2", "tab('radio')", N_("Pratinjau radio"), show=False),
+        Binding("3", "tab('videotron')", N_("Pratinjau videotron"), show=False),
+        Binding("4", "tab('print')", N_("Pratinjau cetak"), show=False),
+        Binding("5", "tab('web')", N_("Pratinjau web"), show=False),
     ]
 
     DEFAULT_CSS = """
@@ -136,26 +149,27 @@ class ReviewScreen(WartaScreen):
     def on_mount(self) -> None:
         """Load the item and the diff in a worker."""
         self.query_one("#return-notes").display = False
-        self.call("review", self._load)
+        self.call(self._load, done=self.show_review, key="review")
 
-    def _load(self) -> dict:
-        item = self.w.get_item(self.item_id, self.uid)
+    def _load(self) -> ReviewData:
+        item = self.w.queries.get_item(self.item_id, self.uid)
         corrects = item.get("corrects")
         # a ralat is read against what the public saw: the version it corrects
-        published = self.w.get_item(corrects["id"], self.uid) if corrects else None
-        return {"item": item, "published": published,
-                "diff": self.w.diff_since_seen(self.uid, self.item_id)}
+        published = self.w.queries.get_item(corrects["id"], self.uid) if corrects else None
+        return ReviewData(item=item, published=published,
+                          diff=self.w.queries.diff_since_seen(self.uid, self.item_id))
 
-    def show_review(self, data: dict) -> None:
+    def show_review(self, data: ReviewData) -> None:
         """Header, return notes and the changes (for a ralat: against the published version
         first); then the previews are rendered in a worker."""
-        self.item = item = data["item"]
+        self.item = item = data.item
         head = [f"[b]{item['title']}[/b]",
                 _("Status: {s} · Revisi {r} · Penyusun: {a}", s=state_label(item["state"]),
                   r=item["revision"], a=item["author_name"]),
                 _("Klasifikasi: {k} · Sasaran: {t} · Kanal: {c}", k=klas_label(item["klasifikasi"]),
-                  t=item["sasaran"], c=", ".join(channel_label(c) for c in item["channels"]) or "—")]
-        published = data.get("published")
+                  t=sasaran_label(item["sasaran"]),
+                  c=", ".join(channel_label(c) for c in item["channels"]) or "—")]
+        published = data.published
         if published:
             changed = changed_fields(published, item)
             head.insert(1, _("Ralat atas {n} (versi {v}) · Yang diubah: {f}",
@@ -171,9 +185,10 @@ class ReviewScreen(WartaScreen):
             if channel not in item["channels"]:  # only what goes out is previewed
                 tabs.hide_tab(f"tab-{channel}")
         self.query_one("#diff", Static).update(self._changes(data, published))
-        self.call("previews", self._previews, item)
+        self.call(self._previews, item,
+                  done=self.show_previews, failed=self.failed_previews, key="previews")
 
-    def _changes(self, data: dict, published: dict | None) -> Text:
+    def _changes(self, data: ReviewData, published: dict | None) -> Text:
         item = self.item
         text = Text()
         if published:
@@ -183,7 +198,7 @@ class ReviewScreen(WartaScreen):
             changes = published_changes(published, item, self.tz)
             text += changes_text(changes) if changes else Text(
                 _("Tidak ada perubahan terhadap versi yang terbit.") + "\n")
-        diff = data["diff"]
+        diff = data.diff
         if published and diff["from_revision"] in (None, diff["to_revision"]):
             return text  # the whole ralat is already shown against the published text above
         if diff["from_revision"] is None:
@@ -207,9 +222,9 @@ class ReviewScreen(WartaScreen):
 
         fields = fields_of(item)
         if item.get("image"):
-            fields["image"] = self.w.item_picture(self.item_id, self.uid)
-        return channel_previews.render(fields, self.w.profile, self.tz, self.app.clock(),
-                                       number=item.get("number") or "")
+            fields["image"] = self.w.queries.item_picture(self.item_id, self.uid)
+        return channel_previews.render(fields, self.w.ctx.profile, self.tz, self.app.clock(),
+                                       number=item.get("number") or "", settings=self.w.ctx.settings)
 
     def show_previews(self, result: dict) -> None:
         """The channels' renderings of what will go out."""
@@ -236,9 +251,10 @@ class ReviewScreen(WartaScreen):
         if not self.item:
             return
         if self.item["state"] == State.REVIEW_KADIS:
-            self.call("peek", self.w.next_number)
+            self.call(self.w.queries.next_number, done=self.show_peek, key="peek")
         else:
-            self.call("approve", self.w.approve, self.uid, self.item_id)
+            self.call(self.w.review.approve, self.uid, self.item_id,
+                      done=self.show_approve, key="approve")
 
     def show_peek(self, number: str) -> None:
         """Ask the Kepala Dinas to confirm the final approval."""
@@ -251,7 +267,8 @@ class ReviewScreen(WartaScreen):
 
     def _confirmed(self, yes: bool | None) -> None:
         if yes:
-            self.call("approve", self.w.approve, self.uid, self.item_id)
+            self.call(self.w.review.approve, self.uid, self.item_id,
+                      done=self.show_approve, key="approve")
 
     def show_approve(self, number: str | None) -> None:
         """Approved: say what happened and show the detail (final) or go home."""
@@ -275,7 +292,8 @@ class ReviewScreen(WartaScreen):
 
     def _returned(self, note: str | None) -> None:
         if note:
-            self.call("return", self.w.return_item, self.uid, self.item_id, note)
+            self.call(self.w.review.return_item, self.uid, self.item_id, note,
+                      done=self.show_return, key="return")
 
     def show_return(self, _result: None) -> None:
         """Returned: back to the home screen."""

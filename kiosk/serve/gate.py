@@ -59,9 +59,9 @@ class Gate(Server):
                          public_url=public_url or f"{scheme}://{netloc}:{port}",
                          templates_path=Path(__file__).parent)
         self.settings, self.services, self.tls = settings, services, tls
-        self.max_sessions = settings.kiosk_max_sessions
-        self.sessions = Sessions(lifetime_s=settings.kiosk_session_hours * 3600)
-        self.limiter = Limiter(limit=settings.kiosk_login_attempts, window_s=60.0)
+        self.max_sessions = settings.kiosk.max_sessions
+        self.sessions = Sessions(lifetime_s=settings.kiosk.session_hours * 3600)
+        self.limiter = Limiter(limit=settings.kiosk.login_attempts, window_s=60.0)
         self.live: set[KioskProcess] = set()
         """The kiosk processes running now (the cap counts them)."""
         self.secure_cookie = self.public_url.startswith("https")
@@ -165,7 +165,7 @@ class Gate(Server):
         self.limiter.fail(*keys)
         loop = asyncio.get_running_loop()
         try:
-            user = await loop.run_in_executor(None, self.services.authenticate, username, password)
+            user = await loop.run_in_executor(None, self.services.users.authenticate, username, password)
         except AuthError as exc:
             log.warning("gate: failed sign-in (user %r, from %s)", username, address)
             wait = self.limiter.wait(*keys)
@@ -173,7 +173,7 @@ class Gate(Server):
             return self._html(pages.login_page(self.unit, message, username), 429 if wait else 401)
         self.limiter.undo(keys[0])
         self.limiter.forget(keys[1])
-        log.info("gate: %s signed in from %s", user["username"], address)
+        log.info("gate: %s signed in from %s", user.username, address)
         response = web.HTTPSeeOther("/")
         response.set_cookie(COOKIE, self.sessions.open(user), httponly=True, samesite="Strict",
                             secure=self.secure_cookie, path="/",
@@ -238,7 +238,7 @@ class Gate(Server):
                                ticket=tickets.issue(self.settings, session.user), gate=self,
                                session=session)
         self.live.add(process)  # before any await: the cap cannot be overrun by a race
-        log.info("gate: kiosk started for %s (%d running)", session.user["username"], len(self.live))
+        log.info("gate: kiosk started for %s (%d running)", session.user.username, len(self.live))
         try:
             await websocket.prepare(request)
             await process.start(width, height)

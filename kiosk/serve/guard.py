@@ -8,7 +8,10 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from shared.services.users import Account
 
 COOKIE = "warta_sesi"
 """The session cookie's name."""
@@ -18,7 +21,7 @@ COOKIE = "warta_sesi"
 class Session:
     """A browser signed in at the gate."""
 
-    user: dict
+    user: Account
     expires: float
 
 
@@ -31,7 +34,7 @@ class Sessions:
     clock: Callable[[], float] = time.monotonic
     _by_token: dict[str, Session] = field(default_factory=dict)
 
-    def open(self, user: dict) -> str:
+    def open(self, user: Account) -> str:
         """A new session for ``user``; returns the cookie value."""
         self._prune()
         token = secrets.token_urlsafe(32)

@@ -17,7 +17,10 @@ import os
 import secrets
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.services.users import Account
 
 ENV = "WARTA_KIOSK_TICKET"
 """The environment variable that carries the token to the kiosk process."""
@@ -39,8 +42,8 @@ def _name(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(settings: Any, user: dict, now: float | None = None) -> str:
-    """A new token for ``user`` (the dict ``authenticate`` returns); removes expired tickets."""
+def issue(settings: Any, user: Account, now: float | None = None) -> str:
+    """A new token for ``user`` (as ``authenticate`` returns it); removes expired tickets."""
     now = time.time() if now is None else now
     where = folder(settings)
     for old in where.iterdir():
@@ -53,12 +56,12 @@ def issue(settings: Any, user: dict, now: float | None = None) -> str:
     path = where / _name(token)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
-        json.dump({"user_id": user["id"], "username": user["username"],
+        json.dump({"user_id": user.id, "username": user.username,
                    "expires": now + TTL_SECONDS}, fh)
     return token
 
 
-def redeem(settings: Any, token: str, services: Any, now: float | None = None) -> dict:
+def redeem(settings: Any, token: str, services: Any, now: float | None = None) -> Account:
     """The account for ``token`` (like ``authenticate``'s result), once; AuthError when the
     ticket is unknown, used, expired, or its account is gone or deactivated."""
     from shared.errors import AuthError
@@ -76,9 +79,7 @@ def redeem(settings: Any, token: str, services: Any, now: float | None = None) -
         claimed.unlink(missing_ok=True)
     if data.get("expires", 0) < now:
         raise AuthError("Tiket sesi sudah kedaluwarsa; silakan masuk")
-    for account in services.list_users():
-        if account["id"] == data["user_id"] and account["username"] == data["username"]:
-            if not account["active"]:
-                raise AuthError("Akun '{username}' dinonaktifkan", username=account["username"])
-            return {k: account[k] for k in ("id", "username", "role", "name")}
-    raise AuthError("Tiket sesi tidak berlaku atau sudah dipakai; silakan masuk")
+    account = services.users.account(data["user_id"])  # AuthError when deactivated meanwhile
+    if account is None or account.username != data["username"]:
+        raise AuthError("Tiket sesi tidak berlaku atau sudah dipakai; silakan masuk")
+    return account

@@ -13,17 +13,17 @@ from textual.widgets import Label, Select, SelectionList, Static, TextArea
 
 from shared import alerting
 from shared.alerting import Area, Category, Certainty, ResponseType, Severity, Urgency
-from shared.i18n import _
+from shared.i18n import N_, _
 
 CHOICES: list[tuple[str, str, type[StrEnum]]] = [
-    ("urgency", "Tingkat kesegeraan", Urgency),
-    ("severity", "Tingkat keparahan", Severity),
-    ("certainty", "Kepastian", Certainty),
-    ("response_type", "Tindakan warga", ResponseType),
-    ("category", "Kategori", Category),
+    ("urgency", N_("Tingkat kesegeraan"), Urgency),
+    ("severity", N_("Tingkat keparahan"), Severity),
+    ("certainty", N_("Kepastian"), Certainty),
+    ("response_type", N_("Tindakan warga"), ResponseType),
+    ("category", N_("Kategori"), Category),
 ]
 """The single choices: the field of :class:`shared.alerting.AlertFields`, its label, its values.
-The labels are msgids, translated where they are shown (like ``SASARAN_LABEL`` in the editor)."""
+The labels are msgids, translated where they are shown (like the labels of :mod:`shared.vocab`)."""
 
 
 def option_label(value: str) -> str:

@@ -28,11 +28,13 @@ def panes(placeholder: str, keys: dict[str, str] | None = None) -> Iterator[TabP
         yield TabPane(label, VerticalScroll(view, classes="preview"), id=f"tab-{channel}")
 
 
-def render(fields: dict, profile: Any, tz: str, now: Any, number: str = "") -> dict:
-    """Every preview, with the slide already shrunk for the terminal (call in a worker)."""
+def render(fields: dict, profile: Any, tz: str, now: Any, number: str = "",
+           settings: Any = None) -> dict:
+    """Every preview, with the slide already shrunk for the terminal (call in a worker);
+    ``settings``: the settings root (``w.ctx.settings``)."""
     from kiosk.previews import previews
 
-    result = previews(fields, profile, tz, now=now, number=number)
+    result = previews(fields, profile, tz, now=now, number=number, settings=settings)
     image = result["videotron"].image
     result["small"] = shrink(image) if image is not None else None
     return result

@@ -12,6 +12,8 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
+from shared.i18n import _
+
 DIM = Style(dim=True)
 """A binding that check_action disables is shown dimmed."""
 
@@ -66,7 +68,7 @@ class KeyBar(Widget, can_focus=False):
             if binding.show and binding.action not in seen:
                 seen.add(binding.action)
                 pairs.append((binding, self.app.get_key_display(binding), enabled))
-        roomy = sum(len(key) + len(b.description) + 3 for b, key, _e in pairs)
+        roomy = sum(len(key) + len(_(b.description)) + 3 for b, key, _e in pairs)
         tight = self.compact or roomy > self.size.width
         key_style = self.get_component_rich_style("keybar--key")
         desc_style = self.get_component_rich_style("keybar--description")
@@ -76,8 +78,8 @@ class KeyBar(Widget, can_focus=False):
             dim = Style() if enabled else DIM
             start = text.cell_len
             text.append(key if tight else f" {key} ", style=key_style + dim)
-            text.append(f" {binding.description} " if tight else f"{binding.description} ",
-                        style=desc_style + dim)
+            what = _(binding.description)  # a msgid (N_ in BINDINGS), in the language shown now
+            text.append(f" {what} " if tight else f"{what} ", style=desc_style + dim)
             self._spans.append((start, text.cell_len, binding.key, enabled))
         return text
 

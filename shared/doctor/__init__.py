@@ -39,7 +39,7 @@ def run_checks(topology: dict | None = None, probe: BrokerProbe | None = None,
         results += check_broker(cfg, topology or default_topology(cfg.amqp_prefix), probe)
         results.append(check_keys(cfg))
     results.append(check_fonts(font_dir))
-    results.append(check_speech())
+    results.append(check_speech(cfg.radio.voice, cfg.radio.tts) if cfg is not None else check_speech())
     if cfg is not None:
         results.append(check_folders(cfg))
         results.append(check_disk(cfg, disk_warn_mb, disk_fail_mb))

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Callable, Literal
 from urllib.parse import urlsplit
 
-from shared.config import Settings
+from pydantic import ValidationError
+
+from shared.config import Settings, setting_errors
 
 Status = Literal["ok", "warn", "fail"]
 
@@ -45,13 +47,16 @@ def check_config() -> tuple[Check, Settings | None]:
     """Every ``WARTA_*`` variable parses (zone, numbers, secret files)."""
     try:
         cfg = Settings()
-    except Exception as exc:  # pydantic's ValidationError; its first error line is enough
-        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-        detail = " ".join(lines[1:3]) if len(lines) > 1 else lines[0]
+    except Exception as exc:  # noqa: BLE001 - a ValidationError names its variable, a section's too
+        if isinstance(exc, ValidationError):
+            detail = setting_errors(exc)[0]
+        else:
+            lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()] or [type(exc).__name__]
+            detail = " ".join(lines[1:3]) if len(lines) > 1 else lines[0]
         return Check("konfigurasi", "fail", f"Variabel WARTA_* tidak sah: {detail}",
                      "Perbaiki nilai variabel yang disebut (lihat .env.example dan docs/OPERATOR.md)."), None
-    if not cfg.embedded and not cfg.broker.startswith(("amqp://", "amqps://")):
-        return Check("konfigurasi", "fail", f"WARTA_BROKER '{cfg.broker}' bukan 'embedded' maupun URL amqp://",
+    if not cfg.embedded and not cfg.broker.url.startswith(("amqp://", "amqps://")):
+        return Check("konfigurasi", "fail", f"WARTA_BROKER '{cfg.broker.url}' bukan 'embedded' maupun URL amqp://",
                      "Setel WARTA_BROKER=embedded atau amqp://pengguna:sandi@host:5672/warta."), cfg
     return ok("konfigurasi", f"Konfigurasi terbaca (WARTA_HOME={cfg.home}, broker "
                              f"{'embedded' if cfg.embedded else 'amqp'})."), cfg
@@ -76,13 +81,21 @@ def check_database(cfg: Settings) -> list[Check]:
         return [db, Check("migrasi", "fail", "Skema basis data belum dibuat.",
                           "Jalankan 'warta init' (atau layanan migrate pada docker compose).")]
     if current != heads:
-        unknown = current - heads
+        from alembic.script import ScriptDirectory
+
+        from shared.db import alembic_config
+
+        # revisions this code does not ship at all: a newer Warta migrated it (an older one of
+        # ours is simply behind)
+        script = ScriptDirectory.from_config(alembic_config(cfg.db_url))
+        unknown = current - {r.revision for r in script.walk_revisions()}
         if unknown:
             return [db, Check("migrasi", "fail",
                               f"Skema lebih baru dari kode ini (revisi {', '.join(sorted(unknown))}).",
                               "Perbarui Warta ke versi yang sama dengan layanan lain.")]
         return [db, Check("migrasi", "fail", "Skema basis data tertinggal dari versi kode.",
-                          "Jalankan 'warta init' untuk menerapkan migrasi terbaru.")]
+                          "Jalankan 'warta migrate' (atau 'warta init') untuk menerapkan migrasi "
+                          "terbaru.")]
     return [db, ok("migrasi", f"Skema mutakhir ({', '.join(sorted(heads))}).")]
 
 
@@ -106,20 +119,22 @@ def check_broker(cfg: Settings, topology: dict, probe: BrokerProbe | None) -> li
 
     exchanges, queues = expected_names(topology)
     if probe is None:
-        reason = _tcp_reachable(cfg.broker)
+        reason = _tcp_reachable(cfg.broker.url)
         if reason:
             return [Check("broker", "fail", f"RabbitMQ tidak dapat dihubungi: {reason}",
                           "Nyalakan RabbitMQ dan periksa host, port dan WARTA_BROKER."),
-                    Check("topologi", "fail", "Topologi tidak dapat diperiksa.", "Perbaiki sambungan broker.")]
+                    Check("topologi", "fail", "Topologi tidak dapat diperiksa.",
+                          "Perbaiki sambungan broker.")]
         return [ok("broker", "Port RabbitMQ menjawab."),
                 Check("topologi", "warn", "Topologi tidak diperiksa (pemeriksa AMQP tidak tersedia).",
                       "Jalankan 'warta doctor' dari perintah warta agar topologi ikut diperiksa.")]
     try:
-        found = probe(cfg.broker, exchanges, queues)
+        found = probe(cfg.broker.url, exchanges, queues)
     except Exception as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         return [Check("broker", "fail", f"Tidak dapat masuk ke RabbitMQ: {reason}",
-                      "Periksa bahwa RabbitMQ berjalan, lalu pengguna, kata sandi dan vhost pada WARTA_BROKER."),
+                      "Periksa bahwa RabbitMQ berjalan, lalu pengguna, kata sandi dan vhost pada "
+                      "WARTA_BROKER."),
                 Check("topologi", "fail", "Topologi tidak dapat diperiksa.", "Perbaiki sambungan broker.")]
     missing = list(found.get("missing_exchanges", [])) + list(found.get("missing_queues", []))
     depth = sum(found.get("depths", {}).values())
@@ -139,7 +154,8 @@ def check_keys(cfg: Settings) -> Check:
     priv, pub = cfg.signing_key_path, cfg.verify_key_path
     if not pub.exists() and not priv.exists():
         return Check("kunci", "fail", f"Kunci tanda tangan tidak ditemukan ({priv}, {pub}).",
-                     "Jalankan 'warta keys generate' di sisi persetujuan; salin hanya kunci publik ke pekerja.")
+                     "Jalankan 'warta keys generate' di sisi persetujuan; salin hanya kunci publik ke "
+                     "pekerja.")
     public = None
     if pub.exists():
         try:
@@ -153,7 +169,8 @@ def check_keys(cfg: Settings) -> Check:
         private = load_private_key(priv)
     except Exception:
         return Check("kunci", "fail", f"Kunci privat {priv} rusak atau bukan Ed25519.",
-                     "Pulihkan dari cadangan atau jalankan 'warta keys generate --force' lalu bagikan kunci publik baru.")
+                     "Pulihkan dari cadangan atau jalankan 'warta keys generate --force' lalu bagikan "
+                     "kunci publik baru.")
     if public is not None:
         from cryptography.hazmat.primitives import serialization as ser
 
@@ -181,9 +198,10 @@ def check_fonts(font_dir: Path | None) -> Check:
     return ok("fon", f"{len(fonts)} fon bawaan tersedia.")
 
 
-def check_speech(voice: str = "id") -> Check:
-    """espeak-ng on PATH with the Indonesian voice (the radio degrades to script-only without it)."""
-    if os.environ.get("WARTA_RADIO_TTS", "espeak-ng") == "none":
+def check_speech(voice: str = "id", tts: str = "espeak-ng") -> Check:
+    """espeak-ng on PATH with the Indonesian voice (the radio degrades to script-only without it);
+    ``tts``: ``settings.radio.tts``."""
+    if tts == "none":
         return ok("mesin_suara", "Suara sintetis dinonaktifkan (WARTA_RADIO_TTS=none): hanya naskah.")
     binary = shutil.which("espeak-ng")
     if not binary:

@@ -73,7 +73,8 @@ def default_topology(prefix: str = "warta", channels: tuple[str, ...] = CHANNELS
                 "x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
 
     exchanges = [exchange(f"{p}.dispatch"), exchange(f"{p}.parking"), exchange(f"{p}.receipts")]
-    queues = [queue(f"{p}.parked", **{"x-queue-type": "classic"}), queue(f"{p}.receipts", **limited("receipt"))]
+    queues = [queue(f"{p}.parked", **{"x-queue-type": "classic"}),
+              queue(f"{p}.receipts", **limited("receipt"))]
     bindings = [binding(f"{p}.receipts", f"{p}.receipts", "receipt"),
                 binding(f"{p}.dispatch", f"{p}.receipts", "receipt"),  # a receipt's retry tier returns
                 binding(f"{p}.parking", f"{p}.parked", "receipt")]
@@ -120,7 +121,8 @@ def grants(topology: dict, prefix: str = "warta", channels: tuple[str, ...] = CH
                  _any_of(bound_from(receipts))),
            # redrive: read the parked messages, put them back through the shortest retry tier
            # (which dead-letters to dispatch) or, for receipts, into the receipts exchange
-           Grant(f"{p}-ops", NOTHING, _any_of([n for n in side if n != parking]), _any_of(bound_from(parking))),
+           Grant(f"{p}-ops", NOTHING, _any_of([n for n in side if n != parking]),
+                 _any_of(bound_from(parking))),
            Grant(f"{p}-admin", NOTHING, NOTHING, NOTHING, ("administrator",))]
     for ch in channels:
         own = [b["destination"] for b in bindings if b["source"] == dispatch

@@ -122,9 +122,10 @@ def close_month(archive: Path, month: str, key: Ed25519PrivateKey, tz: str, clos
     previous = _keep_previous(folder) if reseal_reason is not None else None
     files = [{"path": rel, "sha256": sha256_file(p), "size": p.stat().st_size}
              for rel, p in scan(folder).items()]
+    seal_no: int = previous["seal_no"] + 1 if previous else 1
     manifest = {"format": FORMAT, "month": month, "closed_at": now.isoformat(),
                 "closed_by": closed_by, "key_sha256": key_fingerprint(key.public_key()),
-                "files": files, "seal_no": previous["seal_no"] + 1 if previous else 1}
+                "files": files, "seal_no": seal_no}
     if previous:
         manifest.update(previous=previous, reseal_reason=reseal_reason)
     body = _canonical(manifest)
@@ -136,7 +137,7 @@ def close_month(archive: Path, month: str, key: Ed25519PrivateKey, tz: str, clos
     tmp_sig.replace(folder / SIGNATURE)
     tmp_seal.replace(folder / SEAL)
     return SealResult(month, folder, len(files), hashlib.sha256(body).hexdigest(), now.isoformat(),
-                      manifest["seal_no"], previous)
+                      seal_no, previous)
 
 
 @dataclass

@@ -2,34 +2,37 @@
 handed in for review, and the kartu kontrol (control card): one A4 page with the whole timeline of
 an announcement, each step marked against its SLA target, and its deliveries.
 
-Both take the dict :meth:`shared.services.Warta.get_item` returns, enriched by the records service
+Both take the dict :meth:`shared.services.queries.Queries.get_item` returns, enriched by the records service
 with ``author_nip``, ``unit`` and the like (see :mod:`shared.services.records`)."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
-from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.config import AgencyProfile
 from shared.errors import Refused
 from shared.records.pdf import OfficialPdf, Signer
-from shared.records.report import SASARAN_LABEL, duration_text
-from shared.records.versions import CHANNEL_LABEL, DELIVERY_LABEL, KIND_LABEL
+from shared.records.report import duration_text
 from shared.timefmt import datetime_id, short_id, utcnow
-from shared.workflow import STATE_LABEL, STEP_LABEL, State
+from shared.vocab import (Channel, Decision, DeliveryState, Kind, Klasifikasi, Sasaran, State, Step,
+                          label_of)
 
-DECISION_LABEL = {"submitted": "Diajukan", "approved": "Disetujui", "returned": "Dikembalikan",
-                  "nothing_to_send": "Tidak ada kanal tujuan",
-                  "disseminated": "Terkirim",
-                  "confirmed": "Terkonfirmasi", "revoked": "Dicabut"}
-"""Step decisions as people read them. The dissemination step's end is written as what happened
-then, not as a state ("Tersebar"), since a later pencabutan withdraws what was sent."""
+
+def _word(vocab: type[StrEnum], value: str | None) -> str:
+    """``value`` in the Indonesian of the card (an official document), '-' for nothing."""
+    return label_of(vocab, value, document=True) or "-"
 
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _when(value: str) -> datetime:
+    """A time the card's data always holds (ISO text)."""
+    return datetime.fromisoformat(value)
 
 
 def sla_mark(step: dict, now: datetime | None = None) -> str:
@@ -67,20 +70,20 @@ def _version_text(item: dict) -> str:
 
 
 def _identity(item: dict) -> list[tuple[str, object]]:
-    klas = KLASIFIKASI_LABEL.get(Klasifikasi(item["klasifikasi"]), item["klasifikasi"])
+    klas = _word(Klasifikasi, item["klasifikasi"])
     return [("Nomor pengumuman", item.get("number") or "(belum bernomor)"),
             ("Versi / status publik",
              f"{_version_text(item)} / {item.get('public_state_label') or '-'}"),
             ("Judul", item["title"]),
-            ("Klasifikasi / sasaran", f"{klas} / {SASARAN_LABEL.get(item['sasaran'], item['sasaran'])}"),
-            ("Kanal", ", ".join(CHANNEL_LABEL.get(c, c) for c in item["channels"]) or "-"),
+            ("Klasifikasi / sasaran", f"{klas} / {_word(Sasaran, item['sasaran'])}"),
+            ("Kanal", ", ".join(_word(Channel, c) for c in item["channels"]) or "-"),
             ("Penyusun", item["author_name"])]
 
 
 def receipt_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path,
                 revision: int | None = None) -> Path:
     """The tanda terima of a draft's submission (the latest, or that of ``revision``)."""
-    subs = [(st, handed_in(item, st)) for st in item["steps"] if st["decision"] == "submitted"]
+    subs = [(st, handed_in(item, st)) for st in item["steps"] if st["decision"] == Decision.SUBMITTED]
     if not subs:
         raise Refused("Pengumuman #{id} belum pernah diajukan untuk diperiksa; tanda terima dibuat "
                       "saat draf diajukan", id=item["id"])
@@ -91,7 +94,7 @@ def receipt_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path,
                           id=item["id"])
     sub, rev = subs[-1]
     submitted = _dt(sub["decided_at"])
-    review = next((st for st in item["steps"] if st["step"] == "review_kabid"
+    review = next((st for st in item["steps"] if st["step"] == Step.REVIEW_KABID
                    and st["started_at"] >= sub["decided_at"]), None)
     no = f"TT-{item['id']:05d}-R{rev['number']}"
     pdf = OfficialPdf(profile, tz, doc_label=f"Tanda Terima {no}")
@@ -100,17 +103,17 @@ def receipt_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path,
     pdf.paragraph("Telah diterima draf pengumuman informasi publik untuk diperiksa sesuai SOP "
                   "Pengumuman Informasi Publik, dengan rincian sebagai berikut:")
     pdf.ln(2)
-    klas = KLASIFIKASI_LABEL.get(Klasifikasi(item["klasifikasi"]), item["klasifikasi"])
+    klas = _word(Klasifikasi, item["klasifikasi"])
     pdf.fields([("Judul", rev["title"]),
                 ("Revisi ke", rev["number"]),
                 ("Klasifikasi", klas),
-                ("Sasaran", SASARAN_LABEL.get(item["sasaran"], item["sasaran"])),
-                ("Kanal yang diusulkan", ", ".join(CHANNEL_LABEL.get(c, c) for c in item["channels"])),
+                ("Sasaran", _word(Sasaran, item["sasaran"])),
+                ("Kanal yang diusulkan", ", ".join(_word(Channel, c) for c in item["channels"])),
                 ("Diserahkan oleh", f"{item['author_name']} (Pelaksana)"),
                 ("Diserahkan pada", datetime_id(submitted, tz) if submitted else "-"),
                 ("Diteruskan kepada", "Kabid/Kasubag untuk pemeriksaan"),
                 ("Batas waktu pemeriksaan",
-                 datetime_id(_dt(review["due_at"]), tz) if review else "-")])
+                 datetime_id(_when(review["due_at"]), tz) if review else "-")])
     pdf.fields([("Sidik jari naskah (SHA-256)", text_fingerprint(rev))], size=8)
     pdf.ln(2)
     pdf.paragraph("Tanda terima ini merupakan bukti penyerahan, bukan persetujuan isi pengumuman. "
@@ -130,7 +133,7 @@ def card_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Sign
     pdf.set_auto_page_break(True, margin=14)
     pdf.letterhead()
     pdf.title_block("Kartu Kontrol Pengumuman",
-                    f"Status: {STATE_LABEL.get(State(item['state']), item['state'])}")
+                    f"Status: {_word(State, item['state'])}")
     pdf.fields(_identity(item), label_width=42, size=9)
     pdf.heading("Riwayat Tahapan dan Waktu Layanan")
     rows = []
@@ -141,11 +144,13 @@ def card_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Sign
         target = (due - start).total_seconds() / 60 if due and start else None
         mark = sla_mark(st, now)
         late += mark.startswith("TERLAMBAT") or mark.endswith("lewat batas")
-        decision = DECISION_LABEL.get(st["decision"] or "", st["decision"] or "-")
+        # the dissemination step's end is what happened then ("Terkirim"), not a state: a later
+        # pencabutan withdraws what was sent
+        decision = _word(Decision, st["decision"])
         note = (st["note"] or "").replace("\n", " ")
         if note:
             decision += f": {note[:90]}{'...' if len(note) > 90 else ''}"
-        rows.append((str(no), f"{STEP_LABEL.get(st['step'], st['step'])} (rev. {st['revision']})",
+        rows.append((str(no), f"{_word(Step, st['step'])} (rev. {st['revision']})",
                      short_id(start, tz) if start else "-", short_id(done, tz) if done else "-",
                      f"{duration_text(took)} / {duration_text(target)}", st["actor_name"] or "-",
                      decision, mark))
@@ -161,17 +166,17 @@ def card_pdf(item: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Sign
     if item["deliveries"] and not with_history:  # else the history lists them with the others
         pdf.heading("Penyebarluasan per Kanal")
         pdf.grid(("Kanal", "Jenis", "Status", "Percobaan", "Terkonfirmasi", "SHA-256 bukti"),
-                 [(CHANNEL_LABEL.get(d["channel"], d["channel"]), KIND_LABEL.get(d["kind"], d["kind"]),
-                   DELIVERY_LABEL.get(d["state"], d["state"]), str(d["attempts"]),
-                   short_id(_dt(d["confirmed_at"]), tz) if d["confirmed_at"] else "-",
+                 [(_word(Channel, d["channel"]), _word(Kind, d["kind"]),
+                   _word(DeliveryState, d["state"]), str(d["attempts"]),
+                   short_id(_when(d["confirmed_at"]), tz) if d["confirmed_at"] else "-",
                    (d["sha256"] or "-")[:16]) for d in item["deliveries"]],
                  (34, 16, 30, 18, 32, 44), size=7.5, align=("L", "L", "L", "C", "C", "L"))
     if with_history:
         _history(pdf, item, history)
     if item.get("revoked_at"):
-        pdf.paragraph(f"Dicabut pada {datetime_id(_dt(item['revoked_at']), tz)}: "
-                      f"{(item.get('revoked_reason') or '').rstrip('.')}. Pencabutan berlaku untuk pengumuman ini "
-                      "beserta semua versinya.", 8.5)
+        pdf.paragraph(f"Dicabut pada {datetime_id(_when(item['revoked_at']), tz)}: "
+                      f"{(item.get('revoked_reason') or '').rstrip('.')}. Pencabutan berlaku untuk "
+                      "pengumuman ini beserta semua versinya.", 8.5)
     pdf.signatures([Signer("Pejabat Pengelola Informasi\ndan Dokumentasi (PPID)", ppid.name, ppid.nip)],
                    when=now)
     return pdf.to_file(path)

@@ -7,11 +7,14 @@ from io import BytesIO
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-COLORS = {"confirmed": "#2e7d32", "failed": "#c62828", "parked": "#ef6c00",
-          "superseded": "#78909c", "open": "#bdbdbd"}
-LEGEND = {"confirmed": "Terkonfirmasi", "failed": "Gagal", "parked": "Ditahan",
-          "superseded": "Digantikan versi baru", "open": "Belum selesai"}
+from shared.records.report import COLUMN_LABEL, ReportColumn
+
+COLORS = {ReportColumn.CONFIRMED: "#2e7d32", ReportColumn.FAILED: "#c62828",
+          ReportColumn.PARKED: "#ef6c00", ReportColumn.SUPERSEDED: "#78909c",
+          ReportColumn.OPEN: "#bdbdbd"}
+"""The colour of each report column, in stacking order (every column has one)."""
 
 
 def _png(fig: Figure) -> bytes:
@@ -30,11 +33,13 @@ def channel_chart(rows: list[dict]) -> bytes:
     bottom = [0] * len(rows)
     for key in COLORS:
         values = [r[key] for r in rows]
-        ax.bar(labels, values, bottom=bottom, color=COLORS[key], label=LEGEND[key], width=0.55)
-        bottom = [b + v for b, v in zip(bottom, values)]
+        ax.bar(labels, values, bottom=bottom, color=COLORS[key], label=COLUMN_LABEL[key], width=0.55)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("Jumlah pengiriman")
     ax.set_title("Pengiriman per kanal", fontsize=10)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one: whole numbers only
+        locator.set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False, ncols=5, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     ax.tick_params(labelsize=8)
@@ -50,7 +55,7 @@ def sla_chart(rows: list[dict]) -> bytes:
     colors = ["#bdbdbd" if r["n"] == 0 else ("#2e7d32" if (r["share"] or 0) >= 0.8 else "#c62828")
               for r in rows][::-1]
     bars = ax.barh(labels, shares, color=colors, height=0.55)
-    for bar, r in zip(bars, rows[::-1]):
+    for bar, r in zip(bars, rows[::-1], strict=True):
         text = "tidak ada data" if r["n"] == 0 else f"{(r['share'] or 0) * 100:.0f}% dari {r['n']}"
         ax.text(min(bar.get_width(), 100) + 1, bar.get_y() + bar.get_height() / 2, text,
                 va="center", fontsize=7)

@@ -18,6 +18,7 @@ from shared.errors import InvalidInput
 from shared.records import month_label
 from shared.records.pdf import OfficialPdf, Signer, title_id
 from shared.timefmt import date_id
+from shared.vocab import DIP_STATUS_LABEL
 
 COLUMNS = ("No", "Ringkasan Isi Informasi", "Pejabat/Unit yang Menguasai Informasi",
            "Penanggung Jawab Pembuatan Informasi", "Waktu dan Tempat Pembuatan Informasi",
@@ -33,7 +34,8 @@ BENTUK = ("cetak", "elektronik")
 DEFAULT_RETENTION = "5 (lima) tahun"
 """Retention proposed for an announcement's row; the PPID may change it when reviewing."""
 
-STATUS_LABEL = {"usulan": "Usulan", "diterima": "Diterima", "ditolak": "Ditolak"}
+STATUS_LABEL = DIP_STATUS_LABEL
+"""A row's status as people read it (the one map is :data:`shared.vocab.DIP_STATUS_LABEL`)."""
 
 
 def parse_jenis(value: str) -> str:
@@ -127,9 +129,12 @@ def export_xlsx(doc: dict, profile: AgencyProfile, tz: str, path: Path) -> Path:
     """The register as an XLSX workbook: letterhead lines, bordered table, A4 landscape print."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet), "a new workbook's active sheet is its one worksheet"
     ws.title = f"DIP {doc['month']}"
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -151,15 +156,15 @@ def export_xlsx(doc: dict, profile: AgencyProfile, tz: str, path: Path) -> Path:
             cell = ws.cell(row=first + no, column=j, value=int(value) if j == 1 else value)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border
-    for letter, width in zip("ABCDEFGH", (5, 48, 28, 28, 26, 18, 16, 14)):
+    for letter, width in zip("ABCDEFGH", (5, 48, 28, 28, 26, 18, 16, 14), strict=True):
         ws.column_dimensions[letter].width = width
-    ws.freeze_panes = ws.cell(row=first + 1, column=1)
+    ws.freeze_panes = ws.cell(row=first + 1, column=1).coordinate
     ws.print_options.horizontalCentered = True
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"{first}:{first}"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -82,7 +82,8 @@ def export_pdf(rows: list[dict], profile: AgencyProfile, tz: str, path: Path, pp
                     "TERBATAS - hanya untuk PPID dan Kepala Dinas")
     table = []
     for no, r in enumerate(rows, 1):
-        period = r["jangka_waktu"] + (f" (s.d. {r['berlaku_sampai_text']})" if r["berlaku_sampai_text"] else "")
+        until = r["berlaku_sampai_text"]
+        period = r["jangka_waktu"] + (f" (s.d. {until})" if until else "")
         table.append([str(no), r["informasi"], r["pejabat_unit"], r["dasar"], r["konsekuensi"],
                       r["pertimbangan"] or "-", period])
     if table:

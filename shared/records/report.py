@@ -7,28 +7,74 @@ from __future__ import annotations
 
 import statistics
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from shared.classification import KLASIFIKASI_LABEL, Channel, Klasifikasi, Sasaran
 from shared.config import AgencyProfile
 from shared.models import Announcement, Delivery, WorkflowStep
 from shared.slug import proof_folder
 from shared.records import month_bounds, month_label, month_of
 from shared.records.archive_seal import month_dir
-from shared.records.versions import (CHANNEL_LABEL, CONFIRMED, DELIVERY_LABEL, FAILED, KIND_LABEL,
-                                     PARKED, SUPERSEDED, histories, version_label)
+from shared.records.versions import PROOF_FILED, histories, version_label
 from shared.timefmt import short_id, utcnow
-from shared.workflow import STEP_LABEL, State
+from shared.vocab import (Channel, Decision, DeliveryState, Kind, Klasifikasi, PublicState, Sasaran,
+                          State, Step, VersionKind, document_label, label_of)
 
-SASARAN_LABEL = {Sasaran.PIMPINAN: "Pimpinan", Sasaran.PEGAWAI: "Pegawai",
-                 Sasaran.MASYARAKAT: "Masyarakat"}
-
-STEPS = ("disposition", "drafting", "review_kabid", "review_sekretaris", "review_kadis",
-         "dissemination")
+STEPS = tuple(Step)
 """The SOP steps in their order (Kalbar SOP)."""
+
+
+class ReportColumn(StrEnum):
+    """How the report counts deliveries (the summary, the per-channel table and its chart)."""
+
+    CONFIRMED = "confirmed"
+    """Reached the public and its proof is filed: a publication, a ralat or a pencabutan."""
+    FAILED = "failed"
+    """Gagal: an attempt failed and the worker is still retrying (not yet public)."""
+    PARKED = "parked"
+    """Ditahan: the worker gave up; waits for the PPID (not public)."""
+    SUPERSEDED = "superseded"
+    """Settled without reaching the public: a newer version (or the pencabutan) was already
+    there. Neither confirmed nor failed nor unfinished."""
+    OPEN = "open"
+    """Belum selesai: on its way (pending, queued) or confirmed by the channel with its proof
+    still to be filed (proof_pending: not yet a legal proof)."""
+
+
+REPORT_COLUMN: dict[DeliveryState, ReportColumn] = {
+    DeliveryState.PENDING: ReportColumn.OPEN,
+    DeliveryState.QUEUED: ReportColumn.OPEN,
+    DeliveryState.PROOF_PENDING: ReportColumn.OPEN,
+    DeliveryState.RETRYING: ReportColumn.FAILED,
+    DeliveryState.PARKED: ReportColumn.PARKED,
+    DeliveryState.CONFIRMED: ReportColumn.CONFIRMED,
+    DeliveryState.REVOKED: ReportColumn.CONFIRMED,
+    DeliveryState.SUPERSEDED: ReportColumn.SUPERSEDED,
+}
+"""The column of every delivery state (total: a test fails when a state is added without one).
+"Gagal" is the deliveries that did not reach the public while the worker retries; the parked ones
+have a column of their own ("Ditahan"), so the two are counted separately."""
+
+COLUMN_LABEL = {ReportColumn.CONFIRMED: "Terkonfirmasi", ReportColumn.FAILED: "Gagal",
+                ReportColumn.PARKED: "Ditahan", ReportColumn.SUPERSEDED: "Digantikan",
+                ReportColumn.OPEN: "Belum selesai"}
+"""The columns' headings (the table and the chart's legend)."""
+
+
+def column_of(d: Delivery) -> ReportColumn:
+    """The report column ``d`` is counted in."""
+    return REPORT_COLUMN[DeliveryState(d.state)]
+
+
+def _counts(deliveries: list[Delivery]) -> dict[str, int]:
+    """Deliveries per report column, every column present."""
+    counts = {str(c): 0 for c in ReportColumn}
+    for d in deliveries:
+        counts[column_of(d)] += 1
+    return counts
 
 
 def duration_text(minutes: float | None) -> str:
@@ -60,12 +106,13 @@ def collect(s: Session, month: str, profile: AgencyProfile, tz: str, archive: Pa
                                .order_by(Announcement.approved_at)).scalars())
     ids = [a.id for a in published]
     deliveries = list(s.execute(select(Delivery).where(Delivery.announcement_id.in_(ids))
-                                .order_by(Delivery.announcement_id, Delivery.channel)).scalars()) if ids else []
+                                .order_by(Delivery.announcement_id, Delivery.channel)).scalars()) \
+        if ids else []
     by_item: dict[int, list[Delivery]] = {}
     for d in deliveries:
         by_item.setdefault(d.announcement_id, []).append(d)
     steps = list(s.execute(select(WorkflowStep).where(in_month(WorkflowStep.decided_at))).scalars())
-    returned = sum(1 for st in steps if st.decision == "returned")
+    returned = sum(1 for st in steps if st.decision == Decision.RETURNED)
     history = histories(s, {a.key for a in published}, archive, tz)
 
     return {
@@ -75,44 +122,30 @@ def collect(s: Session, month: str, profile: AgencyProfile, tz: str, archive: Pa
                    "disseminated": sum(1 for a in published if a.state == State.DISSEMINATED),
                    "revoked": sum(1 for a in published if a.state == State.REVOKED),
                    "returned": returned, "deliveries": len(deliveries),
-                   "confirmed": sum(1 for d in deliveries if d.state in CONFIRMED),
-                   "revocations": sum(1 for d in deliveries if d.state == "revoked"),
-                   "failed": sum(1 for d in deliveries if d.state in FAILED),
-                   "parked": sum(1 for d in deliveries if d.state in PARKED),
-                   "superseded": sum(1 for d in deliveries if d.state in SUPERSEDED),
-                   "open": sum(1 for d in deliveries if _is_open(d)),
+                   **_counts(deliveries),
+                   "revocations": sum(1 for d in deliveries if d.state == DeliveryState.REVOKED),
                    "retries": sum(max(d.attempts - 1, 0) for d in deliveries)},
-        "by_klasifikasi": [{"key": str(k), "label": KLASIFIKASI_LABEL[k],
+        "by_klasifikasi": [{"key": str(k), "label": document_label(k),
                             "count": sum(1 for a in published if a.klasifikasi == k)}
                            for k in Klasifikasi],
-        "by_sasaran": [{"key": str(k), "label": SASARAN_LABEL[k],
+        "by_sasaran": [{"key": str(k), "label": document_label(k),
                         "count": sum(1 for a in published if a.sasaran == k)} for k in Sasaran],
         "channels": _per_channel(deliveries),
         "sla": _sla(steps, profile),
         "failures": [_failure(d, a, tz) for a in published for d in by_item.get(a.id, [])
-                     if d.state in FAILED | PARKED or d.attempts > 1],
+                     if column_of(d) in (ReportColumn.FAILED, ReportColumn.PARKED)
+                     or d.attempts > 1],
         "items": [_item_row(a, by_item.get(a.id, []), history.get(a.key, []), tz, archive,
                             public_url) for a in published],
     }
-
-
-def _is_open(d: Delivery) -> bool:
-    """Still on its way (pending, queued): neither settled (confirmed, a confirmed pencabutan,
-    superseded) nor failed nor parked."""
-    return d.state not in CONFIRMED | SUPERSEDED | FAILED | PARKED
 
 
 def _per_channel(deliveries: list[Delivery]) -> list[dict]:
     rows = []
     for c in Channel:
         mine = [d for d in deliveries if d.channel == c]
-        rows.append({"channel": str(c), "label": CHANNEL_LABEL[c], "total": len(mine),
-                     "confirmed": sum(1 for d in mine if d.state in CONFIRMED),
-                     "failed": sum(1 for d in mine if d.state in FAILED),
-                     "parked": sum(1 for d in mine if d.state in PARKED),
-                     "superseded": sum(1 for d in mine if d.state in SUPERSEDED),
-                     "open": sum(1 for d in mine if _is_open(d)),
-                     "retries": sum(max(d.attempts - 1, 0) for d in mine)})
+        rows.append({"channel": str(c), "label": document_label(c), "total": len(mine),
+                     **_counts(mine), "retries": sum(max(d.attempts - 1, 0) for d in mine)})
     return rows
 
 
@@ -120,9 +153,11 @@ def _sla(steps: list[WorkflowStep], profile: AgencyProfile) -> list[dict]:
     rows = []
     for step in STEPS:
         mine = [st for st in steps if st.step == step and st.decided_at is not None]
-        minutes = [(st.decided_at - st.started_at).total_seconds() / 60 for st in mine]
+        minutes = [(decided - st.started_at).total_seconds() / 60 for st in mine
+                   if (decided := st.decided_at) is not None]
         met = sum(1 for st in mine if st.sla_met)
-        rows.append({"step": step, "label": STEP_LABEL[step], "target_min": getattr(profile.sla, step),
+        rows.append({"step": str(step), "label": document_label(step),
+                     "target_min": getattr(profile.sla, step),
                      "n": len(mine), "median_min": statistics.median(minutes) if minutes else None,
                      "met": met, "share": (met / len(mine)) if mine else None})
     return rows
@@ -130,9 +165,9 @@ def _sla(steps: list[WorkflowStep], profile: AgencyProfile) -> list[dict]:
 
 def _failure(d: Delivery, a: Announcement, tz: str) -> dict:
     return {"number": a.number, "title": a.title, "channel": d.channel,
-            "channel_label": CHANNEL_LABEL.get(d.channel, d.channel), "state": d.state,
-            "state_label": DELIVERY_LABEL.get(d.state, d.state),
-            "kind_label": KIND_LABEL.get(d.kind, d.kind), "attempts": d.attempts,
+            "channel_label": label_of(Channel, d.channel, document=True), "state": d.state,
+            "state_label": label_of(DeliveryState, d.state, document=True),
+            "kind_label": label_of(Kind, d.kind, document=True), "attempts": d.attempts,
             "last_error": d.last_error or "",
             "updated": short_id(d.updated_at, tz) if d.updated_at else ""}
 
@@ -147,25 +182,25 @@ def proof_location(archive: Path, number: str, confirmed_at: datetime | None, tz
 def _item_row(a: Announcement, deliveries: list[Delivery], history: list[dict], tz: str,
               archive: Path, public_url: str | None) -> dict:
     # a pencabutan's proof is a proof too: the folder is that of the first confirmation of any kind
-    confirmed = [d for d in deliveries if d.state in CONFIRMED]
+    confirmed = [d for d in deliveries if d.state in PROOF_FILED]
     first = min((d.confirmed_at for d in confirmed if d.confirmed_at), default=None)
     folder = proof_location(archive, a.number or "", first, tz)
     mine = next((v for v in history if v["id"] == a.id), None) or {
-        "version": a.version, "kind": "publish", "corrects_number": "", "public_state": "",
+        "version": a.version, "kind": VersionKind.PUBLISH, "corrects_number": "", "public_state": "",
         "public_state_label": "", "deliveries": []}
     later = [v for v in history if v["version"] > (a.version or 0)]
-    published = [d for d in confirmed if d.kind != "revoke"]
+    published = [d for d in confirmed if d.kind != Kind.REVOKE]
     return {"id": a.id, "number": a.number or "", "title": a.title, "klasifikasi": a.klasifikasi,
-            "klasifikasi_label": KLASIFIKASI_LABEL.get(Klasifikasi(a.klasifikasi), a.klasifikasi),
+            "klasifikasi_label": label_of(Klasifikasi, a.klasifikasi, document=True),
             "sasaran": a.sasaran, "state": a.state,
             "approved_at": short_id(a.approved_at, tz) if a.approved_at else "",
             "version": mine["version"], "version_label": version_label(mine),
             "kind": mine["kind"], "corrects_number": mine["corrects_number"],
             "public_state": mine["public_state"],
             "public_state_label": _public_text(mine, later),
-            "channels": [CHANNEL_LABEL.get(d.channel, d.channel) for d in published],
-            "revoked_channels": [CHANNEL_LABEL.get(d.channel, d.channel) for d in confirmed
-                                 if d.kind == "revoke"],
+            "channels": [label_of(Channel, d.channel, document=True) for d in published],
+            "revoked_channels": [label_of(Channel, d.channel, document=True) for d in confirmed
+                                 if d.kind == Kind.REVOKE],
             "proof_dir": str(folder.relative_to(archive)) + "/" if folder else "",
             "proof_uri": folder.as_uri() if folder and folder.exists() else "",
             "web_url": (f"{public_url.rstrip('/')}/items/{a.key}.html" if public_url
@@ -176,6 +211,6 @@ def _item_row(a: Announcement, deliveries: list[Delivery], history: list[dict], 
 
 def _public_text(mine: dict, later: list[dict]) -> str:
     """'Berlaku', 'Dicabut', or 'Digantikan ralat 002/...' (naming the next version)."""
-    if mine["public_state"] == "superseded" and later:
+    if mine["public_state"] == PublicState.SUPERSEDED and later:
         return f"{mine['public_state_label']} {later[0]['number']}"
     return mine["public_state_label"]

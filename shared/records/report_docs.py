@@ -8,7 +8,7 @@ from pathlib import Path
 from shared.config import AgencyProfile
 from shared.records.charts import channel_chart, sla_chart
 from shared.records.pdf import OfficialPdf, Signer, title_id
-from shared.records.report import duration_text
+from shared.records.report import COLUMN_LABEL, ReportColumn, duration_text
 
 TITLE = "Laporan Bulanan Penyebarluasan Informasi Publik"
 
@@ -27,12 +27,12 @@ def summary_rows(r: dict) -> list[tuple[str, object]]:
             ("Pengumuman dicabut", t["revoked"]),
             ("Pengembalian untuk perbaikan", t["returned"]),
             ("Pengiriman ke kanal", t["deliveries"]),
-            ("Pengiriman terkonfirmasi (termasuk pencabutan)", t["confirmed"]),
+            ("Pengiriman terkonfirmasi (termasuk pencabutan)", t[ReportColumn.CONFIRMED]),
             ("Pencabutan terkonfirmasi", t["revocations"]),
-            ("Pengiriman digantikan versi baru", t["superseded"]),
-            ("Pengiriman gagal (dicoba ulang)", t["failed"]),
-            ("Pengiriman ditahan (parkir)", t["parked"]),
-            ("Pengiriman belum selesai", t["open"]),
+            ("Pengiriman digantikan versi baru", t[ReportColumn.SUPERSEDED]),
+            ("Pengiriman gagal (dicoba ulang)", t[ReportColumn.FAILED]),
+            ("Pengiriman ditahan (parkir)", t[ReportColumn.PARKED]),
+            ("Pengiriman belum selesai", t[ReportColumn.OPEN]),
             ("Percobaan ulang", t["retries"])]
 
 
@@ -43,8 +43,7 @@ def sla_values(row: dict) -> list[str]:
 
 
 SLA_HEAD = ("Tahap SOP", "Target", "Jumlah", "Median waktu", "Tepat waktu", "Capaian")
-CHANNEL_HEAD = ("Kanal", "Jumlah", "Terkonfirmasi", "Gagal", "Ditahan", "Digantikan",
-                "Belum selesai", "Percobaan ulang")
+CHANNEL_HEAD = ("Kanal", "Jumlah", *(COLUMN_LABEL[c] for c in ReportColumn), "Percobaan ulang")
 FAIL_HEAD = ("Nomor", "Judul", "Kanal", "Status", "Percobaan", "Galat terakhir")
 ITEM_HEAD = ("No", "Nomor", "Judul", "Versi", "Status publik", "Disetujui", "Bukti")
 PROOF_HEAD = ("Nomor", "Versi", "Jenis", "Kanal", "Status", "Terkonfirmasi", "SHA-256 manifest")
@@ -52,8 +51,7 @@ PROOF_HEAD = ("Nomor", "Versi", "Jenis", "Kanal", "Status", "Terkonfirmasi", "SH
 
 def channel_values(c: dict) -> tuple:
     """A row of the per-channel table."""
-    return (c["label"], c["total"], c["confirmed"], c["failed"], c["parked"], c["superseded"],
-            c["open"], c["retries"])
+    return (c["label"], c["total"], *(c[col] for col in ReportColumn), c["retries"])
 
 
 def proof_rows(r: dict) -> list[tuple[dict, dict]]:
@@ -93,14 +91,14 @@ def write_pdf(r: dict, profile: AgencyProfile, tz: str, path: Path, ppid: Signer
         pdf.paragraph("Tidak ada pengiriman yang gagal, diulang atau ditahan pada bulan ini.")
     pdf.heading("VI. Pengumuman yang Disebarluaskan dan Buktinya")
     if r["items"]:
-        rows, links = [], []
+        item_rows, links = [], []
         for no, it in enumerate(r["items"], 1):
-            rows.append((str(no), it["number"], it["title"], it["version_label"],
-                         it["public_state_label"] or "-", it["approved_at"],
-                         it["proof_dir"] or "-"))
+            item_rows.append((str(no), it["number"], it["title"], it["version_label"],
+                              it["public_state_label"] or "-", it["approved_at"],
+                              it["proof_dir"] or "-"))
             links.append([None, None, it["web_url"] or None, None, None, None,
                           it["proof_uri"] or None])
-        pdf.grid(ITEM_HEAD, rows, (8, 34, 32, 34, 20, 20, 26), size=7, links=links)
+        pdf.grid(ITEM_HEAD, item_rows, (8, 34, 32, 34, 20, 20, 26), size=7, links=links)
         pdf.paragraph("Setiap versi (pengumuman asli dan setiap ralat) tercatat sebagai baris "
                       "tersendiri dengan nomornya. Bukti disimpan pada folder arsip bulanan (Folder "
                       "Informasi Bulanan) di bawah direktori arsip Warta; tautan pada kolom Bukti "
@@ -167,7 +165,8 @@ def write_xlsx(r: dict, profile: AgencyProfile, path: Path) -> Path:
         ws.freeze_panes = "A5"
         return ws
 
-    wb.remove(wb.active)
+    if wb.active is not None:  # the empty sheet a new workbook starts with
+        wb.remove(wb.active)
     sheet("Ringkasan", ("Uraian", "Jumlah"), summary_rows(r), (44, 12))
     ws = sheet("Kanal", CHANNEL_HEAD, [channel_values(c) for c in r["channels"]],
                (26, 10, 14, 10, 10, 12, 14, 16))
@@ -182,7 +181,8 @@ def write_xlsx(r: dict, profile: AgencyProfile, path: Path) -> Path:
           [("Klasifikasi", k["label"], k["count"]) for k in r["by_klasifikasi"]]
           + [("Sasaran", k["label"], k["count"]) for k in r["by_sasaran"]], (16, 20, 10))
     sheet("SLA", SLA_HEAD + ("Target (menit)", "Median (menit)"),
-          [sla_values(x) + [x["target_min"], round(x["median_min"], 1) if x["median_min"] is not None else None]
+          [sla_values(x) + [x["target_min"],
+                            round(x["median_min"], 1) if x["median_min"] is not None else None]
            for x in r["sla"]], (28, 14, 10, 16, 12, 10, 14, 14))
     sheet("Kegagalan", FAIL_HEAD, [(f["number"], f["title"], f["channel_label"], f["state_label"],
                                     f["attempts"], f["last_error"]) for f in r["failures"]],

@@ -20,13 +20,25 @@ import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import TypedDict
 
 from shared import audit, checkpoints
 from shared.archive_keys import check_manifests
 from shared.errors import InvalidInput, NotFound, Refused, WartaError
+from shared.i18n import N_
 from shared.records import archive_seal, parse_month
+from shared.records.access import records_actor
 
 SYSTEM_ACTOR = "system"
+
+
+class SealRecord(TypedDict):
+    """One seal file of a month (the current one last) and the audit event recording its sha256."""
+
+    file: str
+    sha256: str
+    event: int | None
+    """The id of that audit event; None when the audit trail never recorded this seal."""
 
 
 def office_public_key(w):  # noqa: ANN001, ANN201 - Warta → Ed25519PublicKey
@@ -56,9 +68,11 @@ def seal_month(w, month: str, actor_id: int | None, reseal: bool = False,  # noq
     if reseal and not reason:
         raise InvalidInput("Penyegelan ulang arsip bulan {m} memerlukan alasan (--reason TEKS)",
                            m=month)
-    what = "menyegel ulang arsip bulanan" if reseal else "menyegel arsip bulanan"
+    refusal = (N_("{role} tidak berwenang menyegel ulang arsip bulanan; hanya PPID dan Kepala Dinas")
+               if reseal else
+               N_("{role} tidak berwenang menyegel arsip bulanan; hanya PPID dan Kepala Dinas"))
     with w.read() as s:
-        actor = w._records_actor(s, actor_id, what)  # PPID or Kepala Dinas, else refused with why
+        actor = records_actor(w, s, actor_id, refusal)  # PPID or Kepala Dinas, else refused with why
         events = audit.seal_events(s, month)
     folder = archive_seal.month_dir(w.settings.archive, month)
     sealed_now = (folder / archive_seal.SEAL).exists()
@@ -95,11 +109,11 @@ def seal_month(w, month: str, actor_id: int | None, reseal: bool = False,  # noq
     return out
 
 
-def _seal_binding(folder: Path, events: list, latest_id: int) -> tuple[list[str], list[dict]]:  # noqa: ANN001
+def _seal_binding(folder: Path, events: list, latest_id: int) -> tuple[list[str], list[SealRecord]]:
     """Compare the seal files with the audited seals: (problems, the seals with their events)."""
     problems: list[str] = []
     by_sha = {_data(e).get("manifest_sha256"): e for e in events}
-    seals = []
+    seals: list[SealRecord] = []
     for path in [*archive_seal.previous_seals(folder), folder / archive_seal.SEAL]:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         event = by_sha.get(digest)

@@ -1,18 +1,4 @@
-"""The use-cases of Warta. The kiosk and the CLI are two faces of these; every rule (roles,
-separation of duties, classification, the dikecualikan block) is enforced here."""
-
-from shared.services.context import Context
-from shared.services.deliveries import DeliveryCommands
-from shared.services.items import ItemCommands
-from shared.services.monitor import MonitorQueries
-from shared.services.queries import Queries
-from shared.services.records import RecordCommands
-from shared.services.users import UserCommands
-
-
-class Warta(ItemCommands, DeliveryCommands, Queries, MonitorQueries, UserCommands, RecordCommands,
-            Context):
-    """All use-cases over one database. ``Warta()`` reads settings from the environment."""
-
-
-__all__ = ["Warta"]
+"""The use-cases of Warta, as small services over one :class:`~shared.services.context.Context`
+(docs/ARCHITECTURE.md). Nothing is imported here, so a process loads only the services it
+builds: the relay :mod:`~shared.services.outbox`, the archiver :mod:`~shared.services.ledger`;
+the kiosk and the CLI all of them, with :meth:`shared.services.root.Services.build`."""

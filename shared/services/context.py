@@ -1,4 +1,5 @@
-"""What every use-case needs: settings, agency profile, sessions, the signing key."""
+"""What every use-case service needs: settings, agency profile, sessions, the signing key, the
+clock's zone; and :class:`Service`, the base of the use-case services."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from shared.config import AgencyProfile, Settings, get_settings
 from shared.db import session_factory
 from shared.errors import AuthError, NotFound, Refused
 from shared.models import Announcement, Revision, User
+from shared.classification import Klasifikasi
 from shared.workflow import EXEMPT_READERS
 
 
@@ -23,7 +25,8 @@ def current_revision(session: Session, item: Announcement) -> Revision:
 
 
 class Context:
-    """Settings, profile and sessions shared by the use-case mixins."""
+    """Settings, profile, sessions and signing key: the collaborators every service is given.
+    One per process; the services built on it share its session factory."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
@@ -59,24 +62,27 @@ class Context:
         with self._sessions() as session:
             yield session
 
-    # -- lookups used by every mixin -----------------------------------------------------------
+    # -- lookups used by every service -----------------------------------------------------------
 
     @staticmethod
-    def _actor(session: Session, actor_id: int) -> User:
+    def actor(session: Session, actor_id: int) -> User:
+        """The signed-in account ``actor_id``; refused when unknown or disabled."""
         user = session.get(User, actor_id)
         if user is None or not user.active:
             raise AuthError("Akun tidak dikenal atau tidak aktif")
         return user
 
     @staticmethod
-    def _user_by_name(session: Session, username: str) -> User:
+    def user_by_name(session: Session, username: str) -> User:
+        """The account ``username``, or :class:`NotFound`."""
         user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
         if user is None:
             raise NotFound("Pengguna '{username}' tidak ditemukan", username=username)
         return user
 
     @staticmethod
-    def _item(session: Session, item_id: int, lock: bool = False) -> Announcement:
+    def item(session: Session, item_id: int, lock: bool = False) -> Announcement:
+        """Announcement ``item_id`` (locked for update with ``lock``), or :class:`NotFound`."""
         stmt = select(Announcement).where(Announcement.id == item_id)
         if lock:
             stmt = stmt.with_for_update()
@@ -85,11 +91,9 @@ class Context:
             raise NotFound("Pengumuman #{id} tidak ditemukan", id=item_id)
         return item
 
-    _current_rev = staticmethod(current_revision)
-
-    def _readable_item(self, session: Session, item_id: int, actor_id: int | None) -> Announcement:
+    def readable_item(self, session: Session, item_id: int, actor_id: int | None) -> Announcement:
         """The announcement, refused when it is dikecualikan and ``actor_id`` may not read it."""
-        item = self._item(session, item_id)
+        item = self.item(session, item_id)
         if not self.may_read_exempt(session.get(User, actor_id) if actor_id else None, item):
             raise Refused("Informasi dikecualikan hanya dapat dibaca oleh Kepala Dinas dan PPID")
         return item
@@ -97,6 +101,15 @@ class Context:
     @staticmethod
     def may_read_exempt(user: User | None, item: Announcement) -> bool:
         """Dikecualikan information is readable only by Kepala Dinas, PPID and its own author."""
-        if item.klasifikasi != "dikecualikan":
+        if item.klasifikasi != Klasifikasi.DIKECUALIKAN:
             return True
         return user is not None and (user.role in EXEMPT_READERS or user.id == item.author_id)
+
+
+class Service:
+    """A use-case service: small, with its collaborators passed in (``ctx``), so a process builds
+    only the services it calls (the relay an :class:`~shared.services.outbox.Outbox`, the
+    archiver a :class:`~shared.services.ledger.ReceiptLedger`)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx

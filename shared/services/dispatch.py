@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared import images
-from shared.classification import LEGAL_BASIS, Klasifikasi, channel_refusal
+from shared.classification import LEGAL_BASIS, Channel, Klasifikasi, channel_refusal
 from shared.config import AgencyProfile, Settings
 from shared.messages import (AgencySnapshot, AlertSnapshot, AnnouncementSnapshot, DailyWindow, Kind,
                              ReviewerInfo, new_envelope)
@@ -20,6 +20,7 @@ from shared.models import Announcement, Delivery, OutboxRow, User, WorkflowStep
 from shared.services import history
 from shared.services.context import current_revision
 from shared.slug import item_page_name
+from shared.vocab import Decision, DeliveryState
 from shared.workflow import ROLE_LABEL
 
 
@@ -45,18 +46,19 @@ def reviewers(session: Session, item: Announcement) -> list[ReviewerInfo]:
     again, counts once, with its last approval)."""
     steps = session.execute(select(WorkflowStep).where(
         WorkflowStep.announcement_id == item.id, WorkflowStep.revision == item.revision,
-        WorkflowStep.decision == "approved").order_by(WorkflowStep.id)).scalars().all()
-    latest = {step.step: step for step in steps if step.actor is not None and step.decided_at}
-    return [ReviewerInfo(step=step.step, role=ROLE_LABEL.get(step.actor.role, step.actor.role),
-                         name=step.actor.name, nip=step.actor.nip or "", approved_at=step.decided_at)
-            for step in sorted(latest.values(), key=lambda s: s.decided_at)]
+        WorkflowStep.decision == Decision.APPROVED).order_by(WorkflowStep.id)).scalars().all()
+    latest = {step.step: (step, step.actor, step.decided_at) for step in steps
+              if step.actor is not None and step.decided_at is not None}
+    return [ReviewerInfo(step=step.step, role=ROLE_LABEL.get(actor.role, actor.role),
+                         name=actor.name, nip=actor.nip or "", approved_at=decided)
+            for step, actor, decided in sorted(latest.values(), key=lambda x: x[2])]
 
 
 def first_version(session: Session, item: Announcement) -> Announcement:
     """The original announcement of ``item``'s history (``item`` itself when it is one)."""
     first = item
     while first.corrects_id:
-        first = session.get(Announcement, first.corrects_id)
+        first = session.get_one(Announcement, first.corrects_id)
     return first
 
 
@@ -126,7 +128,7 @@ def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signin
         # would share the messages, each showing half while all said 'confirmed'
         for endpoint in endpoints_for(session, settings, item, kind, channel):
             message_id = str(uuid.uuid4())
-            env = new_envelope(kind, channel, snapshot, message_id, ttl, signing_key)
+            env = new_envelope(kind, Channel(channel), snapshot, message_id, ttl, signing_key)
             delivery = session.execute(select(Delivery).where(
                 Delivery.announcement_id == item.id, Delivery.channel == channel,
                 Delivery.kind == str(kind), Delivery.endpoint == endpoint)).scalar_one_or_none()
@@ -134,7 +136,7 @@ def enqueue(session: Session, settings: Settings, profile: AgencyProfile, signin
                 delivery = Delivery(announcement_id=item.id, channel=channel, kind=str(kind),
                                     endpoint=endpoint)
                 session.add(delivery)
-            delivery.state, delivery.kind, delivery.message_id = "pending", str(kind), message_id
+            delivery.state, delivery.kind, delivery.message_id = DeliveryState.PENDING, kind, message_id
             delivery.attempts, delivery.last_error, delivery.next_attempt_at = 0, None, None
             row = OutboxRow(message_id=message_id, announcement_id=item.id, channel=channel,
                             endpoint=endpoint, kind=str(kind), priority=item.priority,

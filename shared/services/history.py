@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from shared.messages import VersionInfo, VersionKind
 from shared.models import Announcement, Delivery, Revision
 from shared.services.context import current_revision
+from shared.vocab import Kind, PublicState, document_label
 from shared.workflow import PUBLISHED, State
 
 CHANGE_LABELS = {"title": "Judul", "summary": "Ringkasan", "body": "Isi",
@@ -68,7 +69,8 @@ def history_of(session: Session, item: Announcement, revoke_version: int | None 
     out: list[VersionInfo] = []
     before: Revision | None = None
     for version in versions(session, item.key):
-        if item.version is not None and version.version > item.version:
+        if item.version is not None and version.version is not None \
+                and version.version > item.version:
             break
         rev = current_revision(session, version)
         out.append(VersionInfo(
@@ -86,24 +88,21 @@ def sent_channels(session: Session, key: str) -> set[str]:
     """Every channel any version of ``key`` was sent to (publication or ralat, in any state)."""
     return set(session.execute(
         select(Delivery.channel).join(Announcement, Announcement.id == Delivery.announcement_id)
-        .where(Announcement.key == key, Delivery.kind != "revoke")).scalars())
+        .where(Announcement.key == key, Delivery.kind != Kind.REVOKE)).scalars())
 
 
-def public_state(item: Announcement, newest: int | None) -> str:
+def public_state(item: Announcement, newest: int | None) -> PublicState:
     """What the public sees of this version: ``current`` (the newest approved version),
     ``superseded`` (a later ralat replaced it), ``revoked``, or ``unpublished`` (not approved)."""
     if item.version is None:
-        return "unpublished"
+        return PublicState.UNPUBLISHED
     if item.state == State.REVOKED:
-        return "revoked"
+        return PublicState.REVOKED
     if item.state in PUBLISHED and newest is not None and item.version < newest:
-        return "superseded"
-    return "current"
+        return PublicState.SUPERSEDED
+    return PublicState.CURRENT
 
 
-PUBLIC_STATE_LABEL = {"current": "Berlaku", "superseded": "Digantikan ralat", "revoked": "Dicabut",
-                      "unpublished": "Belum terbit"}
-"""How a version's public state is written for people."""
 
 
 def family(session: Session, key: str) -> list[Announcement]:
@@ -124,8 +123,8 @@ def describe(session: Session, item: Announcement) -> dict:
     def row(m: Announcement) -> dict:
         state = public_state(m, newest)
         return {"id": m.id, "version": m.version, "number": m.number, "state": m.state,
-                "kind": "publish" if m.corrects_id is None else "ralat",
-                "public_state": state, "public_state_label": PUBLIC_STATE_LABEL[state],
+                "kind": VersionKind.PUBLISH if m.corrects_id is None else VersionKind.RALAT,
+                "public_state": state, "public_state_label": document_label(state),
                 "approved_at": m.approved_at.isoformat() if m.approved_at else None,
                 "corrects_id": m.corrects_id}
 
@@ -133,7 +132,7 @@ def describe(session: Session, item: Announcement) -> dict:
     return {
         "version": item.version,
         "public_state": state,
-        "public_state_label": PUBLIC_STATE_LABEL[state],
+        "public_state_label": document_label(state),
         "corrects": ({"id": corrects.id, "number": corrects.number, "version": corrects.version,
                       "title": corrects.title} if corrects else None),
         "versions": [row(m) for m in members],

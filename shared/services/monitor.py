@@ -8,45 +8,52 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from shared.classification import Channel
+from shared.classification import Channel, Klasifikasi
+from shared.i18n import N_
 from shared.models import Announcement, Delivery, OutboxRow, QueueMessage
+from shared.services.context import Service
 from shared.timefmt import aware, utcnow
+from shared.vocab import DeliveryState, QueueState
 from shared.workflow import EXEMPT_READERS, State
 
-SCREEN_SILENT = "Layar tidak melapor"
+SCREEN_SILENT = N_("Layar tidak melapor")
 """A videotron screen from which no proof-of-play report arrived for the configured minutes."""
-SCREEN_REPORTING = "Melapor"
+SCREEN_REPORTING = N_("Melapor")
 """A screen whose player reported a slide recently."""
 
-DONE_STATES = ("confirmed", "revoked", "superseded")
-"""Delivery states that need nothing more from anyone: confirmed (a publication or ralat), revoked
-(a confirmed pencabutan) and superseded (the channel already showed a newer version or the
-revocation)."""
-FAILED_STATES = ("failed", "retrying", "error")
-"""Delivery states that mean at least one attempt failed and the delivery is not settled yet (the
-backbone writes ``retrying``; the others are kept for rows written by older versions)."""
-PARKED_STATES = ("parked",)
-"""Delivery states that wait for a person (PPID re-drives them)."""
-PROOF_PENDING_STATES = ("proof_pending",)
-"""Delivery states the channel confirmed whose proof waits for the archive (disk full, I/O error,
-archive disk not mounted): the archiver files them by itself once it can; no one re-drives them."""
-PROOF_PENDING_LABEL = "Bukti tertunda"
-"""The monitor's name for the ``proof_pending`` figure."""
+MONITOR_COLUMN: dict[DeliveryState, str | None] = {
+    DeliveryState.PENDING: "pending", DeliveryState.QUEUED: "pending",
+    DeliveryState.RETRYING: "failed",  # at least one attempt failed; not settled yet
+    DeliveryState.PARKED: "parked",  # waits for a person (the PPID re-drives it)
+    # the channel confirmed; the proof waits for the archive, which files it by itself
+    DeliveryState.PROOF_PENDING: "proof_pending",
+    DeliveryState.CONFIRMED: "confirmed",
+    # settled, nothing more from anyone: a confirmed pencabutan, or a newer version was there
+    DeliveryState.REVOKED: None, DeliveryState.SUPERSEDED: None,
+}
+"""The monitor's column of every delivery state (None: settled, not counted); total over
+:class:`DeliveryState` (``tests/domain/test_vocab.py``)."""
+FIGURES = ("pending", "failed", "parked", "proof_pending", "confirmed")
+"""The monitor's figures per channel and endpoint."""
+
+
+def figures(states: dict[str, int]) -> dict[str, int]:
+    """Counts of delivery states (as stored) as the monitor's figures, by :data:`MONITOR_COLUMN`."""
+    out = dict.fromkeys(FIGURES, 0)
+    for state, n in states.items():
+        column = MONITOR_COLUMN[DeliveryState(state)]
+        if column is not None:
+            out[column] += n
+    return out
 
 
 def _endpoint_counts(endpoint: str, states: dict[str, int]) -> dict:
     """One named endpoint's figures, counted as the channel's are."""
-    return {"endpoint": endpoint,
-            "pending": sum(n for st, n in states.items() if st not in DONE_STATES + FAILED_STATES
-                           + PARKED_STATES + PROOF_PENDING_STATES),
-            "failed": sum(states.get(st, 0) for st in FAILED_STATES),
-            "parked": sum(states.get(st, 0) for st in PARKED_STATES),
-            "proof_pending": sum(states.get(st, 0) for st in PROOF_PENDING_STATES),
-            "confirmed": states.get("confirmed", 0)}
+    return {"endpoint": endpoint, **figures(states)}
 
 
-class MonitorQueries:
-    """Channel monitor queries (mixed into :class:`shared.services.Warta`)."""
+class Monitor(Service):
+    """What the channels and screens are doing, for the monitor."""
 
     def channel_status(self, actor_id: int) -> list[dict]:
         """One row per channel: ``pending`` deliveries, ``queue_depth`` (unpublished outbox rows
@@ -55,8 +62,8 @@ class MonitorQueries:
         proof not filed yet) counts; ``endpoints``: the same figures per named endpoint of the
         channel (each screen of ``WARTA_ENDPOINTS``). Any signed-in user may look; nothing is revealed beyond
         counts."""
-        with self.read() as s:
-            self._actor(s, actor_id)
+        with self.ctx.read() as s:
+            self.ctx.actor(s, actor_id)
             by_state: dict[tuple[str, str], int] = {
                 (ch, st): n for ch, st, n in s.execute(
                     select(Delivery.channel, Delivery.state, func.count())
@@ -74,7 +81,7 @@ class MonitorQueries:
                                     .where(OutboxRow.published_at.is_(None))
                                     .group_by(OutboxRow.channel)).all())
             queues = dict(s.execute(select(QueueMessage.queue, func.count())
-                                    .where(QueueMessage.state.in_(("ready", "leased")))
+                                    .where(QueueMessage.state.in_((QueueState.READY, QueueState.LEASED)))
                                     .group_by(QueueMessage.queue)).all())
             rows = []
             for channel in Channel:
@@ -86,16 +93,9 @@ class MonitorQueries:
                 when = last.get(channel)
                 rows.append({
                     "channel": channel.value,
-                    "pending": sum(n for st, n in states.items()
-                                   if st not in DONE_STATES + FAILED_STATES + PARKED_STATES
-                                   + PROOF_PENDING_STATES),
+                    **figures(states),
                     "queue_depth": depth,
                     "last_confirmed_at": when.isoformat() if when else None,
-                    "failed": sum(states.get(st, 0) for st in FAILED_STATES),
-                    "parked": sum(states.get(st, 0) for st in PARKED_STATES),
-                    # its own figure: neither waiting for the channel nor for a person
-                    "proof_pending": sum(states.get(st, 0) for st in PROOF_PENDING_STATES),
-                    "confirmed": states.get("confirmed", 0),
                     "endpoints": [_endpoint_counts(ep, counts) for (ch, ep), counts
                                   in sorted(per_endpoint.items()) if ch == channel],
                 })
@@ -106,14 +106,14 @@ class MonitorQueries:
         announcement per state (an index-only count) minus the dikecualikan ones this user may
         not read (a small set, found through the klasifikasi index). ``count_by_state`` filters
         every row instead; a test keeps the two equal."""
-        with self.read() as s:
-            user = self._actor(s, actor_id)
+        with self.ctx.read() as s:
+            user = self.ctx.actor(s, actor_id)
             counts = {str(st): 0 for st in State}
             counts.update(dict(s.execute(select(Announcement.state, func.count())
                                          .group_by(Announcement.state)).all()))
             if user.role not in EXEMPT_READERS:
                 hidden = s.execute(select(Announcement.state, func.count())
-                                   .where(Announcement.klasifikasi == "dikecualikan",
+                                   .where(Announcement.klasifikasi == Klasifikasi.DIKECUALIKAN,
                                           Announcement.author_id != user.id)
                                    .group_by(Announcement.state)).all()
                 for state, n in hidden:
@@ -127,13 +127,13 @@ class MonitorQueries:
         ``last_shown_at``, ``minutes`` since, ``silent`` and ``status`` ("Layar tidak melapor"
         after ``silent_minutes``, default ``WARTA_VIDEOTRON_SILENT_MINUTES``). Any signed-in
         user may look."""
-        with self.read() as s:
-            self._actor(s, actor_id)
+        with self.ctx.read() as s:
+            self.ctx.actor(s, actor_id)
         if silent_minutes is None:
-            silent_minutes = self.settings.videotron_silent_minutes
+            silent_minutes = self.ctx.settings.videotron.silent_minutes
         now = aware(now or utcnow())
         rows = []
-        for path in sorted((self.settings.home / "screens").glob("*.json")):
+        for path in sorted((self.ctx.settings.home / "screens").glob("*.json")):
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):

@@ -7,16 +7,20 @@ import difflib
 import re
 from datetime import datetime
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared import alerting, images
+from shared.classification import Channel, Klasifikasi, Sasaran
+from shared.errors import InvalidInput
 from shared.i18n import _
-from shared.services import history
-from shared.services.items import EXEMPT_NOTE
 from shared.models import (Announcement, Delivery, Disposition, InboxEntry, Revision, ReviewSeen,
                            User, WorkflowStep)
+from shared.services import history, steps
+from shared.services.content import EXEMPT_NOTE
+from shared.services.context import Service, current_revision
 from shared.timefmt import local, utcnow
+from shared.vocab import label_of
 from shared.workflow import EXEMPT_READERS, REVIEW_ROLE, Role, State
 
 
@@ -42,15 +46,16 @@ def content_lines(c: dict, tz: str) -> list[str]:
                         for w in c.get("daily_windows") or []) or "-"
     lines = [f"{_('Judul')}: {c['title']}", f"{_('Ringkasan')}: {c.get('summary') or ''}", "",
              *c["body"].splitlines(), "",
-             f"{_('Klasifikasi')}: {c['klasifikasi']}", f"{_('Sasaran')}: {c['sasaran']}",
-             f"{_('Kanal')}: {', '.join(c.get('channels') or [])}",
+             f"{_('Klasifikasi')}: {label_of(Klasifikasi, c['klasifikasi'])}",
+             f"{_('Sasaran')}: {label_of(Sasaran, c['sasaran'])}",
+             f"{_('Kanal')}: {', '.join(label_of(Channel, ch) for ch in c.get('channels') or [])}",
              f"{_('Mulai')}: {when(c.get('start_at'))}", f"{_('Selesai')}: {when(c.get('end_at'))}",
              f"{_('Jendela harian')}: {windows}",
              f"{_('Gambar')}: {picture}",
              f"{_('Keterangan gambar')}: {(image or {}).get('caption') or '-'}"]
     alert = c.get("alert")
     if alert:  # the early warning (CAP) goes out as written: every choice is a change
-        said = lambda v: _(alerting.LABELS.get(v, v))  # noqa: E731
+        said = lambda v: _(alerting.LABELS.get(v) or str(v))  # noqa: E731
         lines += [f"{_('Peringatan dini')}: {said(alert['urgency'])}, {said(alert['severity'])}, "
                   f"{said(alert['certainty'])}, {said(alert['response_type'])}, "
                   f"{said(alert['category'])}",
@@ -85,7 +90,7 @@ def word_diff(old: list[str], new: list[str]) -> list[dict]:
             continue
         gone, came = old[i1:i2], new[j1:j2]
         paired = min(len(gone), len(came)) if op == "replace" else 0
-        for before, after in zip(gone[:paired], came[:paired]):
+        for before, after in zip(gone[:paired], came[:paired], strict=True):
             out.append({"op": "change", "parts": _words(before, after)})
         out += [{"op": "del", "parts": [["-", line]]} for line in gone[paired:] if line.strip()]
         out += [{"op": "add", "parts": [["+", line]]} for line in came[paired:] if line.strip()]
@@ -101,24 +106,24 @@ def delivery_dict(d: Delivery) -> dict:
             "confirmed_at": _iso(d.confirmed_at)}
 
 
-class Queries:
-    """Read-side use-cases (mixed into :class:`shared.services.Warta`)."""
+class Queries(Service):
+    """Read-side use-cases: announcements as people may see them, inboxes, diffs."""
 
     def _visible(self, s: Session, actor_id: int | None):  # noqa: ANN202 - SQL expression
         """The filter that hides dikecualikan items from those who may not read them."""
         user = s.get(User, actor_id) if actor_id else None
         if user is not None and user.role in EXEMPT_READERS:
             return None
-        hidden = Announcement.klasifikasi == "dikecualikan"
+        hidden = Announcement.klasifikasi == Klasifikasi.DIKECUALIKAN
         if user is None:
             return ~hidden
         return or_(~hidden, Announcement.author_id == user.id)
 
     def get_item(self, item_id: int, actor_id: int | None = None) -> dict:
         """One announcement with its current texts, timeline and deliveries."""
-        with self.read() as s:
-            item = self._readable_item(s, item_id, actor_id)
-            rev = self._current_rev(s, item)
+        with self.ctx.read() as s:
+            item = self.ctx.readable_item(s, item_id, actor_id)
+            rev = current_revision(s, item)
             steps = s.execute(select(WorkflowStep).where(WorkflowStep.announcement_id == item.id)
                               .order_by(WorkflowStep.id)).scalars().all()
             deliveries = s.execute(select(Delivery).where(Delivery.announcement_id == item.id)
@@ -144,21 +149,21 @@ class Queries:
                           for st in steps],
                 "deliveries": [delivery_dict(d) for d in deliveries],
                 # a dikecualikan item is never announced: say where it goes instead
-                "register_note": _(EXEMPT_NOTE) if item.klasifikasi == "dikecualikan" else None,
+                "register_note": _(EXEMPT_NOTE) if item.klasifikasi == Klasifikasi.DIKECUALIKAN else None,
                 **history.describe(s, item),
             }
 
     def item_picture(self, item_id: int, actor_id: int | None = None):  # noqa: ANN201
         """The current revision's picture as channels receive it (for previews), or None."""
-        with self.read() as s:
-            rev = self._current_rev(s, self._readable_item(s, item_id, actor_id))
+        with self.ctx.read() as s:
+            rev = current_revision(s, self.ctx.readable_item(s, item_id, actor_id))
             return images.snapshot(rev.image, rev.image_caption) if rev.image else None
 
     def list_items(self, actor_id: int | None = None, *, state: str | None = None,
                    klasifikasi: str | None = None, month: str | None = None,
                    text: str | None = None, offset: int = 0, limit: int = 50) -> list[dict]:
         """A page of announcements, newest first, filtered by state, class, month (YYYY-MM) and text."""
-        with self.read() as s:
+        with self.ctx.read() as s:
             stmt = select(Announcement.id, Announcement.state, Announcement.number,
                           Announcement.title, Announcement.klasifikasi, Announcement.sasaran,
                           Announcement.channels, Announcement.created_at, Announcement.priority)
@@ -176,7 +181,11 @@ class Queries:
         if visible is not None:
             conds.append(visible)
         if state:
-            conds.append(Announcement.state == state)
+            try:
+                conds.append(Announcement.state == State(state))
+            except ValueError:
+                raise InvalidInput("Status '{state}' tidak dikenal; pilihan: {choices}", state=state,
+                                   choices=", ".join(State)) from None
         if klasifikasi:
             conds.append(Announcement.klasifikasi == klasifikasi)
         if month:
@@ -192,7 +201,7 @@ class Queries:
 
     def count_by_state(self, actor_id: int | None = None) -> dict[str, int]:
         """How many announcements are in each state."""
-        with self.read() as s:
+        with self.ctx.read() as s:
             stmt = select(Announcement.state, func.count()).group_by(Announcement.state)
             visible = self._visible(s, actor_id)
             if visible is not None:
@@ -203,10 +212,10 @@ class Queries:
 
     def waiting_for(self, actor_id: int, limit: int = 50) -> list[dict]:
         """What waits for this user now, with the open step's due time (soonest first)."""
-        with self.read() as s:
-            user = self._actor(s, actor_id)
+        with self.ctx.read() as s:
+            user = self.ctx.actor(s, actor_id)
             states = [st for st, role in REVIEW_ROLE.items() if role == user.role]
-            cond = Announcement.state.in_(states)
+            cond: ColumnElement[bool] = Announcement.state.in_(states)
             if user.role == Role.PELAKSANA:
                 cond = and_(Announcement.author_id == user.id,
                             Announcement.state.in_([State.DRAFT, State.RETURNED]))
@@ -224,17 +233,18 @@ class Queries:
 
     def inbox(self, actor_id: int, unread_only: bool = False) -> list[dict]:
         """Notices for this user, newest first."""
-        with self.read() as s:
+        with self.ctx.read() as s:
             stmt = select(InboxEntry).where(InboxEntry.user_id == actor_id)
             if unread_only:
                 stmt = stmt.where(InboxEntry.read_at.is_(None))
             return [{"id": e.id, "announcement_id": e.announcement_id, "kind": e.kind,
-                     "message": e.message, "created_at": _iso(e.created_at), "read": bool(e.read_at)}
+                     "message": steps.notice_text(e.kind, e.params, e.message),
+                     "created_at": _iso(e.created_at), "read": bool(e.read_at)}
                     for e in s.execute(stmt.order_by(InboxEntry.id.desc()).limit(100)).scalars()]
 
     def dispositions_for(self, actor_id: int) -> list[dict]:
         """Open dispositions assigned to (Pelaksana) or given by (Kabid) this user."""
-        with self.read() as s:
+        with self.ctx.read() as s:
             stmt = select(Disposition).where(or_(Disposition.assignee_id == actor_id,
                                                  Disposition.assigned_by_id == actor_id))
             return [{"id": d.id, "instructions": d.instructions, "assignee": d.assignee.username,
@@ -246,8 +256,8 @@ class Queries:
         """What changed between the revision this reviewer last saw and now, over
         :func:`content_lines`: ``diff`` (unified, line by line) and ``changes`` (word by word,
         :func:`word_diff`)."""
-        with self.read() as s:
-            item = self._readable_item(s, item_id, actor_id)
+        with self.ctx.read() as s:
+            item = self.ctx.readable_item(s, item_id, actor_id)
             seen = s.get(ReviewSeen, (actor_id, item_id))
             revs = {r.number: r for r in s.execute(select(Revision).where(
                 Revision.announcement_id == item_id)).scalars()}
@@ -261,18 +271,19 @@ class Queries:
                     "title", "summary", "body", "klasifikasi", "sasaran", "channels", "start_at",
                     "end_at", "daily_windows", "alert")}
                 return content_lines(fields | {"image": images.describe(r.image, r.image_caption)},
-                                     self.tz)
+                                     self.ctx.tz)
 
             old, new = text(base), text(cur)
             diff = list(difflib.unified_diff(old, new, lineterm="",
-                                             fromfile=f"revisi {base.number}" if base else "(belum pernah dilihat)",
+                                             fromfile=(f"revisi {base.number}" if base
+                                                       else "(belum pernah dilihat)"),
                                              tofile=f"revisi {cur.number}"))
             return {"from_revision": base.number if base else None, "to_revision": cur.number,
                     "diff": diff, "changes": word_diff(old, new) if base else []}
 
     def deliveries(self, state: str | None = None, limit: int = 500) -> list[dict]:
         """Deliveries across announcements (for operators), newest first."""
-        with self.read() as s:
+        with self.ctx.read() as s:
             stmt = select(Delivery, Announcement.number).join(
                 Announcement, Announcement.id == Delivery.announcement_id)
             if state:
@@ -284,5 +295,5 @@ class Queries:
         """The number the next final approval would get (for the confirmation dialog)."""
         from shared import numbering
 
-        with self.read() as s:
-            return numbering.peek(s, self.profile, utcnow(), self.tz)
+        with self.ctx.read() as s:
+            return numbering.peek(s, self.ctx.profile, utcnow(), self.ctx.tz)

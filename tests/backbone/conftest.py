@@ -102,13 +102,13 @@ def template_home(tmp_path_factory) -> tuple[Path, dict]:
     from shared.bootstrap import init_home
     from shared.config import Settings
     from shared.db import engine_for
-    from shared.services import Warta
+    from shared.services.root import Services
 
     path = tmp_path_factory.mktemp("template-home")
     settings = Settings(home=path, broker="embedded")
     accounts = init_home(settings, demo=True)
-    w = Warta(settings)
-    ids = {a["username"]: w.authenticate(a["username"], a["password"])["id"] for a in accounts}
+    w = Services.build(settings)
+    ids = {a["username"]: w.users.authenticate(a["username"], a["password"]).id for a in accounts}
     engine_for(settings.db_url).dispose()
     return path, ids
 
@@ -119,13 +119,20 @@ class Home:
     def __init__(self, template: tuple[Path, dict]) -> None:
         import shutil
 
-        from shared.config import get_settings
-        from shared.services import Warta
+        from shared.services.root import Services
 
-        self.settings = get_settings()
-        shutil.copytree(template[0], self.settings.home, dirs_exist_ok=True)
-        self.w = Warta(self.settings)
+        settings = self.settings
+        shutil.copytree(template[0], settings.home, dirs_exist_ok=True)
+        self.w = Services.build(settings)
         self.ids = dict(template[1])
+
+    @property
+    def settings(self):  # noqa: ANN201 - shared.config.Settings
+        """The settings root as a service started now builds it, from this test's environment
+        (a test may change a variable between steps, as an operator between two starts)."""
+        from shared.config import get_settings
+
+        return get_settings()
 
     def approve(self, title: str = "Uji Tulang Punggung", channels: str = "web",
                 klasifikasi: str = "berkala") -> int:
@@ -138,7 +145,7 @@ class Home:
 
     def deliveries(self, item_id: int) -> list[dict]:
         """The deliveries of one announcement."""
-        return self.w.get_item(item_id)["deliveries"]
+        return self.w.queries.get_item(item_id)["deliveries"]
 
     def all_confirmed(self, item_ids: list[int]) -> bool:
         """True when every delivery of these announcements is confirmed."""
@@ -148,11 +155,9 @@ class Home:
         """One delivery's state."""
         return next(d["state"] for d in self.deliveries(item_id) if d["channel"] == channel)
 
-    def bb(self):  # noqa: ANN201
-        """Fresh backbone settings."""
-        from workers.settings import backbone_settings
-
-        return backbone_settings()
+    def bb(self):  # noqa: ANN201 - shared.settings.BrokerSettings
+        """The broker section of fresh settings (``settings.broker``)."""
+        return self.settings.broker
 
 
 @pytest.fixture
@@ -219,12 +224,12 @@ def depth_of(home, name: str) -> int:  # noqa: ANN001
     from shared.models import QueueMessage
 
     if home.settings.embedded:
-        with home.w.read() as s:
+        with home.w.ctx.read() as s:
             return s.execute(select(func.count()).select_from(QueueMessage)
                              .where(QueueMessage.queue == name, QueueMessage.state == "ready")).scalar()
     import pika
 
-    conn = pika.BlockingConnection(pika.URLParameters(home.settings.broker))
+    conn = pika.BlockingConnection(pika.URLParameters(home.settings.broker.url))
     try:
         return conn.channel().queue_declare(name, passive=True).method.message_count
     finally:

@@ -65,7 +65,7 @@ def test_disk_fault_backs_off_without_busy_loop_and_files_itself(home, monkeypat
     try:
         wait_until(lambda: _states(home, items) == ["proof_pending"] * 3, 60,
                    what="every delivery proof_pending")
-        pending = home.w.list_deliveries("proof_pending")
+        pending = home.w.redrive.list_deliveries("proof_pending")
         assert len(pending) == 3 and all("ENOSPC" in d["last_error"] for d in pending)
         wait_until(lambda: len(attempts) == 3 and all(len(t) >= 4 for t in attempts.values()), 60,
                    what="three retries of each receipt")
@@ -75,7 +75,7 @@ def test_disk_fault_backs_off_without_busy_loop_and_files_itself(home, monkeypat
         handle.stop()
     assert not handle.errors
     for times in attempts.values():
-        gaps = [b - a for a, b in zip(times, times[1:])]
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
         # tiers 1 s then 2 s (a little early is the broker's TTL rounding, never a hot loop)
         assert gaps[0] >= 0.8 and all(g >= 1.6 for g in gaps[1:4]), gaps
         elapsed = times[-1] - times[0]
@@ -87,11 +87,11 @@ def test_disk_fault_backs_off_without_busy_loop_and_files_itself(home, monkeypat
 
     from shared.models import AuditEvent
 
-    with home.w.read() as s:  # one audit event per episode, not one per retry
+    with home.w.ctx.read() as s:  # one audit event per episode, not one per retry
         n = s.execute(select(func.count()).select_from(AuditEvent)
                       .where(AuditEvent.action == "delivery_proof_pending")).scalar()
     assert n == 3
-    monitor = {r["channel"]: r for r in home.w.channel_status(home.ids["ppid1"])}
+    monitor = {r["channel"]: r for r in home.w.monitor.channel_status(home.ids["ppid1"])}
     assert monitor["web"]["proof_pending"] == 0 and monitor["web"]["confirmed"] == 3
 
 
@@ -106,12 +106,12 @@ def test_a_late_failure_report_does_not_undo_proof_pending(home) -> None:
     def no_space(item, receipt):  # noqa: ANN001, ANN202
         raise ProofDeferred("ENOSPC: No space left on device")
 
-    assert home.w.record_receipt(r, no_space) == "deferred"
-    assert home.w.record_receipt(r, no_space) == "deferred"  # still pending, audited once
+    assert home.w.ledger.record_receipt(r, no_space) == "deferred"
+    assert home.w.ledger.record_receipt(r, no_space) == "deferred"  # still pending, audited once
     late = r.model_copy(update={"outcome": "failed", "reason": "terlambat"})
-    assert home.w.record_receipt(late, no_space) == "duplicate"
+    assert home.w.ledger.record_receipt(late, no_space) == "duplicate"
     assert home.delivery_state(item, "web") == "proof_pending"
-    monitor = {x["channel"]: x for x in home.w.channel_status(home.ids["ppid1"])}
+    monitor = {x["channel"]: x for x in home.w.monitor.channel_status(home.ids["ppid1"])}
     assert monitor["web"]["proof_pending"] == 1 and monitor["web"]["pending"] == 0
 
 
@@ -170,9 +170,9 @@ def test_full_archive_disk_during_a_burst_files_everything_after_space_returns(s
     finally:
         handle.stop()
     assert not handle.errors
-    print(f"30 proofs filed {took:.1f} s after space returned ({home.settings.broker})")
+    print(f"30 proofs filed {took:.1f} s after space returned ({home.settings.broker.url})")
     assert len(list(small_archive.rglob("manifest.json"))) == 30
     assert verify_archive(small_archive) == []
     assert [p for p in small_archive.rglob("*") if p.name.endswith(".tmp")] == []
     assert _parked_messages(home) == []
-    assert all(home.w.get_item(i)["state"] == "disseminated" for i in items)
+    assert all(home.w.queries.get_item(i)["state"] == "disseminated" for i in items)

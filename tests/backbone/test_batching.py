@@ -19,7 +19,7 @@ def _incoming(body: bytes) -> Incoming:
 
 def _receipt(home, item: int, channel: str, data: bytes, sha: str | None = None) -> Receipt:  # noqa: ANN001
     d = next(x for x in home.deliveries(item) if x["channel"] == channel)
-    info = home.w.get_item(item)
+    info = home.w.queries.get_item(item)
     art = Artifact(name=f"{channel}/bukti.txt", size=len(data),
                    sha256=sha or hashlib.sha256(data).hexdigest(),
                    data_b64=base64.b64encode(data).decode())
@@ -68,5 +68,5 @@ def test_record_receipts_matches_record_receipt_one_by_one(home) -> None:
     r = _receipt(home, item, "web", b"x\n")
     unknown = r.model_copy(update={"announcement_id": 99999})
     stale = r.model_copy(update={"message_id": "00000000-0000-0000-0000-000000000000"})
-    results = home.w.record_receipts([unknown, stale, r, r], archiver.file_proof)
-    assert results == ["unknown", "stale", "applied", "duplicate"]
+    results = home.w.ledger.record_receipts([unknown, stale, r, r], archiver.file_proof)
+    assert [r.result for r in results] == ["unknown", "stale", "applied", "duplicate"]

@@ -8,9 +8,10 @@ import json
 
 import pytest
 
-from shared.config import Settings, parse_endpoints, serves_endpoint
+from shared.config import Settings
 from shared.messages import Kind, Outcome, Receipt
 from shared.receipt_keys import generate_worker_key
+from shared.settings.endpoints import parse_endpoints, serves_endpoint
 from tests.backbone.conftest import wait_until
 from workers.inprocess import endpoint_out, start_all
 from workers.transport.topology import Names, definitions, routing_key
@@ -47,14 +48,14 @@ def _playlist(home, screen: str) -> set[str]:  # noqa: ANN001
 
 
 def _rows(home, item_ids: list[int], kind: str = "publish") -> list[dict]:  # noqa: ANN001
-    return [d for d in home.w.list_deliveries() if d["announcement_id"] in set(item_ids)
+    return [d for d in home.w.redrive.list_deliveries() if d["announcement_id"] in set(item_ids)
             and d["kind"] == kind]
 
 
 def test_every_screen_shows_every_announcement(screens, home) -> None:
     _keys(home)
     items = [home.approve(f"Layar {i}", "videotron") for i in range(10)]
-    keys = {home.w.get_item(i)["key"] for i in items}
+    keys = {home.w.queries.get_item(i)["key"] for i in items}
     rows = _rows(home, items)
     assert sorted((d["endpoint"], d["state"]) for d in rows) == sorted(
         (s, "pending") for s in SCREENS for _ in items)  # one delivery per screen
@@ -69,21 +70,21 @@ def test_every_screen_shows_every_announcement(screens, home) -> None:
                                if d["endpoint"] == "lobby"), 90, what="lobby confirmed")
         assert _playlist(home, "lobby") == keys
         assert {d["state"] for d in _rows(home, items) if d["endpoint"] == "alun-alun"} == {"queued"}
-        assert {home.w.get_item(i)["state"] for i in items} == {"disseminating"}
-        monitor = {r["channel"]: r for r in home.w.channel_status(home.ids["ppid1"])}
+        assert {home.w.queries.get_item(i)["state"] for i in items} == {"disseminating"}
+        monitor = {r["channel"]: r for r in home.w.monitor.channel_status(home.ids["ppid1"])}
         assert {e["endpoint"]: (e["confirmed"], e["pending"])
                 for e in monitor["videotron"]["endpoints"]} == {"lobby": (10, 0),
                                                                  "alun-alun": (0, 10)}
 
         alun = _screen(home, "alun-alun")  # the second screen comes up: it gets all ten
-        wait_until(lambda: all(home.w.get_item(i)["state"] == "disseminated" for i in items), 90,
+        wait_until(lambda: all(home.w.queries.get_item(i)["state"] == "disseminated" for i in items), 90,
                    what="every announcement disseminated")
         assert {d["state"] for d in _rows(home, items)} == {"confirmed"}
         assert _playlist(home, "lobby") == _playlist(home, "alun-alun") == keys
 
         # each screen's proof on its own, signed by that screen's worker
         for i in items:
-            number = home.w.get_item(i)["number"]
+            number = home.w.queries.get_item(i)["number"]
             for screen in SCREENS:
                 found = [p for p in home.settings.archive.rglob("manifest.json")
                          if p.parent.name == screen and json.loads(p.read_text())["number"] == number]
@@ -95,10 +96,10 @@ def test_every_screen_shows_every_announcement(screens, home) -> None:
         # a revocation reaches both screens, and both drop it
         gone = items[:2]
         for i in gone:
-            home.w.revoke(home.ids["kadis1"], i, "Uji pencabutan di semua layar")
+            home.w.review.revoke(home.ids["kadis1"], i, "Uji pencabutan di semua layar")
         wait_until(lambda: len(_rows(home, gone, "revoke")) == 4 and all(
             d["state"] == "revoked" for d in _rows(home, gone, "revoke")), 90, what="revoked")
-        left = keys - {home.w.get_item(i)["key"] for i in gone}
+        left = keys - {home.w.queries.get_item(i)["key"] for i in gone}
         wait_until(lambda: _playlist(home, "lobby") == _playlist(home, "alun-alun") == left, 30,
                    what="both playlists without the revoked two")
         revoked_proofs = [p for p in home.settings.archive.rglob("manifest.json")
@@ -116,15 +117,15 @@ def test_a_screen_cannot_confirm_for_another(screens, home) -> None:
     _keys(home)
     item = home.approve("Bukan layarnya", "videotron")
     lobby = next(d for d in _rows(home, [item]) if d["endpoint"] == "lobby")
-    info = home.w.get_item(item)
+    info = home.w.queries.get_item(item)
     receipt = Receipt(message_id=lobby["message_id"], announcement_id=item,
                       announcement_key=info["key"], number=info["number"], channel="videotron",
                       kind=Kind.PUBLISH, outcome=Outcome.CONFIRMED, version=1,
                       at=info["approved_at"], host="h", worker="alun-alun")
-    assert home.w.record_receipt(receipt, lambda *_: ([], "")) == "foreign"
+    assert home.w.ledger.record_receipt(receipt, lambda *_: ([], "")) == "foreign"
     assert {d["state"] for d in _rows(home, [item])} == {"pending"}
     rotated = receipt.model_copy(update={"worker": "lobby.2"})  # a rotated key of lobby counts
-    assert home.w.record_receipt(rotated, lambda *_: ([], "")) == "applied"
+    assert home.w.ledger.record_receipt(rotated, lambda *_: ([], "")) == "applied"
 
 
 def test_endpoint_names_and_routes() -> None:

@@ -44,12 +44,12 @@ def test_relay_killed_between_confirm_and_commit_duplicate_is_absorbed(home, tmp
     relay = spawn("relay", env={"WARTA_FAULT_RELAY_CRASH_AFTER_CONFIRM": "true"},
                   log=tmp_path / "relay.log")
     assert relay.wait(60) == 71, (tmp_path / "relay.log").read_text()[-2000:]
-    assert home.w.outbox_lag() > 0  # the broker has the message, the database does not know
+    assert home.w.outbox.lag() > 0  # the broker has the message, the database does not know
     assert queue_depth(home, "web") == 1
     bb = home.bb()
     relay = start_all(home.settings, channels=[], bb=bb, archiver=False)
     try:
-        wait_until(lambda: home.w.outbox_lag() == 0, 30, what="row published again")
+        wait_until(lambda: home.w.outbox.lag() == 0, 30, what="row published again")
     finally:
         relay.stop()
     assert queue_depth(home, "web") == 2  # the duplicate
@@ -72,8 +72,8 @@ def test_poison_message_is_parked_after_delivery_limit_and_redriven(home, tmp_pa
         for run in range(6):
             worker = spawn("worker", "web", "--renderer", REC,
                            env={"WARTA_FAULT_CRASH_MARKER": "RACUN"}, log=tmp_path / f"w{run}.log")
-            wait_until(lambda: worker.poll() is not None or home.delivery_state(item, "web") == "parked",
-                       60, what="a crash or the parking")
+            wait_until(lambda w=worker: w.poll() is not None
+                       or home.delivery_state(item, "web") == "parked", 60, what="a crash or the parking")
             if worker.poll() is None:
                 break
             assert worker.returncode == 70
@@ -83,7 +83,7 @@ def test_poison_message_is_parked_after_delivery_limit_and_redriven(home, tmp_pa
         assert "batas pengiriman" in home.deliveries(item)[0]["last_error"]
         assert stop(worker) == 0
         assert _render_lines(home) == []
-        delivery_id = home.w.list_deliveries(state="parked")[0]["id"]
+        delivery_id = home.w.redrive.list_deliveries(state="parked")[0]["id"]
         out = subprocess.run([sys.executable, "-m", "warta.cli", "redrive", str(delivery_id), "--json"],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr

@@ -6,7 +6,6 @@ import json
 import uuid
 from datetime import timedelta
 
-import pytest
 
 from shared.messages import Kind, Receipt, load_private_key, new_envelope
 from tests.backbone.conftest import artifact_files, wait_until
@@ -26,10 +25,10 @@ def _renders(home) -> list[list[str]]:  # noqa: ANN001
 def test_approved_items_are_disseminated_and_archived(home) -> None:
     items = [home.approve("Satu", "web,videotron,radio,print"), home.approve("Dua", "web"),
              home.approve("Banjir", "radio,web", klasifikasi="serta-merta")]
-    assert {home.w.get_item(i)["state"] for i in items} == {"approved"}
+    assert {home.w.queries.get_item(i)["state"] for i in items} == {"approved"}
     handle = start_all(home.settings, renderer_override=REC, bb=home.bb())
     try:
-        wait_until(lambda: all(home.w.get_item(i)["state"] == "disseminated" for i in items), 60,
+        wait_until(lambda: all(home.w.queries.get_item(i)["state"] == "disseminated" for i in items), 60,
                    what="every announcement disseminated")
     finally:
         handle.stop()
@@ -45,7 +44,7 @@ def test_approved_items_are_disseminated_and_archived(home) -> None:
 
     from shared.models import AuditEvent
 
-    with home.w.read() as s:
+    with home.w.ctx.read() as s:
         actions = list(s.execute(select(AuditEvent.action)
                                  .where(AuditEvent.announcement_id == items[1])).scalars())
     assert actions[-1] == "disseminated"
@@ -64,14 +63,14 @@ def test_duplicate_and_unknown_receipts_change_nothing(home) -> None:
     archiver = Archiver(home.settings, make_transport(home.settings, home.bb()))
     d = before
     receipt = Receipt(message_id=d["message_id"], announcement_id=item,
-                      announcement_key=home.w.get_item(item)["key"], number="x", channel="web",
-                      kind=Kind.PUBLISH, outcome="confirmed", at=home.w.get_item(item)["approved_at"],
+                      announcement_key=home.w.queries.get_item(item)["key"], number="x", channel="web",
+                      kind=Kind.PUBLISH, outcome="confirmed", at=home.w.queries.get_item(item)["approved_at"],
                       host="h")
-    assert home.w.record_receipt(receipt, archiver.file_proof) == "duplicate"
+    assert home.w.ledger.record_receipt(receipt, archiver.file_proof) == "duplicate"
     failed = receipt.model_copy(update={"outcome": "failed", "reason": "telat"})
-    assert home.w.record_receipt(failed, archiver.file_proof) == "duplicate"
+    assert home.w.ledger.record_receipt(failed, archiver.file_proof) == "duplicate"
     unknown = receipt.model_copy(update={"announcement_id": 99999})
-    assert home.w.record_receipt(unknown, archiver.file_proof) == "unknown"
+    assert home.w.ledger.record_receipt(unknown, archiver.file_proof) == "unknown"
     for body in (unknown.to_wire(), b"\xff not json"):  # logged and dropped, never a crash
         archiver.handle(Incoming(body=body, headers={}, message_id="m", priority=1, deliveries=0,
                                  queue="r"))
@@ -134,10 +133,10 @@ def test_permanent_error_parks_and_redrive_brings_it_back(home) -> None:
         assert "tidak dapat ditata" in home.deliveries(item)[0]["last_error"]
         (home.settings.out / "broken").unlink()  # the fix
         t = make_transport(home.settings, bb)
-        ids = {d["message_id"] for d in home.w.parked_deliveries()}
+        ids = {d["message_id"] for d in home.w.redrive.parked_deliveries()}
         assert t.redrive(ids) == list(ids)
         t.close()
-        assert home.w.mark_redriven(list(ids)) == 1
+        assert home.w.redrive.mark_redriven(list(ids)) == 1
         wait_until(lambda: home.all_confirmed([item]), 60, what="confirmed after redrive")
     finally:
         handle.stop()
@@ -147,13 +146,13 @@ def test_revocation_reaches_every_channel_and_stays_revoked(home) -> None:
     item = home.approve("Akan dicabut", "web,radio")
     handle = start_all(home.settings, renderer_override=REC, bb=home.bb())
     try:
-        wait_until(lambda: home.w.get_item(item)["state"] == "disseminated", 60, what="disseminated")
-        home.w.revoke(home.ids["kadis1"], item, "Informasi keliru")
+        wait_until(lambda: home.w.queries.get_item(item)["state"] == "disseminated", 60, what="disseminated")
+        home.w.review.revoke(home.ids["kadis1"], item, "Informasi keliru")
         wait_until(lambda: all(d["state"] == "revoked" for d in home.deliveries(item)
                                if d["kind"] == "revoke"), 60, what="revocation confirmed")
     finally:
         handle.stop()
-    assert home.w.get_item(item)["state"] == "revoked"
+    assert home.w.queries.get_item(item)["state"] == "revoked"
     # the publication's deliveries keep their proof next to the revocation's
     assert sorted((d["kind"], d["state"]) for d in home.deliveries(item)) == [
         ("publish", "confirmed")] * 2 + [("revoke", "revoked")] * 2
@@ -169,9 +168,9 @@ def test_serta_merta_overtakes_waiting_messages(home) -> None:
     bb = home.bb()
     relay = start_all(home.settings, channels=[], bb=bb, archiver=False)
     t = make_transport(home.settings, bb)
-    wait_until(lambda: home.w.outbox_lag() == 0.0, 30, what="outbox published")
+    wait_until(lambda: home.w.outbox.lag() == 0.0, 30, what="outbox published")
     relay.stop()
-    assert {home.w.get_item(i)["state"] for i in normal + [urgent]} == {"disseminating"}
+    assert {home.w.queries.get_item(i)["state"] for i in normal + [urgent]} == {"disseminating"}
     assert {d["state"] for i in normal for d in home.deliveries(i)} == {"queued"}
     handle = start_all(home.settings, channels=["web"], renderer_override=REC, bb=bb, relay=False)
     try:

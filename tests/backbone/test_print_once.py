@@ -28,10 +28,10 @@ def test_a_job_that_may_have_printed_is_never_printed_again_without_a_decision(h
     item = home.approve("Pengumuman papan", "print")
     relay = start_all(home.settings, channels=[], bb=home.bb(), archiver=False)
     try:
-        wait_until(lambda: home.w.outbox_lag() == 0.0, 30, what="published once")
+        wait_until(lambda: home.w.outbox.lag() == 0.0, 30, what="published once")
     finally:
         relay.stop()
-    with home.w.read() as s:
+    with home.w.ctx.read() as s:
         row = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalar_one()
         body, message_id, priority = row.payload.encode(), row.message_id, row.priority
     key = json.loads(body)["announcement"]["key"]
@@ -65,7 +65,7 @@ def test_a_crash_during_a_reprint_needs_a_new_decision(home) -> None:
     from workers.runtime import ChannelWorker
 
     item = home.approve("Cetak ulang", "print")
-    with home.w.read() as s:
+    with home.w.ctx.read() as s:
         row = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalar_one()
     key = json.loads(row.payload)["announcement"]["key"]
     worker = ChannelWorker(home.settings, home.bb(), "print", PAPER)
@@ -92,10 +92,10 @@ def test_already_printed_files_the_proof_without_printing_again(home) -> None:
     item = home.approve("Sudah di papan", "print")
     relay = start_all(home.settings, channels=[], bb=home.bb(), archiver=False)
     try:
-        wait_until(lambda: home.w.outbox_lag() == 0.0, 30, what="published")
+        wait_until(lambda: home.w.outbox.lag() == 0.0, 30, what="published")
     finally:
         relay.stop()
-    with home.w.read() as s:
+    with home.w.ctx.read() as s:
         row = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalar_one()
     key = json.loads(row.payload)["announcement"]["key"]
     inbox = Inbox(home.bb().state_dir(home.settings, "print") / "inbox.db")

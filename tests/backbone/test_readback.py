@@ -38,7 +38,7 @@ def _deliver(worker, body: bytes, message_id: str, attempt: int = 0):  # noqa: A
 
 def test_archived_web_proof_contains_the_read_back(home) -> None:
     item = home.approve("Pengumuman dibaca ulang", "web")
-    detail = home.w.get_item(item)
+    detail = home.w.queries.get_item(item)
     handle = start_all(home.settings, channels=["web"], bb=home.bb())  # the real web renderer
     try:
         wait_until(lambda: home.all_confirmed([item]), 60, what="web confirmed")
@@ -113,7 +113,7 @@ def test_paper_whose_read_back_fails_waits_for_a_person(home, monkeypatch) -> No
     from workers.runtime import ChannelWorker
 
     item = home.approve("Cetak dibaca ulang", "print")
-    with home.w.read() as s:
+    with home.w.ctx.read() as s:
         row = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalar_one()
     worker = ChannelWorker(home.settings, home.bb(), "print", "print")
     renders = []

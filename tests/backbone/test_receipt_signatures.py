@@ -32,7 +32,7 @@ def _publish_receipt(home, body: bytes) -> None:  # noqa: ANN001
         return
     import pika
 
-    conn = pika.BlockingConnection(pika.URLParameters(home.settings.broker))
+    conn = pika.BlockingConnection(pika.URLParameters(home.settings.broker.url))
     try:
         conn.channel().basic_publish(names.receipts, RECEIPT_KEY, body,
                                      pika.BasicProperties(message_id=str(uuid.uuid4())))
@@ -47,15 +47,15 @@ def _print_delivery(home, item_id: int) -> dict:  # noqa: ANN001
 def test_forged_receipts_change_nothing_and_the_genuine_one_is_filed(home) -> None:
     v1 = home.approve("Pengumuman berlaku", "web,print")
     home.w.ids = home.ids
-    v2 = home.w.correct(home.ids["pelaksana1"], v1, body="Isi yang diralat.")
+    v2 = home.w.drafting.correct(home.ids["pelaksana1"], v1, body="Isi yang diralat.")
     to_state(home.w, v2, "approved")
     relay = start_all(home.settings, channels=[], bb=home.bb(), archiver=False)
     try:
-        wait_until(lambda: home.w.outbox_lag() == 0.0 and queue_depth(home, "print") == 2, 30,
+        wait_until(lambda: home.w.outbox.lag() == 0.0 and queue_depth(home, "print") == 2, 30,
                    what="both print messages queued")
     finally:
         relay.stop()
-    item = home.w.get_item(v2)
+    item = home.w.queries.get_item(v2)
     target = _print_delivery(home, v2)
     assert target["state"] == "queued"
 
@@ -88,7 +88,7 @@ def test_forged_receipts_change_nothing_and_the_genuine_one_is_filed(home) -> No
     assert METRICS.receipts_rejected.labels("print")._value.get() - before == 3  # the 4th: stale
     assert _print_delivery(home, v2) == target  # nothing changed
     assert not list(home.settings.archive.rglob("manifest.json"))
-    assert home.w.get_item(v2)["state"] == "disseminating"
+    assert home.w.queries.get_item(v2)["state"] == "disseminating"
 
     handle = start_all(home.settings, renderer_override=REC, bb=home.bb())
     try:
@@ -122,7 +122,7 @@ def test_a_forged_message_reusing_a_real_message_id_changes_nothing(home) -> Non
     finally:
         handle.stop()
     before = home.deliveries(item)
-    with home.w.read() as s:
+    with home.w.ctx.read() as s:
         row = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item)).scalar_one()
     real = Envelope.model_validate_json(row.payload)
     snap = real.announcement.model_copy(update={"title": "PALSU", "body": "Isi palsu."})

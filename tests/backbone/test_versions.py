@@ -21,7 +21,7 @@ REC = "tests.backbone.renderers:RecordingRenderer"
 
 def _messages(home, item_id: int) -> dict[str, bytes]:  # noqa: ANN001
     """The outbox messages of one announcement, by kind."""
-    with home.w.read() as s:
+    with home.w.ctx.read() as s:
         rows = s.execute(select(OutboxRow).where(OutboxRow.announcement_id == item_id,
                                                  OutboxRow.channel == "web")).scalars().all()
         return {r.kind: r.payload.encode() for r in rows}
@@ -45,7 +45,7 @@ def test_an_older_version_after_a_newer_one_is_superseded_never_confirmed(home) 
 
     v1 = home.approve("Jadwal vaksinasi", "web")
     home.w.ids = home.ids
-    v2 = home.w.correct(home.ids["pelaksana1"], v1, body="Jadwal vaksinasi diundur ke Jumat.")
+    v2 = home.w.drafting.correct(home.ids["pelaksana1"], v1, body="Jadwal vaksinasi diundur ke Jumat.")
     to_state(home.w, v2, "approved")
     first, ralat = _messages(home, v1)["publish"], _messages(home, v2)["update"]
     worker = ChannelWorker(home.settings, home.bb(), "web", REC)
@@ -60,13 +60,13 @@ def test_an_older_version_after_a_newer_one_is_superseded_never_confirmed(home) 
     assert len(renders) == 1 and "update" in renders[0]  # version 1 was never rendered
 
     for receipt in (newer, older):
-        assert home.w.record_receipt(receipt, archiver.file_proof) == "applied"
+        assert home.w.ledger.record_receipt(receipt, archiver.file_proof) == "applied"
     assert _state(home, v2, "update") == "confirmed"
     assert _state(home, v1, "publish") == "superseded"
-    assert home.w.get_item(v1)["state"] == "disseminated"  # settled: nothing left to do
-    assert home.w.record_receipt(older, archiver.file_proof) == "duplicate"
+    assert home.w.queries.get_item(v1)["state"] == "disseminated"  # settled: nothing left to do
+    assert home.w.ledger.record_receipt(older, archiver.file_proof) == "duplicate"
 
-    home.w.revoke(home.ids["kadis1"], v1, "Vaksinasi dibatalkan")
+    home.w.review.revoke(home.ids["kadis1"], v1, "Vaksinasi dibatalkan")
     revoke = _deliver(worker, _messages(home, v2)["revoke"])
     assert (revoke.outcome, revoke.version) == (Outcome.REVOKED, 3)
     # a genuine publication of version 2 sent again under a new id (a relay's second copy)

@@ -25,7 +25,7 @@ FLOOD = {"urgency": "Immediate", "severity": "Extreme", "certainty": "Observed",
 
 
 def _alert_file(w, item_id, tmp_path) -> etree._Element:  # noqa: ANN001
-    with w.read() as s:
+    with w.ctx.read() as s:
         payload = s.execute(select(OutboxRow.payload).where(OutboxRow.announcement_id == item_id,
                                                             OutboxRow.channel == "web")).scalar_one()
     renderer = WebRenderer(tmp_path)
@@ -62,4 +62,4 @@ def test_default_choices_alert_the_whole_area_without_an_invented_instruction(wa
     assert info.findtext("cap:responseType", namespaces=NS) == "Prepare"
     assert info.find("cap:instruction", NS) is None  # the summary is not an instruction
     assert [a.findtext("cap:areaDesc", namespaces=NS)
-            for a in info.findall("cap:area", NS)] == [warta.profile.area_desc]
+            for a in info.findall("cap:area", NS)] == [warta.ctx.profile.area_desc]

@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 
 from channels import get_renderer
 from channels.base import PermanentRenderError, TransientRenderError
-from channels.noticeboard import NoticeboardRenderer, PrintSettings
+from channels.noticeboard import NoticeboardRenderer
 from channels.noticeboard.pdf import build_pdf
 from channels.noticeboard.render import notice_for
+from shared.config import Settings
 from shared.messages import Kind
+from shared.settings import PrintSettings
 from tests.conftest import require_tool
 from tests.factories import envelope, snapshot
 
@@ -145,9 +147,10 @@ def test_printer_failure_is_transient_with_an_indonesian_reason(tmp_path):
 
 def test_printer_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_PRINT_PRINTER", "ruang-tunggu")
-    assert get_renderer("print", tmp_path).settings.printer == "ruang-tunggu"
+    assert get_renderer("print", tmp_path, Settings()).settings.printer == "ruang-tunggu"
+    assert get_renderer("print", tmp_path).settings.printer is None  # no settings: the defaults
     monkeypatch.delenv("WARTA_PRINT_PRINTER")
-    assert get_renderer("print", tmp_path).settings.printer is None
+    assert get_renderer("print", tmp_path, Settings()).settings.printer is None
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -200,7 +200,8 @@ def test_file_copy_has_the_paraf_table_and_the_board_copy_does_not(tmp_path):
     assert page_count(board) == page_count(arsip) == 1
 
     # The pencabutan's file copy: the Kepala Dinas revokes alone, so no paraf of the chain.
-    revoked = snapshot("renstra", reviewers=REVIEWERS, revoked_at=datetime(2026, 11, 25, 4, tzinfo=timezone.utc))
+    revoked = snapshot("renstra", reviewers=REVIEWERS,
+                       revoked_at=datetime(2026, 11, 25, 4, tzinfo=timezone.utc))
     _, arsip = render(tmp_path / "cabut", revoked, Kind.REVOKE)
     text = " ".join(lines_of(arsip))
     assert "SALINAN ARSIP" in text and "PARAF" not in text and "Rina Marlina" not in text
@@ -209,19 +210,21 @@ def test_file_copy_has_the_paraf_table_and_the_board_copy_does_not(tmp_path):
 def test_reviewers_come_from_the_chain_into_the_file_copy(warta, tmp_path):
     w, ids = warta, warta.ids
     item = draft(w)
-    w.submit(ids["pelaksana1"], item)
-    w.approve(ids["kabid1"], item)
-    w.return_item(ids["sekretaris1"], item, "Ringkasan terlalu panjang")  # back to Kabid, same revision
-    w.approve(ids["kabid1"], item)
-    w.approve(ids["sekretaris1"], item)
-    w.approve(ids["kadis1"], item)
-    with w.read() as s:
+    w.review.submit(ids["pelaksana1"], item)
+    w.review.approve(ids["kabid1"], item)
+    # back to Kabid, same revision
+    w.review.return_item(ids["sekretaris1"], item, "Ringkasan terlalu panjang")
+    w.review.approve(ids["kabid1"], item)
+    w.review.approve(ids["sekretaris1"], item)
+    w.review.approve(ids["kadis1"], item)
+    with w.ctx.read() as s:
         payload = s.execute(select(OutboxRow.payload).where(
             OutboxRow.announcement_id == item, OutboxRow.channel == "print")).scalar_one()
     env = Envelope.model_validate_json(payload)
     reviewers = env.announcement.reviewers
     assert [(r.step, r.role) for r in reviewers] == [
-        ("review_kabid", "Kabid/Kasubag"), ("review_sekretaris", "Sekretaris"), ("review_kadis", "Kepala Dinas")]
+        ("review_kabid", "Kabid/Kasubag"), ("review_sekretaris", "Sekretaris"),
+        ("review_kadis", "Kepala Dinas")]
     assert reviewers[0].approved_at < reviewers[1].approved_at <= reviewers[2].approved_at
     board, arsip = NoticeboardRenderer(tmp_path).render(env)
     lines = lines_of(arsip)

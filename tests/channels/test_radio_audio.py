@@ -22,8 +22,8 @@ from PIL import Image
 from channels.radio import RadioRenderer
 from channels.radio.audio import EspeakEngine, Pcm, produce
 from channels.radio.feed import hms
-from channels.radio.settings import RadioSettings
 from shared.messages import Kind
+from shared.settings import RadioSettings
 from tests.conftest import require_tool
 from tests.factories import envelope, snapshot
 

@@ -13,8 +13,9 @@ from channels import get_renderer
 from channels.base import Superseded
 from channels.radio import RadioRenderer
 from channels.radio.audio import NoSpeech, Pcm, SpeechError, read_wav
-from channels.radio.settings import RadioSettings
+from shared.config import Settings
 from shared.messages import Kind, VersionInfo, VersionKind
+from shared.settings import RadioSettings
 from tests.conftest import require_tool
 from tests.factories import envelope, snapshot
 
@@ -58,7 +59,7 @@ def test_duration_comes_from_the_pcm_frames():
 
 def test_without_speech_engine_the_feed_still_carries_the_script(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_RADIO_TTS", "none")
-    r = RadioRenderer(tmp_path)
+    r = RadioRenderer(tmp_path, Settings().radio)
     assert any("audio mati" in w and "WARTA_RADIO_TTS=none" in w for w in r.health())
     files = r.render(envelope("radio", snapshot("cpns")))
     assert {f.suffix for f in files} == {".txt", ".md"}
@@ -134,7 +135,7 @@ def _versions(v1_revision: int = 3) -> list:
 
 
 def _renderer(root, engine=None) -> RadioRenderer:
-    r = RadioRenderer(root, engine=engine or NoSpeech())
+    r = RadioRenderer(root, Settings().radio, engine=engine or NoSpeech())  # as a worker builds it
     r.clock = lambda: datetime(2026, 11, 25, tzinfo=timezone.utc)  # inside the notice's period
     return r
 
@@ -227,8 +228,8 @@ def test_withdrawn_days_setting():
 
 def test_feed_links_use_the_public_url(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_PUBLIC_URL", "https://ppid.example.go.id/")
-    r = RadioRenderer(tmp_path, engine=NoSpeech())
-    assert RadioSettings().base_url == "https://ppid.example.go.id/radio"
+    r = RadioRenderer(tmp_path, Settings().radio, engine=NoSpeech())
+    assert Settings().radio.base_url == "https://ppid.example.go.id/radio"
     assert not any("PUBLIC_URL" in w for w in r.health())
     r.render(envelope("radio", snapshot("renstra")))
     parsed = _feed(tmp_path)

@@ -11,10 +11,10 @@ import pytest
 
 from channels.radio import script_for
 from channels.radio.script import URGENT_MARK, build
-from channels.radio.settings import RadioSettings
 from channels.radio.speech_text import (
     Glossary, GlossaryError, air_seconds, for_voice, load_glossary, spoken_datetime, spoken_text)
 from shared.messages import Kind
+from shared.settings import RadioSettings
 from tests.factories import agency, snapshot
 
 GL = load_glossary(RadioSettings().glossary)
@@ -142,7 +142,8 @@ def test_revocation_script_says_so_with_reason():
     snap = snapshot("bansos", revoked_at=datetime(2026, 11, 22, 1, 0, tzinfo=timezone.utc),
                     revoked_reason="Jadwal diubah")
     text, _ = script_for(snap, kind=Kind.REVOKE)
-    assert "telah dicabut pada Minggu, dua puluh dua November dua ribu dua puluh enam, pukul delapan WIB" in text
+    assert ("telah dicabut pada Minggu, dua puluh dua November dua ribu dua puluh enam, "
+            "pukul delapan WIB") in text
     assert "Alasan pencabutan: Jadwal diubah" in text
 
 

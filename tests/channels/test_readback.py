@@ -20,11 +20,12 @@ from channels import noticeboard
 from channels.base import NoopRenderer, TransientRenderError
 from channels.noticeboard import NoticeboardRenderer, pdftext
 from channels.radio import RadioRenderer
-from channels.radio.settings import RadioSettings
 from channels.readback import ReadBackError, etree_entries, feed_entries
 from channels.videotron import VideotronRenderer
 from channels.web import WebRenderer
+from shared.config import Settings
 from shared.messages import Kind
+from shared.settings import PrintSettings, RadioSettings
 from tests.channels.test_radio_libretime import Tone
 from tests.channels.test_web_versions import N1, N2, N3, chain
 from tests.factories import envelope, snapshot
@@ -66,7 +67,7 @@ def send(renderer, snap, kind=Kind.PUBLISH):  # noqa: ANN001, ANN201
 def test_web_read_back_names_each_version_and_its_digests_match(tmp_path):
     r = WebRenderer(tmp_path)
     numbers = [N1, N2, N3, N3]
-    for snap, kind, number in zip(chain(), KINDS, numbers):
+    for snap, kind, number in zip(chain(), KINDS, numbers, strict=False):
         env, files, rb = send(r, snap, kind)
         s = rb.summary
         assert (s["channel"], s["version"], s["number"], s["kind"]) == (
@@ -123,7 +124,7 @@ def test_web_stale_feed_fails_the_read_back(tmp_path):
 def test_feed_readers_agree(tmp_path):
     """The stdlib fallback (workers without feedparser installed) reads the same entries."""
     r = WebRenderer(tmp_path)
-    for snap, kind in zip(chain(), KINDS[:3]):
+    for snap, kind in zip(chain(), KINDS[:3], strict=False):
         send(r, snap, kind)
     send(r, snapshot("banjir", klasifikasi="serta-merta", ident=9))
     for name in ("rss.xml", "atom.xml", "cap/index.xml"):
@@ -140,7 +141,7 @@ def test_feed_readers_agree(tmp_path):
 def test_radio_read_back_finds_this_versions_episode(tmp_path, audio):
     settings = RadioSettings(tts="espeak-ng" if audio else "none")
     r = RadioRenderer(tmp_path, settings, engine=Tone() if audio else None)
-    for snap, kind in zip(chain(), KINDS):
+    for snap, kind in zip(chain(), KINDS, strict=False):
         env, files, rb = send(r, snap, kind)
         entry = rb.summary["feed"]["entry"]
         suffix = "" if snap.version == 1 else f"-v{snap.version}"
@@ -182,7 +183,7 @@ def test_radio_feed_of_the_previous_version_fails_the_read_back(tmp_path):
 
 def test_videotron_read_back_lists_this_version_then_drops_the_revoked_key(tmp_path):
     r = VideotronRenderer(tmp_path)
-    for snap, kind in zip(chain(), KINDS):
+    for snap, kind in zip(chain(), KINDS, strict=False):
         env, files, rb = send(r, snap, kind)
         entry = rb.summary["playlist"]["entry"]
         if kind == Kind.REVOKE:
@@ -202,7 +203,7 @@ def test_videotron_read_back_covers_the_mp4(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_VIDEOTRON_VIDEO", "true")
     monkeypatch.setenv("WARTA_VIDEOTRON_WIDTH", "320")
     monkeypatch.setenv("WARTA_VIDEOTRON_HEIGHT", "192")
-    r = VideotronRenderer(tmp_path)
+    r = VideotronRenderer(tmp_path, Settings().videotron)
     _, files, rb = send(r, snapshot("renstra"))
     mp4 = next(f for f in files if f.suffix == ".mp4")
     assert rb.summary["playlist"]["entry"]["video"] == f"slides/{mp4.name}"
@@ -235,10 +236,10 @@ def test_print_read_back_names_heading_and_numbers(tmp_path, monkeypatch, extrac
     r = NoticeboardRenderer(tmp_path)
     expected = [("PENGUMUMAN", N1, None), ("RALAT PENGUMUMAN", N2, N1),
                 ("RALAT PENGUMUMAN", N3, N2), ("PENCABUTAN PENGUMUMAN", N3, None)]
-    for snap, kind, (heading, number, corrects) in zip(chain(), KINDS, expected):
+    for snap, kind, (heading, number, corrects) in zip(chain(), KINDS, expected, strict=False):
         env, files, rb = send(r, snap, kind)
         assert len(rb.summary["files"]) == 2  # the board copy and the file copy
-        for read, path in zip(rb.summary["files"], files):
+        for read, path in zip(rb.summary["files"], files, strict=False):
             assert read["sha256"] == sha(path)
             assert read["shows"]["heading"] == heading and read["shows"]["number"] == number
             assert read["shows"].get("corrects") == corrects
@@ -263,7 +264,7 @@ def test_print_never_sends_a_pdf_that_fails_its_read_back_to_paper(tmp_path, mon
     """With a printer set, the board copy is read back before ``lp``: a wrong PDF is not printed
     and the failure is an ordinary transient one (nothing is on paper yet)."""
     printed = []
-    r = NoticeboardRenderer(tmp_path, noticeboard.PrintSettings(printer="papan"))
+    r = NoticeboardRenderer(tmp_path, PrintSettings(printer="papan"))
     monkeypatch.setattr(r, "print_file", lambda path, snap: printed.append(path))
     monkeypatch.setattr(noticeboard.render, "notice_for", _wrong_number(noticeboard.render.notice_for))
     with pytest.raises(TransientRenderError, match="tidak dicetak") as caught:
@@ -297,7 +298,7 @@ def test_added_cost_per_render(tmp_path, monkeypatch, capsys):
     default ``feed_items``, where reading them costs most), printed (``-s`` shows it). The bound
     is loose on purpose (shared CI machines): the figures go to the docs and the report."""
     monkeypatch.setenv("WARTA_RADIO_TTS", "none")  # audio synthesis would dwarf everything
-    renderers = {"web": WebRenderer(tmp_path), "radio": RadioRenderer(tmp_path),
+    renderers = {"web": WebRenderer(tmp_path), "radio": RadioRenderer(tmp_path, Settings().radio),
                  "videotron": VideotronRenderer(tmp_path), "print": NoticeboardRenderer(tmp_path)}
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     rows = []

@@ -16,7 +16,7 @@ from channels.videotron.draw import draw_slide
 from channels.videotron.layout import SlidePlan, slide_seconds
 from channels.videotron.render import plan_announcement
 from channels.videotron.sentences import clauses, sentences
-from channels.videotron.settings import VideotronSettings
+from shared.settings import VideotronSettings
 from tests.factories import agency, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,7 +152,8 @@ def test_the_evacuation_order_is_never_split_across_slides(width, height):
 
 @pytest.mark.parametrize("width,height", PANELS + SMALL)
 def test_no_announcement_takes_more_than_its_share_of_the_loop(width, height):
-    monster = " ".join(f"Kalimat nomor {i} dari pengumuman yang tidak memiliki ringkasan." for i in range(200))
+    monster = " ".join(f"Kalimat nomor {i} dari pengumuman yang tidak memiliki ringkasan."
+                       for i in range(200))
     for cfg in (VideotronSettings(width=width, height=height),
                 VideotronSettings(width=width, height=height, max_slides=2, loop_seconds=100,
                                   loop_share=0.3)):

@@ -15,9 +15,9 @@ from channels.assets import clean_text, font
 from channels.videotron.draw import draw_slide
 from channels.videotron.layout import ALERT, NORMAL, SlidePlan
 from channels.videotron.render import plan_announcement, plan_with_picture
-from channels.videotron.settings import VideotronSettings
 from channels.videotron.text import fit, ink, line_height, pitch, span, wrap
 from shared.classification import Channel, channel_refusal
+from shared.settings import VideotronSettings
 from tests.channels.pictures import image_snapshot
 from tests.factories import demo_items, snapshot
 

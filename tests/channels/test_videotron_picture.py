@@ -10,10 +10,11 @@ import pytest
 from PIL import Image
 from structlog.testing import capture_logs
 
-from channels.videotron import VideotronRenderer, VideotronSettings
+from channels.videotron import VideotronRenderer
 from channels.videotron.draw import draw_slide
 from channels.videotron.layout import SlidePlan
 from channels.videotron.render import plan_announcement, plan_with_picture
+from shared.settings import VideotronSettings
 from tests.channels.pictures import QUADRANTS, broken_snapshots, image_snapshot, near
 from tests.factories import envelope, snapshot
 
@@ -38,7 +39,8 @@ def _assert_picture_drawn(plan: SlidePlan, slide: Image.Image, source: tuple[int
     for box in plan.texts:
         x0, y0, x1, y1 = box.box
         assert x1 <= x or x0 >= x + w or y1 <= y or y0 >= y + h, box
-    for (fx, fy), colour in zip(((0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)), QUADRANTS, strict=True):
+    corners = ((0.25, 0.25), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75))
+    for (fx, fy), colour in zip(corners, QUADRANTS, strict=True):
         pixel = slide.getpixel((x + round(w * fx), y + round(h * fy)))
         assert near(pixel, colour), (pixel, colour)
     # Corner to corner, not shifted: the picture's own corners at the box's corners, the

@@ -59,7 +59,7 @@ def screen_env(monkeypatch):
 
 def test_chromium_reports_its_slides_and_the_day_is_filed(home, screen_env, tmp_path):
     chromium = require_tool("chromium")
-    from channels.videotron.settings import VideotronSettings
+    from shared.settings import VideotronSettings
     from workers.inprocess import start_all
     from workers.proof_of_play import PlayService
     from workers.transport import make_transport
@@ -88,7 +88,7 @@ def test_chromium_reports_its_slides_and_the_day_is_filed(home, screen_env, tmp_
 
         # the worker announced its screen at start: listed, and silent until the page reports
         ppid = home.ids["ppid1"]
-        rows = wait_until(lambda: home.w.screen_status(ppid), 30, what="screen announced")
+        rows = wait_until(lambda: home.w.monitor.screen_status(ppid), 30, what="screen announced")
         assert [(r["screen"], r["silent"], r["status"], r["last_shown_at"]) for r in rows] == [
             ("Layar Uji 1", True, "Layar tidak melapor", None)]
 
@@ -129,11 +129,11 @@ def test_chromium_reports_its_slides_and_the_day_is_filed(home, screen_env, tmp_
             assert (filed.parent / "manifest.json").is_file()
 
         # the monitor: reporting now, silent once the reports are 16 minutes old
-        rows = wait_until(lambda: (got := home.w.screen_status(ppid)) and not got[0]["silent"]
+        rows = wait_until(lambda: (got := home.w.monitor.screen_status(ppid)) and not got[0]["silent"]
                           and got, 30, what="screen reporting")
         assert [(r["screen"], r["silent"], r["status"]) for r in rows] == [
             ("Layar Uji 1", False, "Melapor")]
-        later = home.w.screen_status(ppid, now=utcnow() + timedelta(minutes=16))
+        later = home.w.monitor.screen_status(ppid, now=utcnow() + timedelta(minutes=16))
         assert [(r["silent"], r["status"]) for r in later] == [(True, "Layar tidak melapor")]
     finally:
         if browser is not None:
@@ -168,13 +168,13 @@ def test_a_screen_without_reports_for_n_minutes_is_silent(template_home, monkeyp
     for body in (forged.to_wire(), forged.signed(other, worker).to_wire(),
                  forged.signed(key, worker).to_wire().replace(b"pc-lain", b"pc-layar")):
         assert file_screen_report(home.settings, home.w, body) == "rejected"
-    rows = {r["screen"]: r for r in home.w.screen_status(home.ids["kabid1"], now=now)}
+    rows = {r["screen"]: r for r in home.w.monitor.screen_status(home.ids["kabid1"], now=now)}
     assert (rows["Simpang Lima"]["silent"], rows["Simpang Lima"]["status"]) == (False, "Melapor")
     assert (rows["Alun-alun"]["silent"], rows["Alun-alun"]["status"]) == (
         True, "Layar tidak melapor")
     assert rows["Alun-alun"]["minutes"] == 11.0
     # the same screen, eight minutes on, with the threshold as configured
-    later = {r["screen"]: r["silent"] for r in home.w.screen_status(
+    later = {r["screen"]: r["silent"] for r in home.w.monitor.screen_status(
         home.ids["kabid1"], now=now + timedelta(minutes=8))}
     assert later == {"Simpang Lima": True, "Alun-alun": True}
 
@@ -208,8 +208,9 @@ def test_the_player_shows_the_night_slide_during_the_night_hours(tmp_path, at_ni
 
     from PIL import Image, ImageChops, ImageStat
 
-    from channels.videotron import VideotronRenderer, VideotronSettings
+    from channels.videotron import VideotronRenderer
     from channels.videotron.playlist import load_state, write_outputs
+    from shared.settings import VideotronSettings
     from tests.factories import envelope, snapshot
 
     width, height = 640, 360

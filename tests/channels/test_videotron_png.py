@@ -11,10 +11,10 @@ import zlib
 import pytest
 from PIL import Image, ImageChops, PngImagePlugin
 
-from channels.videotron import VideotronSettings
 from channels.videotron.draw import draw_slide, png_bytes
 from channels.videotron.layout import night_plan
 from channels.videotron.render import plan_announcement, plan_with_picture
+from shared.settings import VideotronSettings
 from tests.channels.pictures import image_snapshot
 from tests.factories import snapshot
 

@@ -13,6 +13,7 @@ from PIL import Image, ImageChops, ImageStat
 
 from channels import get_renderer
 from channels.videotron.video import frame_counts
+from shared.config import Settings
 from shared.messages import Kind
 from tests.conftest import require_tool
 from tests.factories import envelope, snapshot
@@ -62,7 +63,7 @@ def video_renderer(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_VIDEOTRON_HEIGHT", "768")
     monkeypatch.setenv("WARTA_VIDEOTRON_MIN_SECONDS", "2")
     monkeypatch.setenv("WARTA_VIDEOTRON_MAX_SECONDS", "4.5")
-    return get_renderer("videotron", tmp_path)
+    return get_renderer("videotron", tmp_path, Settings())
 
 
 def test_mp4_has_the_panel_size_and_each_slide_for_its_duration(video_renderer, tmp_path):

@@ -18,6 +18,7 @@ from structlog.testing import capture_logs
 
 from channels.base import Superseded, sha256_file
 from channels.web import WebRenderer, item_url
+from shared.config import Settings
 from shared.messages import Kind
 from tests.channels.pictures import broken_snapshots, image_snapshot
 from tests.factories import envelope, snapshot
@@ -64,7 +65,7 @@ def test_without_a_caption_the_title_is_the_alt_text(tmp_path):
 def test_feeds_carry_the_picture_with_absolute_urls(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_PUBLIC_URL", PUBLIC + "/")
     image = image_snapshot(800, 600, caption=CAPTION)
-    r = WebRenderer(tmp_path)
+    r = WebRenderer(tmp_path, Settings().web)
     snap = snapshot("renstra", image=image)
     r.render(envelope("web", snap))
     r.render(envelope("web", snapshot("cpns", ident=2, number="046/X")))  # no picture
@@ -90,7 +91,8 @@ def test_feeds_carry_the_picture_with_absolute_urls(tmp_path, monkeypatch):
 def test_cap_alert_carries_the_picture_as_a_resource(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_PUBLIC_URL", PUBLIC)
     image = image_snapshot(800, 600)
-    _, alert, picture = WebRenderer(tmp_path).render(envelope("web", snapshot("banjir", image=image)))
+    _, alert, picture = WebRenderer(tmp_path, Settings().web).render(
+        envelope("web", snapshot("banjir", image=image)))
     doc = etree.parse(str(alert))
     assert XSD.validate(doc), XSD.error_log
     [res] = doc.findall(".//cap:resource", NS)

@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from channels import get_renderer
 from channels.base import Superseded
 from channels.web import WebRenderer, item_filename, item_url
+from shared.config import Settings
 from shared.messages import Kind
 from tests.factories import agency, envelope, snapshot
 
@@ -27,7 +28,7 @@ def _parse(root, name):
 
 
 def _render_three(tmp_path):
-    r = WebRenderer(tmp_path)
+    r = WebRenderer(tmp_path, Settings().web)  # as a worker builds it
     for i, key in enumerate(("renstra", "cpns", "bansos")):
         r.render(envelope("web", snapshot(key, number=f"04{i}/PENG/DISKOMINFO/XI/2026", ident=i,
                                           approved_at=datetime(2026, 11, 20 + i, 2, tzinfo=timezone.utc))))
@@ -74,13 +75,13 @@ def test_feed_size_is_limited_to_latest_n(tmp_path, monkeypatch):
 
 def test_public_url_makes_links_absolute(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_PUBLIC_URL", "https://ppid.example.go.id/")
-    r = WebRenderer(tmp_path)
+    r = WebRenderer(tmp_path, Settings().web)
     assert r.health() == []
     snap = snapshot("renstra")
     r.render(envelope("web", snap))
     entry = _parse(tmp_path, "rss.xml").entries[0]
     assert entry.link == item_url("https://ppid.example.go.id", snap.number, snap.title)
-    assert WebRenderer(tmp_path / "x").health() == []
+    assert WebRenderer(tmp_path / "x", Settings().web).health() == []
 
 
 def test_default_public_url_is_warned(tmp_path):

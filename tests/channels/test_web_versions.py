@@ -19,6 +19,7 @@ from lxml import html as lxml_html
 
 from channels.base import Superseded
 from channels.web import WebRenderer, item_filename
+from shared.config import Settings
 from shared.messages import AnnouncementSnapshot, Kind, VersionInfo
 from tests.factories import envelope, snapshot
 
@@ -229,7 +230,7 @@ def test_revocation_after_ralat_stays_as_withdrawal_entry_then_leaves_the_feeds(
 
 def test_withdrawn_days_is_configurable(tmp_path, monkeypatch):
     monkeypatch.setenv("WARTA_WEB_WITHDRAWN_DAYS", "2")
-    r = WebRenderer(tmp_path)
+    r = WebRenderer(tmp_path, Settings().web)
     v1, *_ = chain()
     send(r, v1)
     r.clock = lambda: REVOKED_AT + timedelta(days=1)

@@ -15,25 +15,25 @@ def draft(w, key: str = "renstra", **overrides) -> int:
     item.update(overrides)
     extra = {k: item[k] for k in ("image", "image_caption", "start_at", "end_at", "alert")
              if k in item}
-    return w.create_item(w.ids["pelaksana1"], title=item["title"], body=item["body"],
-                         summary=item.get("summary", ""), klasifikasi=item["klasifikasi"],
-                         sasaran=item["sasaran"], channels=item["channels"], **extra)
+    return w.drafting.create_item(w.ids["pelaksana1"], title=item["title"], body=item["body"],
+                                  summary=item.get("summary", ""), klasifikasi=item["klasifikasi"],
+                                  sasaran=item["sasaran"], channels=item["channels"], **extra)
 
 
 def to_state(w, item_id: int, state: str) -> None:
     """Drive a fresh draft forward to ``state`` along the happy path."""
     order = ["draft", "review_kabid", "review_sekretaris", "review_kadis", "approved"]
-    steps = [lambda: w.submit(w.ids["pelaksana1"], item_id),
-             lambda: w.approve(w.ids["kabid1"], item_id),
-             lambda: w.approve(w.ids["sekretaris1"], item_id),
-             lambda: w.approve(w.ids["kadis1"], item_id)]
+    steps = [lambda: w.review.submit(w.ids["pelaksana1"], item_id),
+             lambda: w.review.approve(w.ids["kabid1"], item_id),
+             lambda: w.review.approve(w.ids["sekretaris1"], item_id),
+             lambda: w.review.approve(w.ids["kadis1"], item_id)]
     for step in steps[:order.index(state)]:
         step()
 
 
 def fingerprint(w) -> tuple:
     """Everything a refused action must leave unchanged."""
-    with w.read() as s:
+    with w.ctx.read() as s:
         return (
             tuple(s.execute(select(Announcement.id, Announcement.state, Announcement.revision,
                                    Announcement.number).order_by(Announcement.id)).all()),

@@ -20,27 +20,27 @@ FLOOD = {"urgency": "Immediate", "severity": "Extreme", "certainty": "Observed",
 
 
 def test_a_serta_merta_draft_starts_from_the_defaults_and_others_have_none(warta):
-    urgent = warta.get_item(draft(warta, "banjir"))
+    urgent = warta.queries.get_item(draft(warta, "banjir"))
     assert urgent["klasifikasi"] == "serta-merta"
     assert urgent["alert"] == {"urgency": "Immediate", "severity": "Severe", "certainty": "Likely",
                                "response_type": "Prepare", "category": "Other", "instruction": "",
                                "areas": []}
-    assert warta.get_item(draft(warta, "renstra", alert=FLOOD))["alert"] is None
+    assert warta.queries.get_item(draft(warta, "renstra", alert=FLOOD))["alert"] is None
 
 
 def test_chosen_alert_travels_with_its_areas_and_is_versioned(warta):
     item = draft(warta, "banjir", alert=FLOOD)
     to_state(warta, item, "approved")
-    with warta.read() as s:
+    with warta.ctx.read() as s:
         payload = s.execute(select(OutboxRow.payload).where(OutboxRow.announcement_id == item)
                             ).scalars().first()
     alert = json.loads(payload)["announcement"]["alert"]
     assert alert["response_type"] == "Evacuate" and alert["instruction"].startswith("Warga bantaran")
     assert alert["areas"] == [{"code": "6171020", "name": "Kecamatan Pontianak Timur", "polygon": "",
                                "circle": "-0.0389,109.3562 3"}]
-    fix = warta.correct(warta.ids["pelaksana1"], item, alert={**FLOOD, "severity": "Severe"})
+    fix = warta.drafting.correct(warta.ids["pelaksana1"], item, alert={**FLOOD, "severity": "Severe"})
     to_state(warta, fix, "approved")
-    with warta.read() as s:
+    with warta.ctx.read() as s:
         snap = json.loads(s.execute(select(OutboxRow.payload).where(OutboxRow.announcement_id == fix)
                                     ).scalars().first())["announcement"]
     assert snap["alert"]["severity"] == "Severe"

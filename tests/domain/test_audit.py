@@ -22,7 +22,7 @@ def _verify_cli() -> subprocess.CompletedProcess:
 def trail(warta, db_url):
     item = draft(warta)
     to_state(warta, item, "approved")
-    with warta.read() as s:
+    with warta.ctx.read() as s:
         assert verify(s).ok
     return engine_for(db_url)
 

@@ -33,7 +33,7 @@ def picture(size=(2400, 1600), color=(200, 40, 40), fmt="JPEG", gps=True, mode="
 
 
 def images_stored(w) -> int:
-    with w.read() as s:
+    with w.ctx.read() as s:
         return s.execute(select(func.count()).select_from(StoredImage)).scalar()
 
 
@@ -42,12 +42,13 @@ def test_picture_is_normalised_and_travels_in_the_signed_envelope(warta):
     raw = picture()
     assert b"KameraUji" in raw  # the EXIF is really there before
     item = draft(w, image=raw, image_caption="Aula Kantor Gubernur")
-    shown = w.get_item(item, ids["pelaksana1"])["image"]
+    shown = w.queries.get_item(item, ids["pelaksana1"])["image"]
     assert (shown["width"], shown["height"], shown["mime"]) == (1920, 1280, "image/jpeg")
     assert shown["caption"] == "Aula Kantor Gubernur"
     to_state(w, item, "approved")
-    with w.read() as s:
-        payloads = s.execute(select(OutboxRow.payload).where(OutboxRow.announcement_id == item)).scalars().all()
+    with w.ctx.read() as s:
+        payloads = s.execute(select(OutboxRow.payload)
+                             .where(OutboxRow.announcement_id == item)).scalars().all()
     assert len(payloads) == 4
     for payload in payloads:
         snap = Envelope.model_validate_json(payload).announcement
@@ -63,7 +64,7 @@ def test_picture_is_normalised_and_travels_in_the_signed_envelope(warta):
 def test_transparent_png_is_flattened_on_white(warta):
     w, ids = warta, warta.ids
     item = draft(w, image=picture(size=(400, 300), fmt="PNG", mode="RGBA", color=(0, 0, 0)))
-    snap = w.item_picture(item, ids["pelaksana1"])
+    snap = w.queries.item_picture(item, ids["pelaksana1"])
     with Image.open(io.BytesIO(snap.data())) as img:
         assert img.mode == "RGB"
         # half-transparent black over white, not solid black
@@ -74,30 +75,30 @@ def test_revisions_replace_keep_and_remove_the_picture(warta):
     w, ids = warta, warta.ids
     first = picture(color=(10, 200, 10))
     item = draft(w, image=first)
-    sha1 = w.get_item(item)["image"]["sha256"]
+    sha1 = w.queries.get_item(item)["image"]["sha256"]
     with pytest.raises(InvalidInput, match="Tidak ada perubahan"):
-        w.revise(ids["pelaksana1"], item, image=first)  # the same picture again is no change
-    w.revise(ids["pelaksana1"], item, image_caption="Keterangan baru")
-    assert w.get_item(item)["image"]["sha256"] == sha1  # kept, and stored once
+        w.drafting.revise(ids["pelaksana1"], item, image=first)  # the same picture again is no change
+    w.drafting.revise(ids["pelaksana1"], item, image_caption="Keterangan baru")
+    assert w.queries.get_item(item)["image"]["sha256"] == sha1  # kept, and stored once
     assert images_stored(w) == 1
-    w.revise(ids["pelaksana1"], item, image=picture(color=(10, 10, 200)))
-    assert w.get_item(item)["image"]["sha256"] != sha1 and images_stored(w) == 2
-    w.revise(ids["pelaksana1"], item, clear=["image"])
-    after = w.get_item(item)
+    w.drafting.revise(ids["pelaksana1"], item, image=picture(color=(10, 10, 200)))
+    assert w.queries.get_item(item)["image"]["sha256"] != sha1 and images_stored(w) == 2
+    w.drafting.revise(ids["pelaksana1"], item, clear=["image"])
+    after = w.queries.get_item(item)
     assert after["image"] is None and after["revision"] == 4
     with pytest.raises(InvalidInput, match="tidak ada gambar"):
-        w.revise(ids["pelaksana1"], item, image_caption="Keterangan tanpa gambar")
+        w.drafting.revise(ids["pelaksana1"], item, image_caption="Keterangan tanpa gambar")
 
 
 def test_reviewer_diff_shows_the_picture_change(warta):
     w, ids = warta, warta.ids
     item = draft(w)
-    w.submit(ids["pelaksana1"], item)
-    w.diff_since_seen(ids["kabid1"], item)
-    w.return_item(ids["kabid1"], item, "Tambahkan foto lokasi")
-    w.revise(ids["pelaksana1"], item, image=picture(size=(800, 600)), image_caption="Lokasi")
-    w.submit(ids["pelaksana1"], item)
-    diff = "\n".join(w.diff_since_seen(ids["kabid1"], item)["diff"])
+    w.review.submit(ids["pelaksana1"], item)
+    w.queries.diff_since_seen(ids["kabid1"], item)
+    w.review.return_item(ids["kabid1"], item, "Tambahkan foto lokasi")
+    w.drafting.revise(ids["pelaksana1"], item, image=picture(size=(800, 600)), image_caption="Lokasi")
+    w.review.submit(ids["pelaksana1"], item)
+    diff = "\n".join(w.queries.diff_since_seen(ids["kabid1"], item)["diff"])
     assert "-Gambar: (tidak ada)" in diff and "+Gambar: 800×600 piksel" in diff
     assert "+Keterangan gambar: Lokasi" in diff
 
@@ -106,9 +107,9 @@ def test_a_correction_keeps_the_picture_unless_changed(warta):
     w, ids = warta, warta.ids
     item = draft(w, image=picture(size=(640, 480)))
     to_state(w, item, "approved")
-    ralat = w.revise(ids["pelaksana1"], item, body="Isi yang diralat: tempat pindah ke Aula Dinas.")
+    ralat = w.drafting.revise(ids["pelaksana1"], item, body="Isi yang diralat: tempat pindah ke Aula Dinas.")
     assert ralat != item
-    assert w.get_item(ralat)["image"]["sha256"] == w.get_item(item)["image"]["sha256"]
+    assert w.queries.get_item(ralat)["image"]["sha256"] == w.queries.get_item(item)["image"]["sha256"]
 
 
 @pytest.mark.parametrize("raw, words", [
@@ -124,7 +125,7 @@ def test_bad_pictures_are_refused_and_change_nothing(warta, raw, words):
     item = draft(w)
     before = fingerprint(w)
     with pytest.raises(InvalidInput, match=words):
-        w.revise(ids["pelaksana1"], item, image=raw)
+        w.drafting.revise(ids["pelaksana1"], item, image=raw)
     with pytest.raises(InvalidInput, match=words):
         draft(w, image=raw)
     assert fingerprint(w) == before and images_stored(w) == 0
@@ -133,24 +134,24 @@ def test_bad_pictures_are_refused_and_change_nothing(warta, raw, words):
 def test_exempt_picture_is_not_readable_by_others(warta):
     w, ids = warta, warta.ids
     item = draft(w, "hasil-audit", channels=[], image=picture(size=(400, 300)))
-    assert w.item_picture(item, ids["pelaksana1"]) is not None  # the author
-    assert w.item_picture(item, ids["kadis1"]) is not None
+    assert w.queries.item_picture(item, ids["pelaksana1"]) is not None  # the author
+    assert w.queries.item_picture(item, ids["kadis1"]) is not None
     with pytest.raises(Refused, match="dikecualikan"):
-        w.item_picture(item, ids["kabid1"])
+        w.queries.item_picture(item, ids["kabid1"])
 
 
 def test_revision_can_clear_start_and_end(warta):
     w, ids = warta, warta.ids
     start = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)
     item = draft(w)
-    w.revise(ids["pelaksana1"], item, start_at=start, end_at=start.replace(day=5))
-    assert w.get_item(item)["end_at"].startswith("2026-12-05")
-    w.revise(ids["pelaksana1"], item, clear=["end_at"])
-    shown = w.get_item(item)
+    w.drafting.revise(ids["pelaksana1"], item, start_at=start, end_at=start.replace(day=5))
+    assert w.queries.get_item(item)["end_at"].startswith("2026-12-05")
+    w.drafting.revise(ids["pelaksana1"], item, clear=["end_at"])
+    shown = w.queries.get_item(item)
     assert shown["end_at"] is None and shown["start_at"].startswith("2026-12-01")
-    w.revise(ids["pelaksana1"], item, clear=("start_at",))
-    assert w.get_item(item)["start_at"] is None
+    w.drafting.revise(ids["pelaksana1"], item, clear=("start_at",))
+    assert w.queries.get_item(item)["start_at"] is None
     before = fingerprint(w)
     with pytest.raises(InvalidInput, match="tidak dapat dikosongkan"):
-        w.revise(ids["pelaksana1"], item, clear=["title"])
+        w.drafting.revise(ids["pelaksana1"], item, clear=["title"])
     assert fingerprint(w) == before

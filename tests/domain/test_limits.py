@@ -64,7 +64,7 @@ def test_limits_are_checked_again_on_submit(warta, monkeypatch) -> None:
     before = fingerprint(warta)
     with pytest.raises(Refused, match=r"^Radio: durasi siar ± \d+ detik; paling lama 300 detik "
                                       r"\(dibaca 60 kata per menit\)$"):
-        warta.submit(warta.ids["pelaksana1"], item)
+        warta.review.submit(warta.ids["pelaksana1"], item)
     assert fingerprint(warta) == before
 
 
@@ -74,7 +74,7 @@ def test_a_200_character_videotron_title_is_refused(warta) -> None:
         draft(warta, "renstra", title=title, channels=["videotron", "web"])
     item = draft(warta, "renstra", channels=["videotron"])
     with pytest.raises(InvalidInput, match="Videotron: judul 200 karakter"):
-        warta.revise(warta.ids["pelaksana1"], item, title=title)
+        warta.drafting.revise(warta.ids["pelaksana1"], item, title=title)
 
 
 def test_web_summary_and_print_body_limits(warta) -> None:
@@ -102,14 +102,14 @@ def test_the_cli_refuses_with_the_services_sentence(warta) -> None:
 def test_a_dikecualikan_item_is_saved_without_channels_for_the_register(warta) -> None:
     p = warta.ids["pelaksana1"]
     item = draft(warta, "renstra", klasifikasi="dikecualikan", channels=[])
-    shown = warta.get_item(item, p)
+    shown = warta.queries.get_item(item, p)
     assert shown["channels"] == [] and shown["state"] == "draft"
     assert "PPID mencatatnya dalam register informasi dikecualikan" in shown["register_note"]
-    assert warta.get_item(draft(warta, "renstra"), p)["register_note"] is None
-    told = warta.inbox(warta.ids["ppid1"])
+    assert warta.queries.get_item(draft(warta, "renstra"), p)["register_note"] is None
+    told = warta.queries.inbox(warta.ids["ppid1"])
     assert told and told[0]["kind"] == "exempt" and f"#{item}" in told[0]["message"]
     with pytest.raises(Refused, match="register informasi dikecualikan"):
-        warta.submit(p, item)
+        warta.review.submit(p, item)
     cli = run(warta, "pelaksana1", "item", "create", "--title", "Data pribadi pemohon",
               "--body", "Rincian data pribadi.", "--class", "dikecualikan", "--audience",
               "masyarakat")
@@ -128,13 +128,13 @@ def test_word_diff_marks_the_changed_words_not_the_paragraph() -> None:
 def test_the_reviewers_diff_has_the_daily_windows_and_the_early_warning(warta) -> None:
     p, kabid = warta.ids["pelaksana1"], warta.ids["kabid1"]
     item = draft(warta, "renstra")
-    warta.revise(p, item, daily_windows=[{"start": "16:00", "end": "18:00"}])
-    warta.submit(p, item)
-    warta.diff_since_seen(kabid, item)
-    warta.return_item(kabid, item, "Perpanjang jam tayang sore.")
-    warta.revise(p, item, daily_windows=[{"start": "16:00", "end": "21:00"}])
-    warta.submit(p, item)
-    diff = warta.diff_since_seen(kabid, item)
+    warta.drafting.revise(p, item, daily_windows=[{"start": "16:00", "end": "18:00"}])
+    warta.review.submit(p, item)
+    warta.queries.diff_since_seen(kabid, item)
+    warta.review.return_item(kabid, item, "Perpanjang jam tayang sore.")
+    warta.drafting.revise(p, item, daily_windows=[{"start": "16:00", "end": "21:00"}])
+    warta.review.submit(p, item)
+    diff = warta.queries.diff_since_seen(kabid, item)
     assert (diff["from_revision"], diff["to_revision"]) == (2, 3)
     assert diff["changes"] == [{"op": "change", "parts": [
         ["=", "Jendela harian: "], ["-", "16:00-18:00"], ["+", "16:00-21:00"]]}]

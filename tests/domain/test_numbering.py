@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from shared.config import get_settings
-from shared.services import Warta
+from shared.services.root import Services
 from tests.domain.helpers import draft, to_state
 
 
@@ -20,10 +20,10 @@ def test_concurrent_final_approvals_get_distinct_consecutive_numbers(warta):
     errors: list[BaseException] = []
 
     def approve(item_id: int) -> None:
-        w = Warta(get_settings())  # its own sessions, as separate kiosk desks would have
+        w = Services.build(get_settings())  # its own sessions, as separate kiosk desks would have
         barrier.wait(timeout=30)
         try:
-            numbers[item_id] = w.approve(warta.ids["kadis1"], item_id)
+            numbers[item_id] = w.review.approve(warta.ids["kadis1"], item_id)
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
@@ -35,4 +35,4 @@ def test_concurrent_final_approvals_get_distinct_consecutive_numbers(warta):
     assert not errors, errors
     seqs = sorted(int(n.split("/")[0]) for n in numbers.values())
     assert seqs == list(range(1, len(items) + 1))
-    assert {warta.get_item(i)["number"] for i in items} == set(numbers.values())
+    assert {warta.queries.get_item(i)["number"] for i in items} == set(numbers.values())

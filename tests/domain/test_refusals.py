@@ -40,18 +40,16 @@ FORBIDDEN = [
 
 def _attempt(w, action: str, user: str, item: int) -> None:
     uid = w.ids[user]
-    from shared.services.items import ItemCommands
-
     calls = {
-        "submit": lambda: w.submit(uid, item),
-        "approve": lambda: w.approve(uid, item),
-        "return": lambda: w.return_item(uid, item, "catatan"),
-        "return-empty": lambda: w.return_item(uid, item, "   "),
-        "revoke": lambda: w.revoke(uid, item, "alasan"),
-        "revoke-empty": lambda: w.revoke(uid, item, ""),
+        "submit": lambda: w.review.submit(uid, item),
+        "approve": lambda: w.review.approve(uid, item),
+        "return": lambda: w.review.return_item(uid, item, "catatan"),
+        "return-empty": lambda: w.review.return_item(uid, item, "   "),
+        "revoke": lambda: w.review.revoke(uid, item, "alasan"),
+        "revoke-empty": lambda: w.review.revoke(uid, item, ""),
         # the workflow check itself (revise() on an approved item starts a correction instead)
         "revise-direct": lambda: _revise_direct(w, uid, item),
-        "correct": lambda: ItemCommands.correct(w, uid, item, title="Ralat"),
+        "correct": lambda: w.drafting.correct(uid, item, title="Ralat"),
     }
     calls[action]()
 
@@ -59,10 +57,10 @@ def _attempt(w, action: str, user: str, item: int) -> None:
 def _revise_direct(w, uid: int, item: int) -> None:
     from shared.workflow import Action, check
 
-    with w.read() as s:
-        state, role = w._item(s, item).state, w._actor(s, uid).role
+    with w.ctx.read() as s:
+        state, role = w.ctx.item(s, item).state, w.ctx.actor(s, uid).role
     check(Action.REVISE, state, role)
-    w.revise(uid, item, title="Perubahan")
+    w.drafting.revise(uid, item, title="Perubahan")
 
 
 @pytest.mark.parametrize("state,user,action,words", FORBIDDEN,
@@ -102,8 +100,8 @@ def test_forbidden_channel_is_refused_and_changes_nothing(warta, sample):
 def test_channel_rules_on_create(warta, klas, aud, channel, words):
     before = fingerprint(warta)
     with pytest.raises(WartaError, match=words):
-        warta.create_item(warta.ids["pelaksana1"], title="Uji", body="Isi", klasifikasi=klas,
-                          sasaran=aud, channels=[channel])
+        warta.drafting.create_item(warta.ids["pelaksana1"], title="Uji", body="Isi", klasifikasi=klas,
+                                   sasaran=aud, channels=[channel])
     assert fingerprint(warta) == before
 
 
@@ -111,14 +109,14 @@ def test_revision_cannot_sneak_in_a_forbidden_channel(warta):
     item = draft(warta, "cuti-bersama")
     before = fingerprint(warta)
     with pytest.raises(WartaError, match="kanal 'web' tidak diizinkan"):
-        warta.revise(warta.ids["pelaksana1"], item, channels="print,web")
+        warta.drafting.revise(warta.ids["pelaksana1"], item, channels="print,web")
     assert fingerprint(warta) == before
 
 
 def test_only_pelaksana_drafts(warta):
     with pytest.raises(WartaError, match="Kabid/Kasubag tidak berwenang menyusun draf"):
-        warta.create_item(warta.ids["kabid1"], title="Uji", body="Isi", klasifikasi="berkala",
-                          sasaran="masyarakat", channels="web")
+        warta.drafting.create_item(warta.ids["kabid1"], title="Uji", body="Isi", klasifikasi="berkala",
+                                   sasaran="masyarakat", channels="web")
 
 
 @pytest.mark.parametrize("fields,words", [
@@ -130,4 +128,4 @@ def test_bad_content_is_refused(warta, fields, words):
     data = dict(title="Judul", body="Isi", klasifikasi="berkala", sasaran="masyarakat", channels="web")
     data.update(fields)
     with pytest.raises(WartaError, match=words):
-        warta.create_item(warta.ids["pelaksana1"], **data)
+        warta.drafting.create_item(warta.ids["pelaksana1"], **data)

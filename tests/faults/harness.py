@@ -118,18 +118,18 @@ class Workload:
     def ralat(self, item: int) -> int:
         """A correction of ``item`` through the whole chain (new title and body)."""
         w, ids = self.run.w, self.run.ids
-        title = w.get_item(item)["title"]
-        corr = self._retrying(lambda: w.revise(ids["pelaksana1"], item, title=f"{title} (ralat)",
-                                               body="Isi pengumuman yang diperbaiki."), "ralat")
-        self._retrying(lambda: w.submit(ids["pelaksana1"], corr), "ralat submit")
+        title = w.queries.get_item(item)["title"]
+        corr = self._retrying(lambda: w.drafting.revise(ids["pelaksana1"], item, title=f"{title} (ralat)",
+                                                        body="Isi pengumuman yang diperbaiki."), "ralat")
+        self._retrying(lambda: w.review.submit(ids["pelaksana1"], corr), "ralat submit")
         for who in ("kabid1", "sekretaris1", "kadis1"):
-            self._retrying(lambda who=who: w.approve(ids[who], corr), f"ralat approval {who}")
+            self._retrying(lambda who=who: w.review.approve(ids[who], corr), f"ralat approval {who}")
         self.ralats.append(corr)
         return corr
 
     def revoke(self, item: int) -> None:
         """The Kepala Dinas revokes ``item`` (every version of its key)."""
-        self._retrying(lambda: self.run.w.revoke(self.run.ids["kadis1"], item, "Uji pencabutan"),
+        self._retrying(lambda: self.run.w.review.revoke(self.run.ids["kadis1"], item, "Uji pencabutan"),
                        "revocation")
         self.revoked.append(item)
 
@@ -215,7 +215,7 @@ def deliveries(run: Run) -> list[dict]:
 
     from shared.models import Announcement, Delivery
 
-    with run.w.read() as s:
+    with run.w.ctx.read() as s:
         rows = s.execute(select(Delivery, Announcement).join(
             Announcement, Announcement.id == Delivery.announcement_id)).all()
         return [{"id": d.id, "announcement_id": a.id, "key": a.key, "channel": d.channel,
@@ -230,7 +230,7 @@ def versions(run: Run) -> dict[str, list[dict]]:
 
     from shared.models import Announcement
 
-    with run.w.read() as s:
+    with run.w.ctx.read() as s:
         rows = s.execute(select(Announcement).where(Announcement.number.is_not(None))).scalars().all()
         out: dict[str, list[dict]] = defaultdict(list)
         for a in rows:
@@ -246,7 +246,7 @@ def audit_actions(run: Run, item_ids: set[int], actions: set[str]) -> list[tuple
 
     from shared.models import AuditEvent
 
-    with run.w.read() as s:
+    with run.w.ctx.read() as s:
         return [(a, act) for a, act in s.execute(
             select(AuditEvent.announcement_id, AuditEvent.action)
             .where(AuditEvent.action.in_(actions))).all() if a in item_ids]
@@ -481,7 +481,8 @@ def ledger(run: Run, scenario: str, notes: list[str], out: Path | None = None,
     dup = {name: sum(c - 1 for c in counter.values() if c > 1) for name, counter in listed.items()}
     dup["paper"] = sum(c - 1 for c in printed.values() if c > 1)
     dup["manifests"] = sum(c - 1 for c in proof_ids.values() if c > 1)
-    print_deliveries = sum(1 for d in ds if d["channel"] == "print" and d["state"] in ("confirmed", "revoked"))
+    print_deliveries = sum(1 for d in ds
+                           if d["channel"] == "print" and d["state"] in ("confirmed", "revoked"))
     states = Counter(d["state"] for d in ds)
     return {
         "scenario": scenario, "attempted": len(ds),

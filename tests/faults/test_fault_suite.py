@@ -12,7 +12,6 @@ The machine's own RabbitMQ node is never stopped: the broker faults run on nodes
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import random
@@ -293,10 +292,9 @@ def test_database_disk_full(transport, tmp_path) -> None:
 
 def _inject_receipt(run, body: bytes) -> None:  # noqa: ANN001
     """Put a receipt on the receipts queue as a worker would (the archiver must refuse it)."""
-    from workers.settings import backbone_settings
     from workers.transport import make_transport
 
-    t = make_transport(run.settings, backbone_settings(), "faults-forge")
+    t = make_transport(run.settings, role="faults-forge")
     t.declare()
     try:
         if run.transport == "embedded":
@@ -329,7 +327,6 @@ def test_forged_receipts_and_messages(transport, tmp_path) -> None:
     from shared.timefmt import utcnow
     from shared.models import OutboxRow
     from sqlalchemy import select
-    from workers.settings import backbone_settings
     from workers.transport import make_transport
 
     seed = _seed()
@@ -339,14 +336,15 @@ def test_forged_receipts_and_messages(transport, tmp_path) -> None:
     items = [run.draft(f"Asli {i}", CHANNELS) for i in range(6)]
     for item in items:  # approved while nothing runs: their outbox rows wait with their ids
         run.final_approve(item)
-    with run.w.read() as s:
+    with run.w.ctx.read() as s:
         rows = s.execute(select(OutboxRow)).scalars().all()
         real = [(r.channel, r.message_id, r.payload) for r in rows]
-    t = make_transport(run.settings, backbone_settings(), "faults-forge")
+    t = make_transport(run.settings, role="faults-forge")
     t.declare()
     forged_msgs = 0
     for channel, mid, payload in real:  # forged copies go out BEFORE the relay publishes the real
-        env = Envelope.model_validate_json(payload if isinstance(payload, (bytes, str)) else json.dumps(payload))
+        env = Envelope.model_validate_json(payload if isinstance(payload, (bytes, str))
+                                           else json.dumps(payload))
         snap = env.announcement.model_copy(update={"title": "PALSU judul disisipkan",
                                                    "body": "PALSU isi disisipkan",
                                                    "version": env.announcement.version + 5})
@@ -359,7 +357,8 @@ def test_forged_receipts_and_messages(transport, tmp_path) -> None:
     t.close()
     forged_receipts = 0
     for channel, mid, payload in real:
-        env = Envelope.model_validate_json(payload if isinstance(payload, (bytes, str)) else json.dumps(payload))
+        env = Envelope.model_validate_json(payload if isinstance(payload, (bytes, str))
+                                           else json.dumps(payload))
         snap = env.announcement
         receipt = Receipt(message_id=mid, announcement_id=snap.id, announcement_key=snap.key,
                           number=snap.number, channel=channel, kind=env.kind,
@@ -469,15 +468,15 @@ def test_cluster_node_killed(tmp_path) -> None:
     is given the three addresses and connects to the first; that node is SIGKILLed at half the
     approvals. The topology is declared through the third node first, so the classic queues
     (retry waits, parking) live on a node that survives (see tests/ops/test_cluster.py's xfail)."""
+    from shared.config import get_settings
     from tests.ops.test_cluster import _declare_via
-    from workers.settings import backbone_settings
 
     cluster = _own_cluster(3)
     c1, _, c3 = cluster.nodes
     prefix = f"wb{uuid.uuid4().hex[:10]}"
     try:
         os.environ["WARTA_AMQP_PREFIX"] = prefix
-        _declare_via(c3, prefix, backbone_settings())
+        _declare_via(c3, prefix, get_settings().broker)
         row = drive(tmp_path, "amqp", "cluster: the services' node SIGKILLed (3 own nodes)",
                     n_announcements(12), on_half=lambda run: cluster.kill(c1), cleanup=False,
                     notes=["first node of WARTA_BROKER killed at half the approvals"],

@@ -1,7 +1,7 @@
 """The hostile-input corpus: one table of (case id, path, input, expected outcome).
 
 Paths: ``cli`` (``warta item create`` through typer's CliRunner), ``kiosk`` (the same service call
-the editor makes: ``shared.services.items.validate_content``), ``envelope``
+the editor makes: ``shared.services.content.validate_content``), ``envelope``
 (``shared.messages.open_envelope``), ``render:<channel>`` (a renderer on a hostile snapshot) and
 ``worker`` (a message pushed through the embedded transport to an in-process worker).
 

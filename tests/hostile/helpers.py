@@ -71,15 +71,15 @@ def run_worker_cases(cases: list, home: Path, timeout: float = 90) -> dict[str, 
     from shared.messages import Receipt, load_private_key
     from shared.models import QueueMessage
     from workers.runtime import ChannelWorker
-    from workers.settings import BackboneSettings
     from workers.transport import CODE, REASON
     from workers.transport.embedded import EmbeddedTransport
 
-    settings = Settings(home=home, broker="embedded")
+    settings = Settings(home=home, broker={
+        "url": "embedded", "poll_interval": 0.02, "retry_tiers": "1", "quick_retries": 1,
+        "quick_retry_wait": 0, "delivery_limit": 3, "visibility_timeout": 30})
     init_home(settings, demo=False)
     key = load_private_key(settings.signing_key_path)
-    bb = BackboneSettings(poll_interval=0.02, retry_tiers="1", quick_retries=1, quick_retry_wait=0,
-                          delivery_limit=3, visibility_timeout=30)
+    bb = settings.broker
     transport = EmbeddedTransport(settings, bb)
     sent: dict[str, str] = {}
     for case_id, inp, _exp in cases:

@@ -80,7 +80,7 @@ def _cli(passwords: dict, inp: dict, expected: str) -> None:
 
 def _kiosk(inp: dict, expected: str) -> None:
     from shared.errors import InvalidInput, WartaError
-    from shared.services.items import validate_content
+    from shared.services.content import validate_content
 
     fields = {"title": "Judul Uji", "body": "Isi uji.", "summary": "", "klasifikasi": "berkala",
               "sasaran": "masyarakat", "channels": ["web"]}
@@ -116,11 +116,12 @@ def _envelope(inp: dict, expected: str) -> None:
 def _render(channel: str, inp: dict, tmp_path: Path) -> None:
     from channels import get_renderer
     from channels.base import PermanentRenderError
+    from shared.config import Settings
     from tests.factories import envelope
 
     out = tmp_path / "out"
     escape = Path("/tmp/warta-escape")
-    renderer = get_renderer(channel, out)
+    renderer = get_renderer(channel, out, Settings())  # as a worker builds it (WARTA_RADIO_TTS)
     env = envelope(channel, snap_for(channel, **inp))
     try:
         files = renderer.render(env)

@@ -26,7 +26,7 @@ def test_every_kiosk_msgid_is_translated() -> None:
 
 
 def test_core_never_imports_textual() -> None:
-    code = "import sys, shared.services, kiosk.previews, kiosk.forms, kiosk.format, kiosk.backbone; " \
+    code = "import sys, shared.services, kiosk.previews, kiosk.forms, kiosk.format; " \
            "print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True)

@@ -43,7 +43,7 @@ async def new_draft(pilot, klas: str) -> EditorScreen:  # noqa: ANN001
 
 def total(w) -> int:  # noqa: ANN001
     """How many announcements are stored."""
-    return sum(w.count_by_state().values())
+    return sum(w.queries.count_by_state().values())
 
 
 def test_serta_merta_choices_are_stored_as_picked(home) -> None:
@@ -63,12 +63,12 @@ def test_serta_merta_choices_are_stored_as_picked(home) -> None:
         areas = editor.query_one("#alert-areas", SelectionList)
         areas.focus()
         await pilot.pause()
-        areas.highlighted = [a.code for a in w.profile.areas].index(TIMUR)
+        areas.highlighted = [a.code for a in w.ctx.profile.areas].index(TIMUR)
         await pilot.press("space")
         assert areas.selected == [TIMUR]
         await pilot.press("ctrl+s")
         await until(pilot, lambda: any("tersimpan" in m for m in notices(pilot)), what="saved")
-        alert = w.get_item(editor.item_id)["alert"]
+        alert = w.queries.get_item(editor.item_id)["alert"]
         assert alert == {"urgency": "Immediate", "severity": "Extreme", "certainty": "Likely",
                          "response_type": "Evacuate", "category": "Other",
                          "instruction": INSTRUCTION, "areas": [TIMUR]}
@@ -86,7 +86,7 @@ def test_refusal_is_shown_in_the_service_words_and_nothing_is_stored(home) -> No
         editor.query_one("#alert-severity", Select).value = "Extreme"
         form = editor.query_one(AlertForm)
         with pytest.raises(InvalidInput) as refused:  # what the service says to these choices
-            w.create_item(ids["pelaksana1"], **sample("banjir"), alert=form.values())
+            w.drafting.create_item(ids["pelaksana1"], **sample("banjir"), alert=form.values())
         reason = str(refused.value)
         problems = editor.query_one("#problems")
         await until(pilot, lambda: reason in text_of(problems), what="refusal on screen")
@@ -102,7 +102,7 @@ def test_refusal_is_shown_in_the_service_words_and_nothing_is_stored(home) -> No
         editor.query_one("#alert-instruction", TextArea).text = INSTRUCTION
         await pilot.press("ctrl+s")
         await until(pilot, lambda: editor.item_id is not None, what="saved after the fix")
-        stored = w.get_item(editor.item_id)
+        stored = w.queries.get_item(editor.item_id)
         assert stored["revision"] == 1 and stored["alert"]["instruction"] == INSTRUCTION
 
         # the same refusal on an existing draft stores no new revision
@@ -110,7 +110,7 @@ def test_refusal_is_shown_in_the_service_words_and_nothing_is_stored(home) -> No
         await until(pilot, lambda: reason in text_of(problems), what="refusal again")
         await pilot.press("ctrl+s")
         await pilot.pause(0.3)
-        assert w.get_item(editor.item_id)["revision"] == 1
+        assert w.queries.get_item(editor.item_id)["revision"] == 1
 
     run(settings, w, scenario, size=(80, 24))
 
@@ -127,7 +127,7 @@ def test_other_classes_show_no_section_and_store_none(home) -> None:
         assert "Peringatan dini" not in str(pilot.app.export_screenshot())
         await pilot.press("ctrl+s")
         await until(pilot, lambda: editor.item_id is not None, what="saved")
-        stored = w.get_item(editor.item_id)
+        stored = w.queries.get_item(editor.item_id)
         assert stored["klasifikasi"] == "berkala" and stored["alert"] is None
 
     run(settings, w, scenario, size=(80, 24))
@@ -138,7 +138,7 @@ def test_reopened_draft_shows_its_saved_choices(home) -> None:
     saved = {"urgency": "Expected", "severity": "Severe", "certainty": "Observed",
              "response_type": "Shelter", "category": "Met", "instruction": INSTRUCTION,
              "areas": ["6171040", TIMUR]}
-    item = w.create_item(ids["pelaksana1"], **sample("banjir"), alert=saved)
+    item = w.drafting.create_item(ids["pelaksana1"], **sample("banjir"), alert=saved)
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         await login(pilot, "pelaksana1")
@@ -154,8 +154,8 @@ def test_reopened_draft_shows_its_saved_choices(home) -> None:
         # the form holds exactly what was stored: saving it unchanged makes no new revision
         await pilot.press("ctrl+s")
         await until(pilot, lambda: any("tersimpan" in m for m in notices(pilot)), what="saved")
-        assert w.get_item(item)["revision"] == 1
-        assert w.get_item(item)["alert"] == saved
+        assert w.queries.get_item(item)["revision"] == 1
+        assert w.queries.get_item(item)["alert"] == saved
 
     run(settings, w, scenario, size=(120, 40))
 

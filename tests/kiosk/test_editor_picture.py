@@ -18,7 +18,7 @@ def test_picture_is_saved_previewed_and_removed(home, tmp_path) -> None:
     photo = tmp_path / "foto.png"
     Image.new("RGB", (1200, 900), (250, 200, 0)).save(photo)  # bright yellow: easy to find
     fields = sample("renstra")
-    item = w.create_item(ids["pelaksana1"], **fields)
+    item = w.drafting.create_item(ids["pelaksana1"], **fields)
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         await login(pilot, "pelaksana1")
@@ -34,7 +34,7 @@ def test_picture_is_saved_previewed_and_removed(home, tmp_path) -> None:
         await until(pilot, lambda: "Siap diajukan" in text_of(problems), what="valid again")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: any("tersimpan" in m for m in notices(pilot)), what="saved")
-        stored = w.get_item(item)["image"]
+        stored = w.queries.get_item(item)["image"]
         assert stored["width"] == 1200 and stored["caption"] == "Halaman kantor"
         await until(pilot, lambda: "1200×900" in text_of(editor.query_one("#image-state")))
         assert editor.query_one("#image", Input).value == ""  # the path is used once
@@ -50,15 +50,15 @@ def test_picture_is_saved_previewed_and_removed(home, tmp_path) -> None:
 
         editor.query_one("#image-remove", Checkbox).value = True
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: w.get_item(item)["image"] is None, what="removed")
-        assert w.get_item(item)["revision"] == 3
+        await until(pilot, lambda: w.queries.get_item(item)["image"] is None, what="removed")
+        assert w.queries.get_item(item)["revision"] == 3
 
     run(settings, w, scenario, size=(120, 40))
 
 
 def test_emptied_start_and_end_are_cleared(home) -> None:
     settings, w, ids = home
-    item = w.create_item(ids["pelaksana1"], **sample("renstra"))
+    item = w.drafting.create_item(ids["pelaksana1"], **sample("renstra"))
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         await login(pilot, "pelaksana1")
@@ -68,12 +68,12 @@ def test_emptied_start_and_end_are_cleared(home) -> None:
         editor.query_one("#start", Input).value = "2026-12-01 08:00"
         editor.query_one("#end", Input).value = "2026-12-02 17:00"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: w.get_item(item)["end_at"] is not None, what="dates saved")
+        await until(pilot, lambda: w.queries.get_item(item)["end_at"] is not None, what="dates saved")
         editor.query_one("#start", Input).value = ""
         editor.query_one("#end", Input).value = ""
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: w.get_item(item)["revision"] == 3, what="second save")
-        shown = w.get_item(item)
+        await until(pilot, lambda: w.queries.get_item(item)["revision"] == 3, what="second save")
+        shown = w.queries.get_item(item)
         assert shown["start_at"] is None and shown["end_at"] is None
         assert screen_name(pilot) == "EditorScreen"
 

@@ -52,11 +52,11 @@ def kiosk_processes(home: Path) -> int:
 
 
 def make_gate(settings, w, port: int = 0, **overrides) -> Gate:  # noqa: ANN001
-    """A gate over the test home; ``overrides`` change settings (e.g. kiosk_max_sessions=1)."""
+    """A gate over the test home; ``overrides`` change settings (e.g. kiosk={"max_sessions": 1})."""
     import sys
 
     command = COMMAND.replace("python", sys.executable, 1)
-    return Gate(command, settings.model_copy(update=overrides), w, host="127.0.0.1",
+    return Gate(command, settings.with_overrides(**overrides), w, host="127.0.0.1",
                 port=port or 8000)
 
 
@@ -179,8 +179,8 @@ def test_right_password_opens_the_kiosk_signed_in_and_never_sends_demo_passwords
 def test_failed_attempts_are_limited_per_address_and_per_username() -> None:
     settings, w, _ids = make_home()
     checked = []
-    real = w.authenticate
-    w.authenticate = lambda u, p: (checked.append(u), real(u, p))[1]
+    real = w.users.authenticate
+    w.users.authenticate = lambda u, p: (checked.append(u), real(u, p))[1]
 
     async def main() -> None:
         gate = make_gate(settings, w)
@@ -225,7 +225,7 @@ def test_the_session_cap_refuses_one_kiosk_too_many() -> None:
     settings, w, _ids = make_home()
 
     async def main() -> None:
-        gate = make_gate(settings, w, kiosk_max_sessions=1)
+        gate = make_gate(settings, w, kiosk={"max_sessions": 1})
         client = await client_for(gate)
         try:
             assert (await sign_in(client, "kabid1", PASSWORDS["kabid1"])).status == 303
@@ -255,7 +255,7 @@ def test_tickets_work_once_for_an_active_account_only() -> None:
     from shared.models import User
 
     settings, w, ids = make_home()
-    user = w.authenticate("ppid1", PASSWORDS["ppid1"])
+    user = w.users.authenticate("ppid1", PASSWORDS["ppid1"])
     token = tickets.issue(settings, user)
     assert oct(tickets.folder(settings).stat().st_mode & 0o777) == "0o700"
     assert tickets.redeem(settings, token, w) == user
@@ -266,7 +266,7 @@ def test_tickets_work_once_for_an_active_account_only() -> None:
     with pytest.raises(AuthError):
         tickets.redeem(settings, "tebakan", w)
     late = tickets.issue(settings, user)
-    with w.tx() as s:
+    with w.ctx.tx() as s:
         s.execute(update(User).where(User.id == ids["ppid1"]).values(active=False))
     with pytest.raises(AuthError, match="dinonaktifkan"):
         tickets.redeem(settings, late, w)

@@ -15,16 +15,16 @@ FIXED = "Pelayanan keliling dibuka Selasa pukul 09.00 di Kantor Camat Teminabuan
 
 
 def _approve(w, ids, item: int) -> str:  # noqa: ANN001
-    w.submit(ids["pelaksana1"], item)
-    w.approve(ids["kabid1"], item)
-    w.approve(ids["sekretaris1"], item)
-    return w.approve(ids["kadis1"], item)
+    w.review.submit(ids["pelaksana1"], item)
+    w.review.approve(ids["kabid1"], item)
+    w.review.approve(ids["sekretaris1"], item)
+    return w.review.approve(ids["kadis1"], item)
 
 
 def _published(w, ids) -> tuple[int, str]:  # noqa: ANN001
-    item = w.create_item(ids["pelaksana1"], title="Pelayanan Keliling Adminduk", body=BODY,
-                         summary="Jadwal pelayanan keliling.", klasifikasi="berkala",
-                         sasaran="masyarakat", channels=["web", "radio"])
+    item = w.drafting.create_item(ids["pelaksana1"], title="Pelayanan Keliling Adminduk", body=BODY,
+                                  summary="Jadwal pelayanan keliling.", klasifikasi="berkala",
+                                  sasaran="masyarakat", channels=["web", "radio"])
     return item, _approve(w, ids, item)
 
 
@@ -35,8 +35,8 @@ def _rows(table) -> list[tuple[str, ...]]:  # noqa: ANN001
 def test_review_of_a_ralat_diffs_against_the_published_version(home) -> None:
     settings, w, ids = home
     v1, number = _published(w, ids)
-    ralat = w.correct(ids["pelaksana1"], v1, body=FIXED)
-    w.submit(ids["pelaksana1"], ralat)
+    ralat = w.drafting.correct(ids["pelaksana1"], v1, body=FIXED)
+    w.review.submit(ids["pelaksana1"], ralat)
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         from kiosk.screens.review import ReviewScreen
@@ -61,9 +61,9 @@ def test_review_of_a_ralat_diffs_against_the_published_version(home) -> None:
 def test_detail_shows_versions_and_that_a_revoked_ralat_revokes_all(home) -> None:
     settings, w, ids = home
     v1, n1 = _published(w, ids)
-    v2 = w.correct(ids["pelaksana1"], v1, body=FIXED)
+    v2 = w.drafting.correct(ids["pelaksana1"], v1, body=FIXED)
     n2 = _approve(w, ids, v2)
-    with w.tx() as s:  # radio took v2 before v1's message: v1's is superseded there
+    with w.ctx.tx() as s:  # radio took v2 before v1's message: v1's is superseded there
         s.execute(update(Delivery).where(Delivery.announcement_id == v1,
                                          Delivery.channel == "radio").values(state="superseded"))
 
@@ -93,7 +93,7 @@ def test_detail_shows_versions_and_that_a_revoked_ralat_revokes_all(home) -> Non
         assert ("Radio", "Terbit", "Digantikan versi baru") in states
 
     run(settings, w, before_revocation)
-    w.revoke(ids["kadis1"], v2, "Pelayanan keliling dibatalkan")  # through the ralat
+    w.review.revoke(ids["kadis1"], v2, "Pelayanan keliling dibatalkan")  # through the ralat
 
     async def after_revocation(pilot) -> None:  # noqa: ANN001
         await login(pilot, "kadis1")

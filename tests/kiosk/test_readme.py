@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 
 from kiosk.app import WartaKiosk
+from warta.cmd_kiosk import start_workers
 from shared.bootstrap import init_home
 from shared.config import get_settings
-from shared.services import Warta
+from shared.services.root import Services
 from tests.kiosk.conftest import logout, screen_name, text_of, until, waiting_ids
 
 
@@ -28,7 +29,7 @@ async def pick_demo_account(pilot, username: str) -> None:  # noqa: ANN001
 
 
 async def _readme(settings, w) -> None:  # noqa: ANN001
-    app = WartaKiosk(settings, w, with_workers=True)  # what `make run` starts
+    app = WartaKiosk(settings, w, start_backbone=start_workers(settings))  # what `make run` starts
     async with app.run_test(size=(80, 24)) as pilot:
         await pick_demo_account(pilot, "pelaksana1")
         await pilot.press("n")
@@ -43,7 +44,7 @@ async def _readme(settings, w) -> None:  # noqa: ANN001
         await until(pilot, lambda: screen_name(pilot) == "HomeScreen", what="submitted")
         await logout(pilot)
         await pick_demo_account(pilot, "kabid1")
-        item = w.list_items(None, text="Pemadaman listrik")[0]
+        item = w.queries.list_items(None, text="Pemadaman listrik")[0]
         assert item["state"] == "review_kabid"
         assert str(item["id"]) in waiting_ids(pilot)
         table = pilot.app.screen.query_one("#waiting")
@@ -54,4 +55,4 @@ def test_readme_walkthrough() -> None:
     settings = get_settings()
     accounts = init_home(settings, demo=True)  # `warta init --demo`
     assert {a["username"] for a in accounts} >= {"pelaksana1", "kabid1"}
-    asyncio.run(_readme(settings, Warta(settings)))
+    asyncio.run(_readme(settings, Services.build(settings)))

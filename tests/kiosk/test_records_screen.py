@@ -33,7 +33,7 @@ async def open_month(pilot, month: str) -> None:  # noqa: ANN001
 def test_ppid_dip_report_and_archive() -> None:
     seeded = seed_month()
     w = seeded.w
-    settings = w.settings
+    settings = w.ctx.settings
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         await login(pilot, "ppid1", seeded.passwords["ppid1"])
@@ -120,7 +120,7 @@ def test_ppid_dip_report_and_archive() -> None:
         assert proof.name in text_of(screen.query_one("#archive-state"))
 
     run(settings, w, scenario)
-    versions = w.dip_versions()
+    versions = w.dip.dip_versions()
     assert [v["sk_number"] for v in versions] == [SK]
 
 
@@ -150,6 +150,6 @@ def test_other_roles_are_refused_with_the_reason(home) -> None:
         await pilot.press("enter")
         await until(pilot, lambda: any("tidak berwenang" in n for n in notices(pilot)),
                     what="services' refusal")
-        assert w.dip_versions() == []
+        assert w.dip.dip_versions() == []
 
     run(settings, w, kadis)

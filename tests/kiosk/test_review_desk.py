@@ -25,14 +25,14 @@ LONG_NOTE = ("Lengkapi syarat pendaftaran: fotokopi KTP, kartu keluarga, surat p
 def _submitted_with_windows(w, ids) -> int:  # noqa: ANN001
     """Reviewed once by kabid1 (returned), then revised: a new hour and a longer window."""
     p, kabid = ids["pelaksana1"], ids["kabid1"]
-    item = w.create_item(p, title="Pelayanan Keliling Adminduk", body=OPENING,
-                         summary="Jadwal pelayanan keliling.", klasifikasi="berkala",
-                         sasaran="masyarakat", channels=["videotron", "radio", "web", "print"],
-                         daily_windows=[{"start": "16:00", "end": "18:00"}])
-    w.submit(p, item)
-    w.return_item(kabid, item, "Perpanjang jam layanan.")
-    w.revise(p, item, body=CHANGED, daily_windows=[{"start": "16:00", "end": "21:00"}])
-    w.submit(p, item)
+    item = w.drafting.create_item(p, title="Pelayanan Keliling Adminduk", body=OPENING,
+                                  summary="Jadwal pelayanan keliling.", klasifikasi="berkala",
+                                  sasaran="masyarakat", channels=["videotron", "radio", "web", "print"],
+                                  daily_windows=[{"start": "16:00", "end": "18:00"}])
+    w.review.submit(p, item)
+    w.review.return_item(kabid, item, "Perpanjang jam layanan.")
+    w.drafting.revise(p, item, body=CHANGED, daily_windows=[{"start": "16:00", "end": "21:00"}])
+    w.review.submit(p, item)
     return item
 
 
@@ -75,8 +75,8 @@ def test_review_shows_word_changes_windows_and_every_channels_preview(home) -> N
 
 def test_only_the_channels_it_goes_to_are_previewed(home) -> None:
     settings, w, ids = home
-    item = w.create_item(ids["pelaksana1"], **dict(sample("renstra"), channels=["web"]))
-    w.submit(ids["pelaksana1"], item)
+    item = w.drafting.create_item(ids["pelaksana1"], **dict(sample("renstra"), channels=["web"]))
+    w.review.submit(ids["pelaksana1"], item)
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         from kiosk.screens.review import ReviewScreen
@@ -95,9 +95,9 @@ def test_only_the_channels_it_goes_to_are_previewed(home) -> None:
 
 def test_return_notes_in_full_in_editor_home_and_detail(home) -> None:
     settings, w, ids = home
-    item = w.create_item(ids["pelaksana1"], **sample("cpns"))
-    w.submit(ids["pelaksana1"], item)
-    w.return_item(ids["kabid1"], item, LONG_NOTE)
+    item = w.drafting.create_item(ids["pelaksana1"], **sample("cpns"))
+    w.review.submit(ids["pelaksana1"], item)
+    w.review.return_item(ids["kabid1"], item, LONG_NOTE)
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         from kiosk.screens.detail import DetailScreen
@@ -125,10 +125,10 @@ def test_return_notes_in_full_in_editor_home_and_detail(home) -> None:
 
 def test_kabid_sees_why_the_sekretaris_returned_it(home) -> None:
     settings, w, ids = home
-    item = w.create_item(ids["pelaksana1"], **sample("renstra"))
-    w.submit(ids["pelaksana1"], item)
-    w.approve(ids["kabid1"], item)
-    w.return_item(ids["sekretaris1"], item, "Sebutkan dasar hukum Renstra dan nomor Perbupnya.")
+    item = w.drafting.create_item(ids["pelaksana1"], **sample("renstra"))
+    w.review.submit(ids["pelaksana1"], item)
+    w.review.approve(ids["kabid1"], item)
+    w.review.return_item(ids["sekretaris1"], item, "Sebutkan dasar hukum Renstra dan nomor Perbupnya.")
 
     async def scenario(pilot) -> None:  # noqa: ANN001
         from kiosk.screens.review import ReviewScreen
@@ -138,7 +138,7 @@ def test_kabid_sees_why_the_sekretaris_returned_it(home) -> None:
         screen = pilot.app.screen
         await until(pilot, lambda: screen.item, what="review loaded")
         notes = text_of(screen.query_one("#return-notes"))
-        sekretaris = w.get_item(item)["steps"][-2]["actor_name"]
+        sekretaris = w.queries.get_item(item)["steps"][-2]["actor_name"]
         assert f"Dikembalikan oleh {sekretaris} (Pemeriksaan Sekretaris" in notes
         assert "Sebutkan dasar hukum Renstra dan nomor Perbupnya." in notes
         assert "Tidak ada perubahan sejak revisi 1" in text_of(screen.query_one("#diff"))
@@ -170,7 +170,7 @@ def test_a_632_second_radio_text_is_refused_as_you_type_and_on_save(home) -> Non
         await until(pilot, lambda: said in notices(pilot), what="save refused")
         await pilot.press("f3")
         await until(pilot, lambda: notices(pilot).count(said) == 2, what="submit refused")
-        assert w.list_items() == []
+        assert w.queries.list_items() == []
 
     run(settings, w, scenario)
 
@@ -184,7 +184,7 @@ def test_a_200_character_videotron_title_is_refused(home) -> None:
         await until(pilot, lambda: said in text_of(editor.query_one("#problems")), what="limit")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: said in notices(pilot), what="save refused")
-        assert w.list_items() == []
+        assert w.queries.list_items() == []
 
     run(settings, w, scenario)
 
@@ -205,8 +205,8 @@ def test_a_dikecualikan_draft_is_saved_without_channels_for_the_register(home) -
         await until(pilot, lambda: any("tersimpan" in m for m in notices(pilot)), what="saved")
         await until(pilot, lambda: any("PPID mencatatnya dalam register informasi dikecualikan"
                                        in m for m in notices(pilot)), what="register note")
-        [row] = w.list_items(ids["pelaksana1"])
+        [row] = w.queries.list_items(ids["pelaksana1"])
         assert row["klasifikasi"] == "dikecualikan" and row["channels"] == []
-        assert w.inbox(ids["ppid1"])[0]["kind"] == "exempt"
+        assert w.queries.inbox(ids["ppid1"])[0]["kind"] == "exempt"
 
     run(settings, w, scenario)

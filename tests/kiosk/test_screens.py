@@ -20,11 +20,29 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def approved_item(w, ids) -> int:  # noqa: ANN001
-    item = w.create_item(ids["pelaksana1"], **sample("renstra"))
-    w.submit(ids["pelaksana1"], item)
+    item = w.drafting.create_item(ids["pelaksana1"], **sample("renstra"))
+    w.review.submit(ids["pelaksana1"], item)
     for who in ("kabid1", "sekretaris1", "kadis1"):
-        w.approve(ids[who], item)
+        w.review.approve(ids[who], item)
     return item
+
+
+def park_everything(settings, w) -> None:  # noqa: ANN001
+    """Publish the outbox to the embedded broker and park every message there, as a worker that
+    gave up would: the re-drive then has real messages to move back."""
+    from shared.models import QueueMessage
+    from shared.vocab import DeliveryState, QueueState
+    from workers.relay import Relay
+    from workers.transport import make_transport
+
+    transport = make_transport(settings, role="test")
+    try:
+        Relay(settings, settings.broker, transport).run_once()
+    finally:
+        transport.close()
+    with w.ctx.tx() as s:
+        s.execute(update(QueueMessage).values(state=QueueState.PARKED))
+        s.execute(update(Delivery).values(state=DeliveryState.PARKED, last_error="kanal mati"))
 
 
 def test_idle_lock_returns_to_login(home) -> None:
@@ -33,8 +51,8 @@ def test_idle_lock_returns_to_login(home) -> None:
     async def scenario(pilot) -> None:  # noqa: ANN001
         await login(pilot, "kabid1")
         app = pilot.app
-        assert not app.check_idle_lock(app.last_activity + settings.idle_lock_seconds - 1)
-        assert app.check_idle_lock(app.last_activity + settings.idle_lock_seconds + 1)
+        assert not app.check_idle_lock(app.last_activity + settings.kiosk.idle_lock_seconds - 1)
+        assert app.check_idle_lock(app.last_activity + settings.kiosk.idle_lock_seconds + 1)
         await until(pilot, lambda: screen_name(pilot) == "LoginScreen", what="locked")
         assert app.user is None
         assert "tidak ada aktivitas" in text_of(app.screen.query_one("#login-error"))
@@ -74,7 +92,7 @@ def test_revoke_by_non_kadis_shows_the_services_refusal(home) -> None:
         pilot.app.screen.query_one("#note").insert("Coba cabut.")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: any("hanya Kepala Dinas" in m for m in notices(pilot)))
-        assert w.get_item(item, ids["kadis1"])["state"] == "approved"
+        assert w.queries.get_item(item, ids["kadis1"])["state"] == "approved"
 
     run(settings, w, scenario)
 
@@ -105,7 +123,7 @@ def test_forbidden_channels_are_disabled_with_the_reason(home) -> None:
 
 def test_list_pages_through_the_database_and_filters(home) -> None:
     settings, w, ids = home
-    with w.tx() as s:
+    with w.ctx.tx() as s:
         s.execute(insert(Announcement), [
             {"key": f"k{i}", "state": "draft", "title": f"Pengumuman uji {i:03d}",
              "klasifikasi": "berkala", "sasaran": "masyarakat", "channels": ["web"],
@@ -135,7 +153,7 @@ def test_list_pages_through_the_database_and_filters(home) -> None:
 def test_monitor_counts_pending_and_parked(home) -> None:
     settings, w, ids = home
     approved_item(w, ids)
-    with w.tx() as s:
+    with w.ctx.tx() as s:
         s.execute(update(Delivery).where(Delivery.channel == "radio").values(state="parked"))
 
     async def scenario(pilot) -> None:  # noqa: ANN001
@@ -156,8 +174,7 @@ def test_monitor_counts_pending_and_parked(home) -> None:
 def test_ppid_redrives_a_parked_delivery_and_others_may_not(home) -> None:
     settings, w, ids = home
     item = approved_item(w, ids)
-    with w.tx() as s:
-        s.execute(update(Delivery).values(state="parked", last_error="kanal mati"))
+    park_everything(settings, w)
 
     async def attempt(pilot, user: str) -> None:  # noqa: ANN001
         from kiosk.screens.detail import DetailScreen
@@ -179,9 +196,9 @@ def test_ppid_redrives_a_parked_delivery_and_others_may_not(home) -> None:
                                        for d in pilot.app.screen.item.get("deliveries", [])))
 
     run(settings, w, not_ppid)
-    assert all(d["state"] == "parked" for d in w.get_item(item, ids["kadis1"])["deliveries"])
+    assert all(d["state"] == "parked" for d in w.queries.get_item(item, ids["kadis1"])["deliveries"])
     run(settings, w, ppid)
-    states = sorted(d["state"] for d in w.get_item(item, ids["kadis1"])["deliveries"])
+    states = sorted(d["state"] for d in w.queries.get_item(item, ids["kadis1"])["deliveries"])
     assert states.count("queued") == 1 and states.count("parked") == 3
 
 
@@ -206,7 +223,7 @@ def test_help_lists_every_screens_keys(home) -> None:
 def test_previews_and_limits(home) -> None:
     settings, w, _ids = home
     fields = dict(sample("banjir"), start_at=None, end_at=None, daily_windows=[])
-    result = previews(fields, w.profile, settings.timezone)
+    result = previews(fields, w.ctx.profile, settings.timezone)
     assert result["air_seconds"] > 10
     assert "Durasi siar" in result["radio"].text and "Perhatian" in result["radio"].text
     assert fields["title"].upper() in result["print"].text
@@ -225,12 +242,13 @@ def test_english_is_selectable() -> None:
             "from tests.kiosk.dataset import make_home\n"
             "from kiosk.app import WartaKiosk\n"
             "from tests.kiosk.conftest import login, text_of\n"
+            "from shared.i18n import _\n"
             "settings, w, ids = make_home()\n"
             "async def main():\n"
             "    async with WartaKiosk(settings, w).run_test(size=(100, 30)) as pilot:\n"
             "        await login(pilot, 'kabid1')\n"
             "        print(text_of(pilot.app.screen.query_one('.topbar')))\n"
-            "        print([b.description for b in pilot.app.screen.BINDINGS])\n"
+            "        print([_(b.description) for b in pilot.app.screen.BINDINGS])\n"
             "asyncio.run(main())\n")
     env = dict(os.environ, WARTA_LANG="en", PYTHONPATH=str(ROOT))
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True,
@@ -243,9 +261,9 @@ def test_english_is_selectable() -> None:
 def test_fast_state_counts_equal_the_filtered_counts(home) -> None:
     settings, w, ids = home
     for who, klas in (("pelaksana1", "dikecualikan"), ("pelaksana1", "berkala")):
-        w.create_item(ids[who], **dict(sample("hasil-audit"), klasifikasi=klas, channels=[]))
-    other = w.add_user("pelaksana2", "pelaksana", "Pelaksana Dua", "sandi-rahasia-2")
-    w.create_item(other, **dict(sample("hasil-audit"), channels=[]))
+        w.drafting.create_item(ids[who], **dict(sample("hasil-audit"), klasifikasi=klas, channels=[]))
+    other = w.users.add_user("pelaksana2", "pelaksana", "Pelaksana Dua", "sandi-rahasia-2")
+    w.drafting.create_item(other, **dict(sample("hasil-audit"), channels=[]))
     for user in (*ids.values(), other):
-        assert w.state_counts(user) == w.count_by_state(user)
-    assert w.state_counts(other)["draft"] == 2 and w.state_counts(ids["kadis1"])["draft"] == 3
+        assert w.monitor.state_counts(user) == w.queries.count_by_state(user)
+    assert w.monitor.state_counts(other)["draft"] == 2 and w.monitor.state_counts(ids["kadis1"])["draft"] == 3

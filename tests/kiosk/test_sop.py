@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from kiosk.app import WartaKiosk
+from warta.cmd_kiosk import start_workers
 from tests.kiosk.conftest import login, logout, screen_name, text_of, until, waiting_ids
 
 BODY = ("Dinas Komunikasi dan Informatika menyelenggarakan sosialisasi keterbukaan informasi "
@@ -50,7 +51,7 @@ async def decide(pilot, user: str, item_id: int, decision: str, note: str = "") 
 
 
 def latest_id(w, ids) -> int:  # noqa: ANN001
-    return w.list_items(ids["kadis1"], limit=1)[0]["id"]
+    return w.queries.list_items(ids["kadis1"], limit=1)[0]["id"]
 
 
 @pytest.mark.slow
@@ -59,7 +60,7 @@ def test_full_sop_through_the_ui(home) -> None:
 
 
 async def _full_sop(settings, w, ids) -> None:  # noqa: ANN001
-    app = WartaKiosk(settings, w, with_workers=True)
+    app = WartaKiosk(settings, w, start_backbone=start_workers(settings))
     async with app.run_test(size=(110, 40)) as pilot:
         # Kabid/Kasubag gives the disposition
         await login(pilot, "kabid1")
@@ -68,7 +69,7 @@ async def _full_sop(settings, w, ids) -> None:  # noqa: ANN001
         await until(pilot, lambda: pilot.app.screen.query_one("#assignee").value == "pelaksana1")
         pilot.app.screen.query_one("#instructions").insert("Susun pengumuman sosialisasi KIP.")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: w.dispositions_for(ids["pelaksana1"]), what="disposition")
+        await until(pilot, lambda: w.queries.dispositions_for(ids["pelaksana1"]), what="disposition")
         await logout(pilot)
 
         # the Pelaksana sees it and drafts from it
@@ -92,12 +93,12 @@ async def _full_sop(settings, w, ids) -> None:  # noqa: ANN001
         await pilot.press("f3")
         await until(pilot, lambda: screen_name(pilot) == "HomeScreen", what="submitted")
         item_id = latest_id(w, ids)
-        assert w.get_item(item_id, ids["kadis1"])["state"] == "review_kabid"
+        assert w.queries.get_item(item_id, ids["kadis1"])["state"] == "review_kabid"
         await logout(pilot)
 
         # Kabid returns it to the drafter with a note
         await decide(pilot, "kabid1", item_id, "k", "Cantumkan tempat acara dengan lengkap.")
-        assert w.get_item(item_id, ids["kadis1"])["state"] == "returned"
+        assert w.queries.get_item(item_id, ids["kadis1"])["state"] == "returned"
 
         # the drafter sees the note, revises and hands it in again
         await login(pilot, "pelaksana1")
@@ -122,16 +123,16 @@ async def _full_sop(settings, w, ids) -> None:  # noqa: ANN001
 
         # Sekretaris returns to Kabid; Kabid approves again; Kepala Dinas returns to Kabid
         await decide(pilot, "sekretaris1", item_id, "k", "Periksa lagi ejaan judul.")
-        assert w.get_item(item_id, ids["kadis1"])["state"] == "review_kabid"
+        assert w.queries.get_item(item_id, ids["kadis1"])["state"] == "review_kabid"
         await decide(pilot, "kabid1", item_id, "s")
         await decide(pilot, "sekretaris1", item_id, "s")
         await decide(pilot, "kadis1", item_id, "k", "Tambahkan narahubung.")
-        assert w.get_item(item_id, ids["kadis1"])["state"] == "review_kabid"
+        assert w.queries.get_item(item_id, ids["kadis1"])["state"] == "review_kabid"
         for user in ("kabid1", "sekretaris1"):
             await decide(pilot, user, item_id, "s")
 
         # Kepala Dinas approves: the confirmation shows the number it will get
-        expected = w.next_number()
+        expected = w.queries.next_number()
         await login(pilot, "kadis1")
         await review(pilot, item_id, "s")
         assert screen_name(pilot) == "ConfirmDialog"
@@ -139,7 +140,7 @@ async def _full_sop(settings, w, ids) -> None:  # noqa: ANN001
         await pilot.click("#yes")
         await until(pilot, lambda: screen_name(pilot) == "DetailScreen", what="detail")
         detail = pilot.app.screen
-        assert w.get_item(item_id, ids["kadis1"])["number"] == expected
+        assert w.queries.get_item(item_id, ids["kadis1"])["number"] == expected
 
         # the in-process workers deliver; the detail refreshes live until every channel confirms
         await until(pilot, lambda: detail.item.get("deliveries") and all(
@@ -160,10 +161,10 @@ async def _full_sop(settings, w, ids) -> None:  # noqa: ANN001
         await until(pilot, lambda: detail.item.get("state") == "revoked", what="revoked")
         assert "Acara ditunda" in text_of(detail.query_one("#item-head"))
         # the pencabutan is a delivery of its own per channel; the publication keeps its proof
-        await until(pilot, lambda: [d["state"] for d in w.get_item(item_id, ids["kadis1"])[
+        await until(pilot, lambda: [d["state"] for d in w.queries.get_item(item_id, ids["kadis1"])[
             "deliveries"] if d["kind"] == "revoke"] == ["revoked", "revoked"], timeout=60,
             what="revocation delivered")
-        shown = w.get_item(item_id, ids["kadis1"])["deliveries"]
+        shown = w.queries.get_item(item_id, ids["kadis1"])["deliveries"]
         assert [d["state"] for d in shown if d["kind"] == "publish"] == ["confirmed", "confirmed"]
 
         def rows() -> list[tuple[str, ...]]:

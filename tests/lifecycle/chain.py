@@ -114,10 +114,10 @@ class Desk:
         if returns:
             first, draft_tag = draft_text(story.cell, 1)
             story.never_public.append(draft_tag)
-        item = self.w.create_item(self._id(PELAKSANA), title=title, body=first,
-                                  klasifikasi=klasifikasi, sasaran="masyarakat",
-                                  channels=list(CHANNELS))
-        story.key = self.w.get_item(item)["key"]
+        item = self.w.drafting.create_item(self._id(PELAKSANA), title=title, body=first,
+                                           klasifikasi=klasifikasi, sasaran="masyarakat",
+                                           channels=list(CHANNELS))
+        story.key = self.w.queries.get_item(item)["key"]
         self.chain(item, returns, body)
         return self._approved(story, item, title, body, tag, klasifikasi)
 
@@ -125,8 +125,8 @@ class Desk:
 
     def ralat(self, story: Story, returns: int, via: str = "correct", via_version: int | None = None,
               klasifikasi: str | None = None, title_suffix: str = "") -> Version:
-        """Make the next version: a ralat started with ``w.correct`` on version ``via_version``
-        (default the newest) or with ``w.revise`` on the newest approved item, taken through
+        """Make the next version: a ralat started with ``w.drafting.correct`` on version ``via_version``
+        (default the newest) or with ``w.drafting.revise`` on the newest approved item, taken through
         the chain with ``returns`` returns."""
         n = len(story.versions) + 1
         body, tag = final_text(story.cell, n)
@@ -142,11 +142,11 @@ class Desk:
             changes["title"] = title
         base = story.versions[(via_version or n - 1) - 1].item_id
         if via == "revise":
-            item = self.w.revise(self._id(PELAKSANA), story.latest.item_id, **changes)
+            item = self.w.drafting.revise(self._id(PELAKSANA), story.latest.item_id, **changes)
         else:
-            item = self.w.correct(self._id(PELAKSANA), base, **changes)
+            item = self.w.drafting.correct(self._id(PELAKSANA), base, **changes)
         assert item not in {v.item_id for v in story.versions}
-        shown = self.w.get_item(item)
+        shown = self.w.queries.get_item(item)
         assert shown["key"] == story.key and shown["state"] == "draft"
         assert shown["corrects"]["id"] == story.latest.item_id  # a ralat corrects the newest
         self.chain(item, returns, body)
@@ -159,24 +159,24 @@ class Desk:
         Pelaksana, who revises it to ``final_body`` and submits again. Two returns: also Kepala
         Dinas returns it (to Kabid/Kasubag), and it goes up the chain again."""
         w = self.w
-        w.submit(self._id(PELAKSANA), item)
+        w.review.submit(self._id(PELAKSANA), item)
         if returns >= 1:
-            w.return_item(self._id(KABID), item, "Lengkapi tanggal penutupan pendaftaran")
-            assert w.get_item(item)["state"] == "returned"
-            w.revise(self._id(PELAKSANA), item, body=final_body)
-            w.submit(self._id(PELAKSANA), item)
-        w.approve(self._id(KABID), item)
-        w.approve(self._id(SEKRETARIS), item)
+            w.review.return_item(self._id(KABID), item, "Lengkapi tanggal penutupan pendaftaran")
+            assert w.queries.get_item(item)["state"] == "returned"
+            w.drafting.revise(self._id(PELAKSANA), item, body=final_body)
+            w.review.submit(self._id(PELAKSANA), item)
+        w.review.approve(self._id(KABID), item)
+        w.review.approve(self._id(SEKRETARIS), item)
         if returns >= 2:
-            w.return_item(self._id(KADIS), item, "Periksa kembali kuota penerima")
-            assert w.get_item(item)["state"] == "review_kabid"
-            w.approve(self._id(KABID), item)
-            w.approve(self._id(SEKRETARIS), item)
-        assert w.approve(self._id(KADIS), item)
+            w.review.return_item(self._id(KADIS), item, "Periksa kembali kuota penerima")
+            assert w.queries.get_item(item)["state"] == "review_kabid"
+            w.review.approve(self._id(KABID), item)
+            w.review.approve(self._id(SEKRETARIS), item)
+        assert w.review.approve(self._id(KADIS), item)
 
     def _approved(self, story: Story, item: int, title: str, body: str, tag: str,
                   klasifikasi: str) -> Version:
-        shown = self.w.get_item(item)
+        shown = self.w.queries.get_item(item)
         n = len(story.versions) + 1
         # the relay may already have moved it on (approved → disseminating → disseminated)
         assert shown["state"] in PUBLISHED and shown["version"] == n, (shown["state"], shown["version"])
@@ -194,6 +194,6 @@ class Desk:
         story.reason_tag = f"alasan{letters(story.cell)}"
         story.reason = f"Kuota sel {story.cell} dibatalkan panitia, kode {story.reason_tag}"
         via = story.versions[(via_version or len(story.versions)) - 1].item_id
-        self.w.revoke(self._id(KADIS), via, story.reason)
+        self.w.review.revoke(self._id(KADIS), via, story.reason)
         story.revoked = True
         story.advanced = True

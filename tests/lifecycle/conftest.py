@@ -71,7 +71,7 @@ def settle(home: Home, what: str, timeout: float = 120.0) -> float:
     started = time.monotonic()
 
     def done() -> bool:
-        rows = home.w.list_deliveries(limit=10000)
+        rows = home.w.redrive.list_deliveries(limit=10000)
         parked = [r for r in rows if r["state"] == "parked"]
         if parked:
             pytest.fail(f"{what}: parked deliveries: "

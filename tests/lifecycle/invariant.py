@@ -85,13 +85,13 @@ class Ledger:
     revokes: dict[str, dict]
     """channel → the revocation's delivery."""
     items: dict[int, dict]
-    """version → ``w.get_item``."""
+    """version → ``w.queries.get_item``."""
 
     @classmethod
     def of(cls, story: Story, w) -> Ledger:  # noqa: ANN001
         by_version, revokes, items = {}, {}, {}
         for v in story.versions:
-            shown = w.get_item(v.item_id)
+            shown = w.queries.get_item(v.item_id)
             items[v.version] = shown
             by_version[v.version] = {d["channel"]: d for d in shown["deliveries"] if d["kind"] != "revoke"}
             for d in shown["deliveries"]:
@@ -314,7 +314,8 @@ def _radio(story: Story, pub: Public, ledger: Ledger) -> list[str]:
             if (v.version > 1) != e.title.startswith("RALAT: "):
                 out.append(f"feed.xml: title {e.title!r} for v{v.version}")
             if v.tag not in e.text:
-                out.append(f"feed.xml: {e.guid} does not carry v{v.version}'s text ({v.tag}): {e.text[:200]!r}")
+                out.append(f"feed.xml: {e.guid} does not carry v{v.version}'s text ({v.tag}): "
+                           f"{e.text[:200]!r}")
         stale = _stale_in(story, e.title + " " + e.text)
         if stale:
             out.append(f"feed.xml: {e.guid} shows stale or unapproved text {stale}")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from channels.radio import RadioRenderer
 from channels.radio.audio import Pcm, SpeechError, engine_for
-from channels.radio.settings import RadioSettings
+from shared.settings import RadioSettings
 
 AUDIO_MARK = "bersuara"
 """A word in the title (and so in the spoken text) of announcements that get real audio."""
@@ -36,6 +36,7 @@ class SelectiveSpeech:
 
 
 class SelectiveAudioRadio(RadioRenderer):
-    def __init__(self, out_dir: Path) -> None:
-        settings = RadioSettings()
+    def __init__(self, out_dir: Path, settings: RadioSettings | None = None) -> None:
+        # the worker passes ``settings.radio`` (RadioRenderer.from_settings)
+        settings = settings if settings is not None else RadioSettings.defaults()
         super().__init__(out_dir, settings, engine=SelectiveSpeech(settings))

@@ -61,8 +61,8 @@ def plan() -> list[Cell]:
 
 
 def ralat(desk: Desk, cell: Cell, **kw) -> None:  # noqa: ANN003
-    # the 1-return path starts its ralats with w.revise on the approved item, the others with
-    # w.correct on version 1 (the ralat still corrects the newest version)
+    # the 1-return path starts its ralats with w.drafting.revise on the approved item, the others with
+    # w.drafting.correct on version 1 (the ralat still corrects the newest version)
     if cell.returns == 1:
         desk.ralat(cell.story, cell.returns, via="revise", **kw)
     else:
@@ -129,7 +129,7 @@ def test_lifecycle_matrix(lc_home, transport_kind) -> None:  # noqa: ANN001
     from workers.archive_check import verify_archive
 
     timings["total"] = time.monotonic() - began
-    superseded = sorted(f"{d['number']} {d['channel']}" for d in home.w.list_deliveries(limit=10000)
+    superseded = sorted(f"{d['number']} {d['channel']}" for d in home.w.redrive.list_deliveries(limit=10000)
                         if d["state"] == "superseded")
     print(f"\n[{transport_kind}] timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
     print(f"[{transport_kind}] superseded deliveries ({len(superseded)}): {superseded}")

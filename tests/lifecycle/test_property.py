@@ -9,8 +9,9 @@ waits until every delivery is final and holds every channel's output to the inva
 Moves: ``approve`` takes the announcement (or its open ralat) through the rest of the chain to the
 final approval (a returned one is revised with a new text and submitted first); ``return`` takes
 it up to a drawn level and returns it there with a note; ``ralat`` starts a correction with a new
-text (with ``w.correct`` on a drawn version or ``w.revise`` on the newest); ``revoke`` withdraws
-it through a drawn version (and ends the history: nothing can be approved after it)."""
+text (with ``w.drafting.correct`` on a drawn version or ``w.drafting.revise`` on the newest);
+``revoke`` withdraws it through a drawn version (and ends the history: nothing can be approved
+after it)."""
 
 from __future__ import annotations
 
@@ -41,10 +42,10 @@ class Walker:
         self.klasifikasi = klasifikasi
         self.texts = itertools.count(1)
         self.body, self.tag = self._text()
-        item = self.w.create_item(self.ids[PELAKSANA], title=desk.title_for(story), body=self.body,
-                                  klasifikasi=klasifikasi, sasaran="masyarakat",
-                                  channels=list(CHANNELS))
-        story.key = self.w.get_item(item)["key"]
+        item = self.w.drafting.create_item(self.ids[PELAKSANA], title=desk.title_for(story), body=self.body,
+                                           klasifikasi=klasifikasi, sasaran="masyarakat",
+                                           channels=list(CHANNELS))
+        story.key = self.w.queries.get_item(item)["key"]
         story.open_item, story.open_state = item, "draft"
         self.log: list[str] = []
 
@@ -74,24 +75,24 @@ class Walker:
         if s.open_state == "returned":
             s.never_public.append(self.tag)
             self.body, self.tag = self._text()
-            self.w.revise(self.ids[PELAKSANA], s.open_item, body=self.body)
+            self.w.drafting.revise(self.ids[PELAKSANA], s.open_item, body=self.body)
         if s.open_state in ("draft", "returned"):
-            self.w.submit(self.ids[PELAKSANA], s.open_item)
+            self.w.review.submit(self.ids[PELAKSANA], s.open_item)
             s.open_state = "review_kabid"
 
     def _approve_to(self, level: str) -> None:
         """Approve at each level until the item waits at ``level``."""
         s = self.story
         while LEVELS.index(s.open_state) < LEVELS.index(level):
-            self.w.approve(self.ids[REVIEWER[s.open_state]], s.open_item)
+            self.w.review.approve(self.ids[REVIEWER[s.open_state]], s.open_item)
             s.open_state = LEVELS[LEVELS.index(s.open_state) + 1]
 
     def approve(self, data) -> None:  # noqa: ANN001
         s = self.story
         self._into_review()
         self._approve_to("review_kadis")
-        self.w.approve(self.ids[KADIS], s.open_item)
-        shown = self.w.get_item(s.open_item)
+        self.w.review.approve(self.ids[KADIS], s.open_item)
+        shown = self.w.queries.get_item(s.open_item)
         # the relay may already have moved it on (approved → disseminating → disseminated)
         assert shown["state"] in PUBLISHED and shown["version"] == len(s.versions) + 1, shown["state"]
         assert shown["body"] == self.body
@@ -105,9 +106,9 @@ class Walker:
         self._into_review()
         level = data.draw(st.sampled_from(LEVELS[LEVELS.index(s.open_state):]), label="return at")
         self._approve_to(level)
-        self.w.return_item(self.ids[REVIEWER[level]], s.open_item, f"Perbaiki ({level})")
+        self.w.review.return_item(self.ids[REVIEWER[level]], s.open_item, f"Perbaiki ({level})")
         s.open_state = "returned" if level == "review_kabid" else "review_kabid"
-        assert self.w.get_item(s.open_item)["state"] == s.open_state
+        assert self.w.queries.get_item(s.open_item)["state"] == s.open_state
         self.log.append(f"return@{level}")
 
     def ralat(self, data) -> None:  # noqa: ANN001
@@ -118,13 +119,13 @@ class Walker:
         if klas != "same":
             changes["klasifikasi"] = klas
         if data.draw(st.booleans(), label="ralat via revise"):
-            item = self.w.revise(self.ids[PELAKSANA], s.latest.item_id, **changes)
+            item = self.w.drafting.revise(self.ids[PELAKSANA], s.latest.item_id, **changes)
             how = "revise"
         else:
             via = data.draw(st.sampled_from(s.versions), label="ralat of version").item_id
-            item = self.w.correct(self.ids[PELAKSANA], via, **changes)
+            item = self.w.drafting.correct(self.ids[PELAKSANA], via, **changes)
             how = "correct"
-        assert self.w.get_item(item)["corrects"]["id"] == s.latest.item_id
+        assert self.w.queries.get_item(item)["corrects"]["id"] == s.latest.item_id
         s.open_item, s.open_state = item, "draft"
         self.log.append(f"ralat({how},{klas})")
 
@@ -181,7 +182,7 @@ def test_random_histories_keep_every_channel_on_the_latest_version(embedded_home
         errors = [e for h in handles for e in h.errors]
     print("\n" + "\n".join(histories))
     superseded = [f"{d['number']} {d['channel']} {d['kind']}"
-                  for d in home.w.list_deliveries(limit=10000) if d["state"] == "superseded"]
+                  for d in home.w.redrive.list_deliveries(limit=10000) if d["state"] == "superseded"]
     print(f"superseded deliveries ({len(superseded)}): {superseded}")
     assert not errors, errors
     if readers.pdftotext_path() is None:  # every other check ran; say what was not read

@@ -18,7 +18,7 @@ from shared import audit
 from shared.bootstrap import init_home
 from shared.config import Settings
 from shared.db import engine_for
-from shared.services import Warta
+from shared.services.root import Services
 from tests.conftest import drop_pg_database, pg_database, require_tool
 from warta.cli import app
 
@@ -31,8 +31,8 @@ def cli(*args: str) -> tuple[int, dict]:
     return result.exit_code, json.loads(lines[-1]) if lines else {}
 
 
-def _events(w: Warta, n: int, tag: str) -> None:
-    with w.tx() as s:
+def _events(w: Services, n: int, tag: str) -> None:
+    with w.ctx.tx() as s:
         for i in range(n):
             audit.record(s, "uji", f"uji_{tag}", None, nomor=i)
 
@@ -53,7 +53,7 @@ def sqlite_db(tmp_path):
     """A migrated SQLite home with a few audit events (tampering edits its file directly)."""
     settings = Settings()
     init_home(settings)
-    _events(Warta(settings), 5, "sebelum")
+    _events(Services.build(settings), 5, "sebelum")
     engine_for(settings.db_url).dispose()
     return settings
 
@@ -68,7 +68,7 @@ def db(request, tmp_path, monkeypatch):
         monkeypatch.setenv("WARTA_DATABASE_URL", url)
     settings = Settings()
     init_home(settings)
-    _events(Warta(settings), 5, "sebelum")
+    _events(Services.build(settings), 5, "sebelum")
     engine_for(settings.db_url).dispose()  # this process holds nothing open
     return settings
 
@@ -133,7 +133,7 @@ def _hold_open(settings: Settings) -> subprocess.Popen:
 def test_restore_is_refused_unless_explicit_and_stopped(db, tmp_path):
     _, made = cli("backup", "--output", str(tmp_path / "w.bak"))
     _, first = cli("restore", "--input", made["output"], "--check")
-    _events(Warta(db), 3, "sesudah")  # written after the backup: a restore removes them
+    _events(Services.build(db), 3, "sesudah")  # written after the backup: a restore removes them
     engine_for(db.db_url).dispose()
     code, out = cli("restore", "--input", made["output"])
     assert code == 3 and "--replace" in out["error"] and "MENIMPA" in out["error"]

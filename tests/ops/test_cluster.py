@@ -84,7 +84,7 @@ def _quorum_queues(cluster, node, prefix: str) -> dict[str, dict]:  # noqa: ANN0
 
 
 def _confirmed(w, item_ids: list[int]) -> int:  # noqa: ANN001
-    return sum(1 for i in item_ids for d in w.get_item(i)["deliveries"] if d["state"] == "confirmed")
+    return sum(1 for i in item_ids for d in w.queries.get_item(i)["deliveries"] if d["state"] == "confirmed")
 
 
 @pytest.mark.parametrize("db_url", ["pg"], indirect=True)
@@ -93,7 +93,6 @@ def test_services_keep_working_when_their_node_dies(cluster, db_url, warta, monk
     from warta.demo import drive_chain
     from workers.archive_check import verify_archive
     from workers.inprocess import start_all
-    from workers.settings import backbone_settings
 
     c1, c2, c3 = cluster.nodes
     prefix = f"wc{uuid.uuid4().hex[:10]}"
@@ -103,7 +102,8 @@ def test_services_keep_working_when_their_node_dies(cluster, db_url, warta, monk
                         "WARTA_RELAY_LEASE": "2", "WARTA_HEARTBEAT": "5",
                         "WARTA_RENDER_DELAY": "0.1", "WARTA_RADIO_TTS": "none"}.items():
         monkeypatch.setenv(name, value)
-    settings, bb = get_settings(), backbone_settings()
+    settings = get_settings()
+    bb = settings.broker
     assert settings.db_url.startswith("postgresql")
 
     # the topology, declared through the node that survives: every quorum queue on all three nodes
@@ -137,7 +137,7 @@ def test_services_keep_working_when_their_node_dies(cluster, db_url, warta, monk
               f"{expected} confirmed deliveries after the node died")
         recovered_in = time.monotonic() - killed_at
         on_c2 = cluster.connections(c2, prefix)
-        _wait(lambda: all(warta.get_item(i)["state"] == "disseminated" for i in items), 30,
+        _wait(lambda: all(warta.queries.get_item(i)["state"] == "disseminated" for i in items), 30,
               "every announcement disseminated")
     finally:
         for h in handles:
@@ -191,10 +191,10 @@ def test_any_single_node_may_die(cluster) -> None:  # noqa: ANN001
     its whole topology. Fails today (see the xfail reason); passes once no queue is single-node."""
     import pika
 
-    from workers.settings import backbone_settings
+    from shared.config import get_settings
     from workers.transport.topology import declare
 
-    bb = backbone_settings()
+    bb = get_settings().broker
     prefix = f"wc{uuid.uuid4().hex[:10]}"
     for node in cluster.nodes:  # the first test may have left one down
         if node.proc is None or node.proc.poll() is not None:

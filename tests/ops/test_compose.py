@@ -68,7 +68,7 @@ def test_every_required_service_is_there(compose):
     # browsers must be told the kiosk's public address, not ws://0.0.0.0 (textual-serve); the
     # gate refuses a plain-text bind beyond loopback unless told (TLS is the proxy's, in front)
     assert services["kiosk"]["command"][6:8] == ["--insecure-bind", "--public-url"]
-    assert services["migrate"]["command"][0] == "init"
+    assert services["migrate"]["command"] == ["migrate", "--json"]  # the schema only (no keys)
     assert services["worker-radio"]["build"]["target"] == "radio"  # the image with espeak-ng
     for name in WORKERS:
         assert services[name]["command"] == ["worker", name.removeprefix("worker-")]

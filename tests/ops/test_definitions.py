@@ -195,7 +195,8 @@ def test_permissions_enforced_by_a_real_rabbitmq(tmp_path):
 
     try:
         # through stdin: the Debian wrapper runs rabbitmqctl as the rabbitmq user, who cannot read tmp_path
-        imported = subprocess.run([rabbitmqctl, "import_definitions", "--format", "json"], input=out.read_text(),
+        imported = subprocess.run([rabbitmqctl, "import_definitions", "--format", "json"],
+                                  input=out.read_text(),
                                   capture_output=True, text=True, timeout=180)
         if imported.returncode != 0:
             unavailable(f"rabbitmqctl import_definitions failed: {imported.stderr.strip()[:200]}")

@@ -80,6 +80,20 @@ def test_database_without_migrations(healthy, monkeypatch, tmp_path):
     assert "warta init" in checks["migrasi"]["fix"]
 
 
+def test_database_behind_the_code(healthy):
+    """One migration behind (an update of Warta not yet migrated) is "behind", not "newer"."""
+    from alembic import command
+
+    from shared.db import alembic_config, engine_for
+
+    url = Settings().db_url
+    command.downgrade(alembic_config(url), "-1")
+    engine_for(url).dispose()
+    _, checks = doctor()
+    assert_broken(checks, "migrasi", words="tertinggal")
+    assert "warta migrate" in checks["migrasi"]["fix"]
+
+
 def test_unreachable_broker(healthy, monkeypatch):
     monkeypatch.setenv("WARTA_BROKER", "amqp://warta:x@127.0.0.1:1/warta")
     _, checks = doctor()

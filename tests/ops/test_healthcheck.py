@@ -51,7 +51,8 @@ def test_message_ids_are_bound_to_log_lines_and_then_released(capsys):
         get_logger().info("dirender")
     get_logger().info("berikutnya")
     lines = [json.loads(ln) for ln in capsys.readouterr().err.splitlines()]
-    assert lines[0]["announcement_id"] == 7 and lines[0]["channel"] == "web" and lines[0]["message_id"] == "m-1"
+    assert lines[0]["announcement_id"] == 7 and lines[0]["channel"] == "web"
+    assert lines[0]["message_id"] == "m-1"
     assert lines[0]["service"] == "uji" and lines[0]["level"] == "info"
     assert "message_id" not in lines[1] and lines[1]["service"] == "uji"
 

@@ -85,7 +85,7 @@ def test_secrets_only_as_credentials(path):
     assert all(c.split(":", 1)[1].startswith("/etc/warta/secrets/") for c in credentials)
     has_private = any("signing.key" in c for c in credentials)
     assert has_private == (path.name in ("warta-relay.service", "warta-kiosk.service",
-                                         "warta-migrate.service", "warta-checkpoint.service"))
+                                         "warta-checkpoint.service"))
 
 
 def test_systemd_analyze_verify_accepts_the_units(tmp_path):

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shared.db import engine_for
-from shared.services import Warta
+from shared.services.root import Services
 from tests.conftest import require_tool
 from tests.records.seed import Seeded, seed_month
 
@@ -31,7 +31,7 @@ def _seeded_home(tmp_path_factory) -> tuple[Path, Seeded]:
         for name in ENV:
             mp.delenv(name, raising=False)
         seeded = seed_month()
-        engine_for(seeded.w.url).dispose()  # closes the WAL cleanly before the copies
+        engine_for(seeded.w.ctx.url).dispose()  # closes the WAL cleanly before the copies
     finally:
         mp.undo()
     return home, seeded
@@ -44,8 +44,8 @@ def month(_seeded_home, tmp_path, monkeypatch) -> Seeded:
     home = tmp_path / "home"
     shutil.copytree(src, home)
     monkeypatch.setenv("WARTA_HOME", str(home))
-    w = Warta()
-    return replace(seeded, w=w, archive=w.settings.archive)
+    w = Services.build()
+    return replace(seeded, w=w, archive=w.ctx.settings.archive)
 
 
 @pytest.fixture

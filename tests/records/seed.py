@@ -1,5 +1,5 @@
 """A seeded month for the records tests: announcements taken through the real review chain with the
-Warta services, then moved into a past month, with Delivery rows and archive files set the way the
+the use-case services, then moved into a past month, with Delivery rows and archive files set the way the
 backbone's archiver leaves them (``archive/YYYY/MM/<number-slug>/<channel>/`` + manifest.json)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from shared.bootstrap import init_home
 from shared.config import get_settings
 from shared.models import Announcement, Delivery, Revision, WorkflowStep
 from shared.slug import proof_folder as proof_slug
-from shared.services import Warta
+from shared.services.root import Services
 from tests.factories import demo_item
 
 MONTH = "2026-09"
@@ -27,7 +27,7 @@ BASE = datetime(2026, 9, 10, 1, 0, tzinfo=timezone.utc)  # 08.00 WIB on 10 Septe
 class Seeded:
     """What the seed made: the services, the demo users (username → id), passwords, items."""
 
-    w: Warta
+    w: Services
     users: dict[str, int]
     passwords: dict[str, str]
     items: dict[str, int] = field(default_factory=dict)
@@ -35,18 +35,19 @@ class Seeded:
     archive: Path = Path()
 
 
-def _through_chain(w: Warta, u: dict[str, int], key: str, returned: bool = False) -> int:
+def _through_chain(w: Services, u: dict[str, int], key: str, returned: bool = False) -> int:
     a = demo_item(key)
-    item_id = w.create_item(u["pelaksana1"], title=a["title"], body=a["body"], summary=a["summary"],
+    item_id = w.drafting.create_item(u["pelaksana1"], title=a["title"], body=a["body"], summary=a["summary"],
                             klasifikasi=a["klasifikasi"], sasaran=a["sasaran"], channels=a["channels"])
-    w.submit(u["pelaksana1"], item_id)
+    w.review.submit(u["pelaksana1"], item_id)
     if returned:
-        w.return_item(u["kabid1"], item_id, "Lengkapi lokasi dan jam kegiatan")
-        w.revise(u["pelaksana1"], item_id, body=a["body"] + "\n\nLokasi: Aula Diskominfo, pukul 09.00.")
-        w.submit(u["pelaksana1"], item_id)
-    w.approve(u["kabid1"], item_id)
-    w.approve(u["sekretaris1"], item_id)
-    w.approve(u["kadis1"], item_id)
+        w.review.return_item(u["kabid1"], item_id, "Lengkapi lokasi dan jam kegiatan")
+        w.drafting.revise(u["pelaksana1"], item_id,
+                          body=a["body"] + "\n\nLokasi: Aula Diskominfo, pukul 09.00.")
+        w.review.submit(u["pelaksana1"], item_id)
+    w.review.approve(u["kabid1"], item_id)
+    w.review.approve(u["sekretaris1"], item_id)
+    w.review.approve(u["kadis1"], item_id)
     return item_id
 
 
@@ -54,12 +55,12 @@ DURATIONS = {"drafting": 180, "review_kabid": 45, "review_sekretaris": 50, "revi
 """Minutes each SOP step takes in the seeded month (targets: 1440, 60, 60, 10)."""
 
 
-def _retime(w: Warta, item_id: int, start: datetime, slow: dict[str, int] | None = None) -> None:
+def _retime(w: Services, item_id: int, start: datetime, slow: dict[str, int] | None = None) -> None:
     """Lay an announcement's steps end to end from ``start`` with :data:`DURATIONS` (``slow``
     overrides some), as if it had gone through the chain in the seeded month."""
     took = {**DURATIONS, **(slow or {})}
-    profile = w.profile
-    with w.tx() as s:
+    profile = w.ctx.profile
+    with w.ctx.tx() as s:
         a = s.get(Announcement, item_id)
         a.created_at = start
         cursor, drafting = start, []
@@ -80,10 +81,10 @@ def _retime(w: Warta, item_id: int, start: datetime, slow: dict[str, int] | None
             r.created_at = drafting[min(r.number, len(drafting)) - 1] + timedelta(minutes=30)
 
 
-def _deliver(w: Warta, item_id: int, outcome: dict[str, tuple[str, int, str | None]],
+def _deliver(w: Services, item_id: int, outcome: dict[str, tuple[str, int, str | None]],
              archive: Path) -> None:
     """Set each channel's Delivery as the archiver would and file proofs for confirmed ones."""
-    with w.tx() as s:
+    with w.ctx.tx() as s:
         a = s.get(Announcement, item_id)
         dissem = s.execute(select(WorkflowStep).where(WorkflowStep.announcement_id == item_id,
                                                       WorkflowStep.step == "dissemination")).scalar_one()
@@ -117,9 +118,9 @@ def seed_month() -> Seeded:
     Dinas), deliveries with a failure, a parked one and retries, proofs filed in the archive."""
     settings = get_settings()
     init_home(settings, demo=True)
-    w = Warta(settings)
-    users = {u["username"]: u["id"] for u in w.list_users()}
-    seeded = Seeded(w, users, w.demo_passwords(), archive=settings.archive)
+    w = Services.build(settings)
+    users = {u["username"]: u["id"] for u in w.users.list_users()}
+    seeded = Seeded(w, users, w.users.demo_passwords(), archive=settings.archive)
     plan = [("renstra", False), ("banjir", True), ("cuti-bersama", False), ("struktur-organisasi", False)]
     for n, (key, returned) in enumerate(plan):
         item_id = _through_chain(w, users, key, returned)
@@ -131,15 +132,15 @@ def seed_month() -> Seeded:
     _deliver(w, seeded.items["cuti-bersama"], {}, settings.archive)
     _deliver(w, seeded.items["struktur-organisasi"],
              {"web": ("parked", 5, "Halaman web gagal ditulis: disk penuh")}, settings.archive)
-    with w.read() as s:
+    with w.ctx.read() as s:
         seeded.numbers = {k: s.get(Announcement, i).number for k, i in seeded.items.items()}
     return seeded
 
 
-def set_renstra_failed(w: Warta, item_id: int) -> None:
+def set_renstra_failed(w: Services, item_id: int) -> None:
     """Mark one more delivery failed, as the backbone writes it (``retrying``), for the failure
     section."""
-    with w.tx() as s:
+    with w.ctx.tx() as s:
         s.execute(update(Delivery).where(Delivery.announcement_id == item_id,
                                          Delivery.channel == "print")
                   .values(state="retrying", attempts=4, last_error="Printer tidak menjawab"))

@@ -108,6 +108,6 @@ def test_close_is_audited(month, cli):
 
     from shared.models import AuditEvent
 
-    with month.w.read() as s:
+    with month.w.ctx.read() as s:
         event = s.execute(select(AuditEvent).where(AuditEvent.action == "archive_close")).scalar_one()
     assert json.loads(event.data)["manifest_sha256"] == sealed["manifest_sha256"]

@@ -27,7 +27,7 @@ def test_control_card_shows_timeline_and_sla_marks(month, cli, tmp_path):
 
 def test_receipt_for_the_latest_submission(month, cli, tmp_path):
     w = month.w
-    item = w.get_item(month.items["banjir"])
+    item = w.queries.get_item(month.items["banjir"])
     out = tmp_path / "tanda-terima.pdf"
     res = cli(["item", "receipt", item["id"], "--output", out])
     assert res.exit_code == 0, res.output
@@ -43,12 +43,12 @@ def test_receipt_for_the_latest_submission(month, cli, tmp_path):
 
 def test_receipt_needs_a_submission_and_exempt_cards_stay_closed(month, cli, tmp_path):
     w, u = month.w, month.users
-    draft = w.create_item(u["pelaksana1"], title="Draf belum diajukan", body="Isi draf",
-                          klasifikasi="berkala", sasaran="masyarakat", channels="web")
+    draft = w.drafting.create_item(u["pelaksana1"], title="Draf belum diajukan", body="Isi draf",
+                                   klasifikasi="berkala", sasaran="masyarakat", channels="web")
     res = cli(["item", "receipt", draft, "--output", tmp_path / "x.pdf"])
     assert res.exit_code == 3 and "belum pernah diajukan" in res.output
-    secret = w.create_item(u["pelaksana1"], title="Hasil audit reguler", body="Temuan audit",
-                           klasifikasi="dikecualikan", sasaran="pimpinan", channels="")
+    secret = w.drafting.create_item(u["pelaksana1"], title="Hasil audit reguler", body="Temuan audit",
+                                    klasifikasi="dikecualikan", sasaran="pimpinan", channels="")
     res = cli(["item", "card", secret, "--as", "kabid1", "--output", tmp_path / "k.pdf"], as_user="kabid1")
     assert res.exit_code == 3 and not (tmp_path / "k.pdf").exists()
     res = cli(["item", "card", secret, "--as", "ppid1", "--output", tmp_path / "k.pdf"], as_user="ppid1")

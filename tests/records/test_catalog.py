@@ -12,7 +12,7 @@ from shared.i18n import all_msgids
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [*sorted((ROOT / "shared" / "records").glob("*.py")), ROOT / "shared" / "services" / "records.py",
-           ROOT / "warta" / "cmd_records.py"]
+           *(ROOT / "warta" / f"cmd_{area}.py" for area in ("dip", "exempt", "report", "archive"))]
 MESSAGE_CALLS = {"_", "Refused", "InvalidInput", "NotFound"}
 
 

@@ -18,15 +18,15 @@ SK = "188/07/PPID-DISKOMINFO/IX/2026"
 
 def _accept_all(month) -> None:  # noqa: ANN001
     w, ppid = month.w, month.users["ppid1"]
-    for e in w.dip_entries(MONTH)["proposals"]:
-        w.review_dip_entry(ppid, e["id"], True)
+    for e in w.dip.dip_entries(MONTH)["proposals"]:
+        w.dip.review_dip_entry(ppid, e["id"], True)
 
 
 def test_approved_announcements_propose_rows_once(month):
     w = month.w
-    assert w.propose_dip_entries(MONTH) == 4
-    assert w.propose_dip_entries(MONTH) == 0  # idempotent
-    proposals = w.dip_entries(MONTH)["proposals"]
+    assert w.dip.propose_dip_entries(MONTH) == 4
+    assert w.dip.propose_dip_entries(MONTH) == 0  # idempotent
+    proposals = w.dip.dip_entries(MONTH)["proposals"]
     by_item = {e["announcement_id"]: e for e in proposals}
     assert set(by_item) == set(month.items.values())
     renstra = by_item[month.items["renstra"]]
@@ -35,59 +35,59 @@ def test_approved_announcements_propose_rows_once(month):
     assert "Dinas Komunikasi dan Informatika" in renstra["pejabat_unit"]
     web_only = by_item[month.items["struktur-organisasi"]]
     assert web_only["bentuk"] == ["elektronik"] and web_only["jenis"] == "setiap-saat"
-    assert w.dip_entries("2026-08")["proposals"] == []  # nothing from a later month leaks back
+    assert w.dip.dip_entries("2026-08")["proposals"] == []  # nothing from a later month leaks back
 
 
 def test_establish_needs_ppid_reviewed_rows_and_an_sk(month):
     w, u = month.w, month.users
-    w.propose_dip_entries(MONTH)
+    w.dip.propose_dip_entries(MONTH)
     with pytest.raises(Refused, match="belum ditelaah"):
-        w.establish_dip(u["ppid1"], MONTH, SK)
-    first = w.dip_entries(MONTH)["proposals"][0]
+        w.dip.establish_dip(u["ppid1"], MONTH, SK)
+    first = w.dip.dip_entries(MONTH)["proposals"][0]
     with pytest.raises(Refused, match="PPID"):
-        w.review_dip_entry(u["kadis1"], first["id"], True)
+        w.dip.review_dip_entry(u["kadis1"], first["id"], True)
     with pytest.raises(Refused, match="alasan"):
-        w.review_dip_entry(u["ppid1"], first["id"], False, note=" ")
-    w.review_dip_entry(u["ppid1"], first["id"], False, note="Sudah tercakup dalam Renstra")
+        w.dip.review_dip_entry(u["ppid1"], first["id"], False, note=" ")
+    w.dip.review_dip_entry(u["ppid1"], first["id"], False, note="Sudah tercakup dalam Renstra")
     _accept_all(month)
     with pytest.raises(Refused, match="PPID"):
-        w.establish_dip(u["kadis1"], MONTH, SK)
+        w.dip.establish_dip(u["kadis1"], MONTH, SK)
     with pytest.raises(InvalidInput):
-        w.establish_dip(u["ppid1"], MONTH, "  ")
-    result = w.establish_dip(u["ppid1"], MONTH, SK)
+        w.dip.establish_dip(u["ppid1"], MONTH, "  ")
+    result = w.dip.establish_dip(u["ppid1"], MONTH, SK)
     assert result["entries"] == 3  # one of the four was rejected
     with pytest.raises(Refused, match="sudah ditetapkan"):
-        w.establish_dip(u["ppid1"], MONTH, "188/08/PPID/IX/2026")
+        w.dip.establish_dip(u["ppid1"], MONTH, "188/08/PPID/IX/2026")
 
 
 def test_earlier_month_stays_as_established(month):
     w, ppid = month.w, month.users["ppid1"]
-    w.propose_dip_entries(MONTH)
+    w.dip.propose_dip_entries(MONTH)
     _accept_all(month)
-    w.establish_dip(ppid, MONTH, SK)
-    september = w.dip_document(MONTH)
+    w.dip.establish_dip(ppid, MONTH, SK)
+    september = w.dip.dip_document(MONTH)
     gone = september["entries"][0]
-    w.withdraw_dip_entry(ppid, gone["id"], "2026-10")
-    w.add_dip_entry(ppid, "2026-10", ringkasan="Laporan Keuangan Triwulan III 2026",
-                    pejabat_unit="Sekretariat", penanggung_jawab="Sekretaris Dinas",
-                    waktu_pembuatan="Oktober 2026", tempat_pembuatan="Pontianak", bentuk="elektronik",
-                    jangka_waktu="10 (sepuluh) tahun", jenis="berkala")
-    w.establish_dip(ppid, "2026-10", "188/09/PPID/X/2026")
-    assert w.dip_document(MONTH) == september  # frozen: unchanged by October's changes
-    october = w.dip_document("2026-10")
+    w.dip.withdraw_dip_entry(ppid, gone["id"], "2026-10")
+    w.dip.add_dip_entry(ppid, "2026-10", ringkasan="Laporan Keuangan Triwulan III 2026",
+                        pejabat_unit="Sekretariat", penanggung_jawab="Sekretaris Dinas",
+                        waktu_pembuatan="Oktober 2026", tempat_pembuatan="Pontianak", bentuk="elektronik",
+                        jangka_waktu="10 (sepuluh) tahun", jenis="berkala")
+    w.dip.establish_dip(ppid, "2026-10", "188/09/PPID/X/2026")
+    assert w.dip.dip_document(MONTH) == september  # frozen: unchanged by October's changes
+    october = w.dip.dip_document("2026-10")
     texts = [e["ringkasan"] for e in october["entries"]]
     assert gone["ringkasan"] not in texts
     assert "Laporan Keuangan Triwulan III 2026" in texts
-    assert [v["month"] for v in w.dip_versions()] == ["2026-10", MONTH]
+    assert [v["month"] for v in w.dip.dip_versions()] == ["2026-10", MONTH]
 
 
 def test_exports_read_back(month, cli, tmp_path):
     w = month.w
-    w.propose_dip_entries(MONTH)
+    w.dip.propose_dip_entries(MONTH)
     _accept_all(month)
     res = cli(["dip", "establish", "--month", MONTH, "--sk", SK, "--as", "ppid1"], as_user="ppid1")
     assert res.exit_code == 0, res.output
-    titles = {k: w.get_item(i)["title"] for k, i in month.items.items()}
+    titles = {k: w.queries.get_item(i)["title"] for k, i in month.items.items()}
 
     res = cli(["dip", "export", "--month", MONTH, "--format", "xlsx", "--output", tmp_path / "dip.xlsx"])
     assert res.exit_code == 0, res.output
@@ -125,8 +125,8 @@ def test_unestablished_month_exports_as_draft(month, cli, tmp_path):
 def test_only_ppid_or_kadis_propose_and_seal(month, who):
     w = month.w
     with pytest.raises(Refused, match="tidak berwenang mengusulkan baris DIP"):
-        w.propose_dip_entries(MONTH, month.users[who])
+        w.dip.propose_dip_entries(MONTH, month.users[who])
     with pytest.raises(Refused, match="tidak berwenang menyegel arsip bulanan"):
-        w.close_archive(MONTH, month.users[who])
-    assert w.dip_entries(MONTH)["proposals"] == []
-    assert w.propose_dip_entries(MONTH, month.users["ppid1"]) == 4
+        w.reports.close_archive(MONTH, month.users[who])
+    assert w.dip.dip_entries(MONTH)["proposals"] == []
+    assert w.dip.propose_dip_entries(MONTH, month.users["ppid1"]) == 4

@@ -16,29 +16,29 @@ ROW = dict(informasi="Laporan Hasil Audit Reguler atas Belanja Barang Tahun 2025
 def test_only_ppid_records_and_only_ppid_and_kadis_read(month):
     w, u = month.w, month.users
     with pytest.raises(Refused):
-        w.add_exempt(u["kadis1"], **ROW)
-    row_id = w.add_exempt(u["ppid1"], **ROW)
+        w.exempt.add_exempt(u["kadis1"], **ROW)
+    row_id = w.exempt.add_exempt(u["ppid1"], **ROW)
     for reader in ("ppid1", "kadis1"):
-        rows = w.exempt_register(u[reader])
+        rows = w.exempt.exempt_register(u[reader])
         assert [r["id"] for r in rows] == [row_id]
         assert rows[0]["pasal17_huruf"] == "i" and "Pasal 17 huruf i" in rows[0]["dasar"]
     for outsider in ("pelaksana1", "kabid1", "sekretaris1", "admin"):
         with pytest.raises(Refused, match="PPID dan Kepala Dinas"):
-            w.exempt_register(u[outsider])
+            w.exempt.exempt_register(u[outsider])
 
 
 def test_consequence_test_is_complete(month):
     w, ppid = month.w, month.users["ppid1"]
     with pytest.raises(InvalidInput, match="a sampai j"):
-        w.add_exempt(ppid, **{**ROW, "pasal17_huruf": "k"})
+        w.exempt.add_exempt(ppid, **{**ROW, "pasal17_huruf": "k"})
     with pytest.raises(InvalidInput, match="Konsekuensi"):
-        w.add_exempt(ppid, **{**ROW, "konsekuensi": "  "})
+        w.exempt.add_exempt(ppid, **{**ROW, "konsekuensi": "  "})
     with pytest.raises(InvalidInput, match="Jangka waktu"):
-        w.add_exempt(ppid, **{**ROW, "jangka_waktu": ""})
+        w.exempt.add_exempt(ppid, **{**ROW, "jangka_waktu": ""})
 
 
 def test_register_pdf_and_cli_refusal(month, cli, tmp_path):
-    month.w.add_exempt(month.users["ppid1"], **ROW)
+    month.w.exempt.add_exempt(month.users["ppid1"], **ROW)
     res = cli(["exempt", "export", "--as", "kadis1", "--output", tmp_path / "dk.pdf"], as_user="kadis1")
     assert res.exit_code == 0, res.output
     text = pdf_text(tmp_path / "dk.pdf")

@@ -21,11 +21,11 @@ STALE_WORDS = ("Tersebar", "Telah disebarkan", "Gagal, dicoba ulang", "Belum ter
 
 
 def _this_month(w) -> str:  # noqa: ANN001
-    return month_of(utcnow(), w.tz)
+    return month_of(utcnow(), w.ctx.tz)
 
 
 def _deliveries(w, ids):  # noqa: ANN001, ANN202
-    return [(i, d) for i in ids for d in w.get_item(i)["deliveries"]]
+    return [(i, d) for i in ids for d in w.queries.get_item(i)["deliveries"]]
 
 
 def test_the_history_is_recorded_through_the_real_receipts(month):
@@ -37,7 +37,7 @@ def test_the_history_is_recorded_through_the_real_receipts(month):
     assert states[(v2, "radio", "update")] == "superseded"
     assert states[(v1, "web", "publish")] == "confirmed"  # the publication keeps its proof
     assert states[(v3, "web", "revoke")] == "revoked"
-    assert {w.get_item(i)["state"] for i in h.ids} == {"revoked"}
+    assert {w.queries.get_item(i)["state"] for i in h.ids} == {"revoked"}
 
 
 def test_control_card_lists_every_version_with_its_proofs(month, cli, tmp_path):
@@ -69,7 +69,7 @@ def test_control_card_lists_every_version_with_its_proofs(month, cli, tmp_path):
 def test_monthly_report_counts_revocation_proofs_and_settles_superseded(month):
     w = month.w
     h = build(w, month.users)
-    r = w.monthly_report(_this_month(w))
+    r = w.reports.monthly_report(_this_month(w))
     t = r["totals"]
     assert (t["approved"], t["corrections"], t["revoked"], t["disseminated"]) == (3, 2, 3, 0)
     # v1: 2 publications; v2: 1 confirmed + 1 superseded; v3: 2 ralat + 2 pencabutan
@@ -131,7 +131,7 @@ def test_monthly_report_documents_show_every_version_and_proof(month, cli, tmp_p
 def test_before_the_revocation_versions_are_superseded_or_current(month, cli, tmp_path):
     w = month.w
     h = build(w, month.users, revoke=False)
-    rows = {it["id"]: it for it in w.monthly_report(_this_month(w))["items"]}
+    rows = {it["id"]: it for it in w.reports.monthly_report(_this_month(w))["items"]}
     assert [rows[i]["public_state_label"] for i in h.ids] == [
         f"Digantikan ralat {h.numbers[1]}", f"Digantikan ralat {h.numbers[2]}", "Berlaku"]
     out = tmp_path / "kartu.pdf"
@@ -145,22 +145,22 @@ def test_failures_are_the_retrying_deliveries_and_superseded_is_done(month):
     w, u = month.w, month.users
     h = History()
     record = Recorder(w, h)
-    item = w.create_item(u["pelaksana1"], title="Pemadaman Listrik Terjadwal", body="Pemadaman "
-                         "bergilir hari Kamis.", klasifikasi="berkala", sasaran="masyarakat",
-                         channels=CHANNELS)
+    item = w.drafting.create_item(u["pelaksana1"], title="Pemadaman Listrik Terjadwal", body="Pemadaman "
+                                  "bergilir hari Kamis.", klasifikasi="berkala", sasaran="masyarakat",
+                                  channels=CHANNELS)
     approve_through_chain(w, u, item)
     assert record(item, "web", "publish", Outcome.FAILED, reason="Disk penuh") == "applied"
-    assert w.get_item(item)["deliveries"][1]["state"] == "retrying"
-    r = w.monthly_report(_this_month(w))
+    assert w.queries.get_item(item)["deliveries"][1]["state"] == "retrying"
+    r = w.reports.monthly_report(_this_month(w))
     assert (r["totals"]["failed"], r["totals"]["open"]) == (1, 1)  # web failing, radio pending
     web = next(c for c in r["channels"] if c["channel"] == "web")
     assert (web["failed"], web["open"]) == (1, 0)
     assert [(f["state_label"], f["last_error"]) for f in r["failures"]] == [
         ("Gagal, dicoba ulang", "Disk penuh")]
-    monitor = {c["channel"]: c for c in w.channel_status(u["ppid1"])}
+    monitor = {c["channel"]: c for c in w.monitor.channel_status(u["ppid1"])}
     assert (monitor["web"]["failed"], monitor["web"]["pending"]) == (1, 0)
 
     built = build(w, u, revoke=False)  # adds a superseded radio delivery
     assert built.results.count("applied") == 6
-    monitor = {c["channel"]: c for c in w.channel_status(u["ppid1"])}
+    monitor = {c["channel"]: c for c in w.monitor.channel_status(u["ppid1"])}
     assert monitor["radio"]["pending"] == 1  # only the first item's radio: superseded is done

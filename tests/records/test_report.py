@@ -14,7 +14,7 @@ from tests.records.seed import MONTH
 
 
 def test_report_data(month):
-    r = month.w.monthly_report(MONTH)
+    r = month.w.reports.monthly_report(MONTH)
     t = r["totals"]
     assert (t["created"], t["approved"], t["disseminated"], t["returned"]) == (4, 4, 3, 1)
     assert (t["deliveries"], t["confirmed"], t["parked"], t["retries"]) == (10, 9, 1, 6)
@@ -28,7 +28,7 @@ def test_report_data(month):
     kabid = next(x for x in r["sla"] if x["step"] == "review_kabid")
     assert kabid["n"] == 5 and kabid["share"] == 1.0  # the returned round counts too
     assert [f["state"] for f in r["failures"]] == ["confirmed", "parked"]  # a retried one and a parked one
-    assert month.w.monthly_report("2026-08")["totals"]["approved"] == 0
+    assert month.w.reports.monthly_report("2026-08")["totals"]["approved"] == 0
 
 
 def test_report_pdf(month, cli, tmp_path):

@@ -70,7 +70,7 @@ def _rechain(engine, start_id: int) -> None:
 
 
 def _chain_fits_itself(warta) -> bool:
-    with warta.read() as s:
+    with warta.ctx.read() as s:
         return audit.verify(s).ok
 
 
@@ -112,7 +112,7 @@ def test_cut_chain_is_caught_by_the_website_copy_alone(signed_trail, warta):
     """The archive's checkpoints deleted too: the published copy still names the cut event."""
     import shutil
 
-    shutil.rmtree(warta.settings.archive / "checkpoints")
+    shutil.rmtree(warta.ctx.settings.archive / "checkpoints")
     with signed_trail.begin() as conn:
         last = conn.execute(text("SELECT MAX(id) FROM audit_events")).scalar_one()
         conn.execute(text("DELETE FROM audit_events WHERE id = :i"), {"i": last})
@@ -129,7 +129,7 @@ def _file_proof(warta, item_id: int):  # noqa: ANN202 - Path of the filed manife
     """File a proof of ``item_id`` on the web channel through the archiver's own prepare_proof."""
     from workers.archiver import Archiver
 
-    with warta.read() as s:
+    with warta.ctx.read() as s:
         a = s.get(Announcement, item_id)
         item = SimpleNamespace(id=a.id, number=a.number, key=a.key, title=a.title)
     body = b"<html>bukti terbit</html>"
@@ -139,8 +139,8 @@ def _file_proof(warta, item_id: int):  # noqa: ANN202 - Path of the filed manife
                                           sha256=hashlib.sha256(body).hexdigest(),
                                           data_b64=base64.b64encode(body).decode())],
                       at=utcnow(), host="uji")
-    stored, _ = Archiver(warta.settings, None).prepare_proof(item, receipt).install()
-    return (warta.settings.archive / stored[0]["path"]).parent / "manifest.json"
+    stored, _ = Archiver(warta.ctx.settings, None).prepare_proof(item, receipt).install()
+    return (warta.ctx.settings.archive / stored[0]["path"]).parent / "manifest.json"
 
 
 def test_running_month_manifest_is_signed_and_an_edit_fails(warta):
@@ -149,10 +149,10 @@ def test_running_month_manifest_is_signed_and_an_edit_fails(warta):
     item = draft(warta)
     to_state(warta, item, "approved")
     manifest = _file_proof(warta, item)
-    year, mon = manifest.relative_to(warta.settings.archive).parts[:2]
+    year, mon = manifest.relative_to(warta.ctx.settings.archive).parts[:2]
     running = f"{year}-{mon}"  # the month the proof was filed in: the running one
     assert manifest.with_name("manifest.json.sig").is_file()
-    assert verify_archive(warta.settings.archive) == []
+    assert verify_archive(warta.ctx.settings.archive) == []
     res = _cli(["archive", "verify", "--month", running])
     assert res.exit_code == 4 and "tanda tangan dan berkasnya cocok" in res.output
     data = json.loads(manifest.read_text(encoding="utf-8"))
@@ -161,7 +161,7 @@ def test_running_month_manifest_is_signed_and_an_edit_fails(warta):
     res = _cli(["archive", "verify", "--month", running])
     assert res.exit_code == 6, res.output
     assert "tanda tangan manifest tidak cocok" in res.output and "manifest.json" in res.output
-    assert any("tanda tangan manifest tidak cocok" in p for p in verify_archive(warta.settings.archive))
+    assert any("tanda tangan manifest tidak cocok" in p for p in verify_archive(warta.ctx.settings.archive))
     manifest.with_name("manifest.json.sig").unlink()  # removing the signature is no way out
     res = _cli(["archive", "verify", "--month", running])
     assert res.exit_code == 6 and "tidak bertanda tangan" in res.output
@@ -186,13 +186,13 @@ def test_seal_is_audited_checkpointed_and_published(month, cli):
     assert res.exit_code == 0, res.output
     sealed = json.loads(res.stdout)
     assert sealed["checkpoint"] and sealed["checkpoint_problem"] == ""
-    with month.w.read() as s:
+    with month.w.ctx.read() as s:
         event = s.get(AuditEvent, sealed["event"])
     assert event.actor == "ppid1" and event.action == "archive_close"
     # the website's copy: a stranger verifies it with the office's public key alone
-    published = json.loads(web_path(month.w.settings.out).read_text(encoding="utf-8"))
+    published = json.loads(web_path(month.w.ctx.settings.out).read_text(encoding="utf-8"))
     body = {k: v for k, v in published.items() if k not in ("signature", "public_key")}
-    public = load_public_key(month.w.settings.verify_key_path)
+    public = load_public_key(month.w.ctx.settings.verify_key_path)
     public.verify(base64.b64decode(published["signature"]),
                   json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode())
     assert Ed25519PublicKey.from_public_bytes(base64.b64decode(published["public_key"])) == public
@@ -212,7 +212,7 @@ def test_month_resealed_outside_warta_is_detected(month, cli):
         if folder / f["path"] == target:
             f["sha256"] = hashlib.sha256(target.read_bytes()).hexdigest()
     body = json.dumps(seal, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-    key = load_private_key(month.w.settings.signing_key_path)
+    key = load_private_key(month.w.ctx.settings.signing_key_path)
     (folder / SEAL).write_bytes(body)
     (folder / SIGNATURE).write_text(base64.b64encode(key.sign(body)).decode() + "\n")
     res = cli(["archive", "verify", "--month", MONTH, "--json"])
@@ -254,7 +254,7 @@ def test_reseal_needs_ppid_or_kadis_and_a_reason_and_keeps_the_old_seal(month, c
     assert again["seal_no"] == 2 and again["previous"]["sha256"] == first["manifest_sha256"]
     kept = previous_seals(folder)
     assert [p.name for p in kept] == ["SEGEL-1.json"] and kept[0].read_bytes() == old_bytes
-    with month.w.read() as s:
+    with month.w.ctx.read() as s:
         events = list(s.execute(select(AuditEvent).where(
             AuditEvent.action.in_(audit.SEAL_ACTIONS)).order_by(AuditEvent.id)).scalars())
     assert [(e.action, e.actor) for e in events] == [("archive_close", "ppid1"),
@@ -268,6 +268,6 @@ def test_reseal_needs_ppid_or_kadis_and_a_reason_and_keeps_the_old_seal(month, c
 def test_scheduled_job_seals_as_the_explicit_system_actor(month, cli):
     res = cli(["archive", "close", "--month", MONTH, "--json"])
     assert res.exit_code == 0, res.output
-    with month.w.read() as s:
+    with month.w.ctx.read() as s:
         event = s.get(AuditEvent, json.loads(res.stdout)["event"])
     assert event.actor == "system" and json.loads(event.data)["system"] is True

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 from shared.config import Settings
-from workers.settings import BackboneSettings
+from shared.settings import BrokerSettings
+from workers.transport.topology import Names
 
 ATTEMPT = "x-warta-attempt"
 """Our own retry counter (never ``x-death``, which the broker owns)."""
@@ -63,10 +64,15 @@ class Settlement:
 Handler = Callable[[Incoming], Settlement]
 BatchHandler = Callable[[list[Incoming]], list[Settlement]]
 """Handles several messages at once (the archiver: one database transaction per batch)."""
+Idle = Callable[[], None]
+"""Upkeep a consumer runs while no message waits (on the handler thread, never the connection's)."""
 
 
 class Transport(Protocol):
     """What the backbone needs of a broker."""
+
+    names: Names
+    """Every queue and exchange name of the configured prefix."""
 
     def declare(self) -> None:
         """Create queues and exchanges (idempotent)."""
@@ -80,7 +86,7 @@ class Transport(Protocol):
         """Declare (or check) ``channel``'s queues of ``endpoint`` too: a worker of a named
         endpoint may run where ``WARTA_ENDPOINTS`` is not set."""
 
-    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None,  # noqa: ANN001
+    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle: Idle | None = None,
               batch_handler: BatchHandler | None = None, batch: int = 1) -> None:
         """Consume ``queues`` (first ones preferred) until ``stop`` is set, finishing the message in
         hand; a transport may hand up to ``batch`` messages at once to ``batch_handler``."""
@@ -99,18 +105,17 @@ class Transport(Protocol):
         """Release connections."""
 
 
-def channel_queues(transport_names, channel: str, endpoint: str = "") -> list[str]:  # noqa: ANN001
+def channel_queues(transport_names: Names, channel: str, endpoint: str = "") -> list[str]:
     """The queues of a channel (of one named endpoint of it), urgent first."""
     return [transport_names.queue(channel, urgent=True, endpoint=endpoint),
             transport_names.queue(channel, endpoint=endpoint)]
 
 
-def make_transport(settings: Settings, bb: BackboneSettings | None = None,
+def make_transport(settings: Settings, bb: BrokerSettings | None = None,
                    role: str = "service") -> Transport:
-    """The configured transport: embedded (SQL) or amqp (RabbitMQ); ``role`` names the connection."""
-    from workers.settings import backbone_settings
-
-    bb = bb or backbone_settings()
+    """The configured transport: embedded (SQL) or amqp (RabbitMQ); ``role`` names the connection.
+    ``bb``: the broker section, ``settings.broker`` when None."""
+    bb = bb if bb is not None else settings.broker
     if settings.embedded:
         from workers.transport.embedded import EmbeddedTransport
 

@@ -4,8 +4,8 @@ Threading follows pika's ``basic_consumer_threaded`` example: the connection thr
 frames (``process_data_events``); a handler thread renders; its result comes back through
 ``connection.add_callback_threadsafe`` and is settled on the connection thread (receipt and
 retry/park published with confirms and ``mandatory=True``, then the ack). A slow render therefore
-never starves heartbeats. Connections are re-opened with tenacity (exponential backoff, jitter);
-wrong credentials or missing permissions end the service with a clear log line instead.
+never starves heartbeats. Connecting (retried with backoff; wrong credentials or missing
+permissions end the service) and the topology check are in :mod:`workers.transport.amqp_connection`.
 """
 
 from __future__ import annotations
@@ -14,66 +14,46 @@ import functools
 import heapq
 import itertools
 import os
-import re
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 
 import pika
-from pika.exceptions import (AMQPChannelError, AMQPConnectionError, AMQPError, AuthenticationError,
-                             ConnectionClosedByBroker, NackError, ProbableAccessDeniedError,
-                             ProbableAuthenticationError, UnroutableError)
-from tenacity import Retrying, retry_if_exception, wait_random_exponential
+from pika.adapters.blocking_connection import BlockingChannel
+from pika.exceptions import AMQPConnectionError, AMQPError, NackError, UnroutableError
+from pika.spec import Basic, BasicProperties
 
-from shared.config import Settings, parse_endpoints
+from shared.config import Settings
 from shared.observability import get_logger
-from workers.settings import BackboneSettings
+from shared.settings import BrokerSettings
+from shared.settings.endpoints import parse_endpoints
 from workers.transport import (ATTEMPT, CHANNEL, CODE, DECISION, ENDPOINT, REASON, REDRIVEN,
-                               FatalTransportError, BatchHandler, Handler, Incoming, PublishError,
-                               Settlement)
-from workers.transport.topology import RECEIPT_KEY, Names, declare, routing_key
+                               FatalTransportError, BatchHandler, Handler, Idle, Incoming,
+                               PublishError, Settlement)
+from workers.transport.amqp_connection import (BROKER_HEADERS, broker_parameters, channel_from_death,
+                                               declare_checked, delivery_tag, is_fatal, open_connection,
+                                               properties)
+from workers.transport.topology import RECEIPT_KEY, Names, routing_key
 
+__all__ = ["AmqpTransport", "broker_parameters"]
 log = get_logger(transport="amqp")
-BROKER_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue",
-                  "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
-                  "x-last-death-reason", "x-delivery-count")
-
-
-def broker_parameters(url: str) -> list[pika.URLParameters]:
-    """One ``URLParameters`` per node of ``WARTA_BROKER``: one ``amqp://`` URL, or several separated
-    by commas (the nodes of a cluster). pika tries them in order at every (re)connection, so a
-    service whose node dies reconnects to the next one that answers (docs/DEPLOYMENT.md)."""
-    urls = [u.strip() for u in re.split(r",(?=\s*amqps?://)", url) if u.strip()]
-    if not urls:
-        raise ValueError("WARTA_BROKER kosong: beri satu URL amqp:// atau beberapa dipisah koma")
-    return [pika.URLParameters(u) for u in urls]
-
-
-def _fatal(exc: BaseException) -> bool:
-    """Authentication and permission failures: retrying cannot help."""
-    if isinstance(exc, (ProbableAuthenticationError, ProbableAccessDeniedError, AuthenticationError)):
-        return True
-    inner = exc.args[0] if exc.args else None
-    if isinstance(exc, ConnectionClosedByBroker) or isinstance(inner, ConnectionClosedByBroker):
-        code = (exc if isinstance(exc, ConnectionClosedByBroker) else inner).reply_code
-        return code in (403, 530)  # ACCESS_REFUSED, NOT_ALLOWED (vhost)
-    return False
 
 
 class AmqpTransport:
     """RabbitMQ through pika; one instance per thread (pika is not thread-safe)."""
 
-    def __init__(self, settings: Settings, bb: BackboneSettings, role: str = "service") -> None:
+    def __init__(self, settings: Settings, bb: BrokerSettings, role: str = "service") -> None:
         self.settings, self.bb = settings, bb
         self.names = Names(settings.amqp_prefix)
-        self.params = broker_parameters(settings.broker)
+        self.params = broker_parameters(bb.url)
         for params in self.params:
             params.heartbeat = bb.heartbeat
             params.blocked_connection_timeout = 60
             params.client_properties = {
                 "connection_name": f"{settings.amqp_prefix}:{role}:{socket.gethostname()}:{os.getpid()}"}
         self._conn: pika.BlockingConnection | None = None
-        self._ch = None
+        self._ch: BlockingChannel | None = None
         self._declared = False
         self.endpoints = parse_endpoints(settings.endpoints)
         """Named endpoints per channel whose queues this transport declares or checks."""
@@ -84,30 +64,9 @@ class AmqpTransport:
 
     def connect(self, stop: threading.Event | None = None) -> pika.BlockingConnection:
         """Open a connection, retrying with exponential backoff and jitter until ``stop``."""
-        def give_up(state) -> bool:  # noqa: ANN001
-            return stop is not None and stop.is_set()
+        return open_connection(self.params, stop)
 
-        def before_sleep(state) -> None:  # noqa: ANN001
-            log.warning("broker_unreachable", attempt=state.attempt_number,
-                        error=repr(state.outcome.exception()))
-
-        # any failure to connect (refused, handshake timeout on a busy broker...) is retried,
-        # except wrong credentials and permissions
-        retrying = Retrying(retry=retry_if_exception(lambda e: isinstance(e, Exception)
-                                                     and not _fatal(e)),
-                            wait=wait_random_exponential(multiplier=0.5, max=30), stop=give_up,
-                            before_sleep=before_sleep, reraise=True)
-        try:
-            return retrying(pika.BlockingConnection, self.params)
-        except Exception as exc:
-            if _fatal(exc):
-                msg = (f"Broker menolak koneksi (kredensial atau izin vhost salah): {exc!r}; "
-                       f"periksa WARTA_BROKER")
-                log.error("broker_auth_failed", error=repr(exc))
-                raise FatalTransportError(msg) from None
-            raise
-
-    def _channel(self):  # noqa: ANN202 - pika BlockingChannel
+    def _channel(self) -> BlockingChannel:
         if self._conn is None or self._conn.is_closed or self._ch is None or self._ch.is_closed:
             self.close()
             self._conn = self.connect()
@@ -118,20 +77,8 @@ class AmqpTransport:
                 self._declared = True
         return self._ch
 
-    def _declare(self, ch) -> None:  # noqa: ANN001
-        try:
-            declare(ch, self.settings.amqp_prefix, self.bb.tiers, self.bb.delivery_limit,
-                    passive=not self.settings.amqp_declare, endpoints=self.endpoints)
-        except AMQPChannelError as exc:
-            # the reply code, not the text: a queue name may itself contain "403"
-            code = getattr(exc, "reply_code", None)
-            if code == 403:
-                raise FatalTransportError(f"Akun broker tidak berizin menyiapkan antrean: {exc!r}") from None
-            if code == 404:
-                raise FatalTransportError(
-                    f"Topologi broker belum disiapkan (WARTA_AMQP_DECLARE=false): muat definisi "
-                    f"dari 'warta topology export' ke broker; {exc!r}") from None
-            raise
+    def _declare(self, ch: BlockingChannel) -> None:
+        declare_checked(ch, self.settings, self.bb, self.endpoints)
 
     def add_endpoint(self, channel: str, endpoint: str) -> None:
         """Also declare (or check) ``channel``'s queues of ``endpoint`` (a worker of a named
@@ -172,7 +119,7 @@ class AmqpTransport:
         try:
             ch = self._channel()
             ch.basic_publish(self.names.dispatch, routing_key(channel, priority, endpoint), body,
-                             _props(message_id, priority, headers), mandatory=True)
+                             properties(message_id, priority, headers), mandatory=True)
         except UnroutableError:
             where = f"{channel}/{endpoint}" if endpoint else channel
             raise PublishError(f"Tidak ada antrean untuk kanal '{where}' (unroutable)") from None
@@ -186,7 +133,7 @@ class AmqpTransport:
 
     # -- consuming ---------------------------------------------------------------------------------
 
-    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle=None,  # noqa: ANN001
+    def serve(self, queues: list[str], handler: Handler, stop: threading.Event, idle: Idle | None = None,
               batch_handler: BatchHandler | None = None, batch: int = 1) -> None:
         """Consume ``queues`` (earlier ones first) until ``stop``, reconnecting on connection loss.
         With ``batch_handler`` and ``batch`` > 1, up to ``batch`` messages already delivered are
@@ -202,7 +149,7 @@ class AmqpTransport:
             try:
                 _Session(self, conn, queues, handler, stop, idle, batch_handler, batch).run()
             except (AMQPError, ConnectionError, OSError) as exc:
-                if _fatal(exc):
+                if is_fatal(exc):
                     raise FatalTransportError(f"Broker menolak akses: {exc!r}") from None
                 log.warning("connection_lost", error=repr(exc))
             finally:
@@ -214,7 +161,7 @@ class AmqpTransport:
 
     # -- parking -----------------------------------------------------------------------------------
 
-    def _scan_parked(self, take) -> list[dict]:  # noqa: ANN001
+    def _scan_parked(self, take: Callable[[dict], bool]) -> list[dict]:
         conn = self.connect()
         try:
             ch = conn.channel()
@@ -223,7 +170,7 @@ class AmqpTransport:
             found = []
             while True:
                 method, props, body = ch.basic_get(self.names.parked, auto_ack=False)
-                if method is None:
+                if method is None or props is None or body is None:  # all None: the queue is empty
                     break
                 headers = dict(props.headers or {})
                 info = {"message_id": props.message_id, "channel": headers.get(CHANNEL),
@@ -232,7 +179,7 @@ class AmqpTransport:
                         "reason": headers.get(REASON) or "batas pengiriman ulang antrean"}
                 if take(info):
                     self._redrive_one(ch, props, body, headers, info)
-                    ch.basic_ack(method.delivery_tag)
+                    ch.basic_ack(delivery_tag(method))
                 found.append(info)
             ch.close()  # whatever was not taken goes back to the parking queue
             return found
@@ -240,8 +187,9 @@ class AmqpTransport:
             if conn.is_open:
                 conn.close()
 
-    def _redrive_one(self, ch, props, body: bytes, headers: dict, info: dict) -> None:  # noqa: ANN001
-        channel = info["channel"] or _channel_from_death(headers, self.names)
+    def _redrive_one(self, ch: BlockingChannel, props: BasicProperties, body: bytes, headers: dict,
+                     info: dict) -> None:
+        channel = info["channel"] or channel_from_death(headers, self.names)
         if not channel or channel == RECEIPT_KEY:
             ch.basic_publish(self.names.receipts, RECEIPT_KEY, body, props, mandatory=True)
             return
@@ -253,11 +201,11 @@ class AmqpTransport:
         # write to the dispatch exchange itself (least privilege)
         ch.basic_publish(self.names.retry_exchange(self.bb.tiers[0]),
                          routing_key(channel, props.priority or 0, info.get("endpoint") or ""), body,
-                         _props(props.message_id, props.priority or 0, clean), mandatory=True)
+                         properties(props.message_id, props.priority or 0, clean), mandatory=True)
 
     def parked(self) -> list[dict]:
         """The parked messages (looked at, put back)."""
-        return self._scan_parked(lambda info: False)
+        return self._scan_parked(lambda _info: False)
 
     def redrive(self, message_ids: set[str] | None, decision: str = "again") -> list[str]:
         """Move parked messages back to their channel queue with a person's decision (see
@@ -275,23 +223,12 @@ class AmqpTransport:
         return taken
 
 
-def _props(message_id: str, priority: int, headers: dict) -> pika.BasicProperties:
-    return pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent, message_id=message_id,
-                                priority=priority, headers=headers, content_type="application/json")
-
-
-def _channel_from_death(headers: dict, names: Names) -> str | None:
-    queue = headers.get("x-first-death-queue") or ""
-    prefix = names.prefix + "."
-    return queue[len(prefix):].split(".")[0] if queue.startswith(prefix) else None
-
-
 class _Session:
     """One connection's consume loop: connection thread + one handler thread."""
 
-    def __init__(self, transport: AmqpTransport, conn, queues: list[str], handler: Handler,  # noqa: ANN001
-                 stop: threading.Event, idle=None, batch_handler: BatchHandler | None = None,  # noqa: ANN001
-                 batch: int = 1) -> None:
+    def __init__(self, transport: AmqpTransport, conn: pika.BlockingConnection, queues: list[str],
+                 handler: Handler, stop: threading.Event, idle: Idle | None = None,
+                 batch_handler: BatchHandler | None = None, batch: int = 1) -> None:
         self.t, self.conn, self.queues, self.handler, self.stop = transport, conn, queues, handler, stop
         self.idle = idle
         self.batch_handler = batch_handler if batch > 1 else None
@@ -300,14 +237,15 @@ class _Session:
         self.ch.confirm_delivery()
         self.ch.basic_qos(prefetch_count=max(transport.bb.prefetch, self.batch))
         transport._declare(self.ch)
-        self.heap: list = []
+        self.heap: list[tuple[int, int, Incoming]] = []
         self.cond = threading.Condition()
         self.seq = itertools.count()
         self.closing = False
         self.in_hand = 0
 
-    def on_message(self, rank: int, queue: str, ch, method, props, body: bytes) -> None:  # noqa: ANN001
-        headers = dict(props.headers or {})
+    def on_message(self, rank: int, queue: str, _ch: BlockingChannel, method: Basic.Deliver,
+                   props: BasicProperties, body: bytes) -> None:
+        headers: dict = dict(props.headers or {})
         count = int(headers.get("x-delivery-count", 0) or 0)
         inc = Incoming(body=body, headers=headers, message_id=props.message_id or "",
                        priority=props.priority or 0, deliveries=count, queue=queue,
@@ -346,7 +284,7 @@ class _Session:
         """Settlements of the messages taken; None (reject and requeue) when the handler failed."""
         try:
             if self.batch_handler is not None:
-                results = list(self.batch_handler(taken))
+                results: list[Settlement | None] = list(self.batch_handler(taken))
                 if len(results) != len(taken):
                     raise RuntimeError("batch handler returned a wrong number of settlements")
                 return results
@@ -360,7 +298,7 @@ class _Session:
                    done: threading.Event) -> None:
         """On the connection thread: settle every message of a batch, in order."""
         try:
-            for inc, st in zip(taken, results):
+            for inc, st in zip(taken, results, strict=True):  # _handle returns one per message
                 self.settle(inc, st, None)
         finally:
             done.set()
@@ -374,16 +312,16 @@ class _Session:
                 return
             if st.receipt is not None:
                 self.ch.basic_publish(self.t.names.receipts, RECEIPT_KEY, st.receipt,
-                                      _props(inc.message_id, inc.priority, {}), mandatory=True)
+                                      properties(inc.message_id, inc.priority, {}), mandatory=True)
             headers = {k: v for k, v in inc.headers.items() if k not in BROKER_HEADERS}
             headers.update(st.headers)
             if st.retry_delay is not None:
                 self.ch.basic_publish(self.t.names.retry_exchange(st.retry_delay), key, inc.body,
-                                      _props(inc.message_id, inc.priority, headers), mandatory=True)
+                                      properties(inc.message_id, inc.priority, headers), mandatory=True)
             elif st.park:
                 park_key = st.headers.get(CHANNEL) or RECEIPT_KEY
                 self.ch.basic_publish(self.t.names.parking_exchange, park_key, inc.body,
-                                      _props(inc.message_id, inc.priority, headers), mandatory=True)
+                                      properties(inc.message_id, inc.priority, headers), mandatory=True)
             self.ch.basic_ack(tag)
         except (UnroutableError, NackError) as exc:
             log.error("settle_publish_failed", message_id=inc.message_id, error=repr(exc))

@@ -83,7 +83,8 @@ def endpoint_map(endpoints: Mapping[str, list[str]] | None = None) -> dict[str, 
     ``WARTA_ENDPOINTS`` (so ``warta topology export`` provisions the endpoint queues too)."""
     if endpoints is not None:
         return {str(k): list(v) for k, v in endpoints.items()}
-    from shared.config import Settings, parse_endpoints
+    from shared.config import Settings
+    from shared.settings.endpoints import parse_endpoints
 
     return parse_endpoints(Settings().endpoints)
 

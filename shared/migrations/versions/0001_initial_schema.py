@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-21 17:08:19.420696
 """
 from alembic import op
@@ -29,7 +29,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_audit_events_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_announcement_id'), ['announcement_id'],
+                              unique=False)
 
     op.create_table('audit_head',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -227,7 +228,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('workflow_steps', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_workflow_steps_announcement_id'), ['announcement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_workflow_steps_announcement_id'), ['announcement_id'],
+                              unique=False)
 
     # ### end Alembic commands ###
 

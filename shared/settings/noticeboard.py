@@ -1,15 +1,17 @@
-"""Settings of the notice-board (``print``) channel, from ``WARTA_PRINT_*`` environment variables."""
+"""The print section (``settings.print``, variables ``WARTA_PRINT_*``): the notice board's printer."""
 
 from __future__ import annotations
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings.base import Section
 
 
-class PrintSettings(BaseSettings):
+class PrintSettings(Section):
     """Where printouts go besides the PDF file."""
 
-    model_config = SettingsConfigDict(env_prefix="WARTA_PRINT_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WARTA_PRINT_")
 
     printer: str | None = None
     """CUPS printer name (as ``lpstat -p`` lists it); empty or unset means PDF only, no paper."""

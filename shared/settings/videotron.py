@@ -1,17 +1,20 @@
-"""Settings of the videotron channel, from ``WARTA_VIDEOTRON_*`` environment variables."""
+"""The videotron section (``settings.videotron``, variables ``WARTA_VIDEOTRON_*``): the LED panel,
+its slides and proof of play."""
 
 from __future__ import annotations
 
 from datetime import time
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings.base import Section
 
 
-class VideotronSettings(BaseSettings):
+class VideotronSettings(Section):
     """The LED panel this worker drives and how long slides stay on it."""
 
-    model_config = SettingsConfigDict(env_prefix="WARTA_VIDEOTRON_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WARTA_VIDEOTRON_")
 
     width: int = Field(1920, ge=160, le=8192)
     """Native panel width in pixels (1920 for Full HD; odd LED sizes such as 1344 or 960 work)."""
@@ -87,3 +90,6 @@ class VideotronSettings(BaseSettings):
     status_minutes: float = Field(5.0, gt=0, le=1440)
     """How often the worker tells the archiver when its screen last reported a slide."""
 
+    silent_minutes: float = Field(15.0, gt=0, le=10080)
+    """Approval side: the monitor shows a screen as "Layar tidak melapor" after this many minutes
+    without a proof-of-play report (``WARTA_VIDEOTRON_SILENT_MINUTES``)."""

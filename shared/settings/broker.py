@@ -1,19 +1,31 @@
-"""Settings of the backbone processes (``WARTA_*`` environment), next to the shared :class:`Settings`."""
+"""The broker section (``settings.broker``): where messages travel and how the backbone (relay,
+channel workers, archiver) handles them. Variables ``WARTA_BROKER``, ``WARTA_PREFETCH``,
+``WARTA_DELIVERY_LIMIT``... (prefix ``WARTA_``, as before the settings had sections)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
 
-from shared.config import Settings, check_endpoint
+from shared.settings.base import Section
+from shared.settings.core import CoreSettings, read_secret
+from shared.settings.endpoints import check_endpoint
 
 
-class BackboneSettings(BaseSettings):
-    """Tuning of the relay, workers and archiver; every field has a safe default."""
+class BrokerSettings(Section):
+    """The broker and the tuning of the relay, workers and archiver; every field has a safe default."""
 
-    model_config = SettingsConfigDict(env_prefix="WARTA_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WARTA_")
+
+    url: str = Field(default="embedded", validation_alias=AliasChoices("WARTA_BROKER"))
+    """``embedded`` (messages kept in the SQL database) or an ``amqp://`` URL of RabbitMQ
+    (``WARTA_BROKER``; ``warta run --broker``)."""
+
+    url_file: Path | None = Field(default=None, validation_alias=AliasChoices("WARTA_BROKER_FILE"))
+    """File holding the broker URL (``amqp://user:password@host/vhost``; ``WARTA_BROKER_FILE``);
+    used when ``WARTA_BROKER`` is unset."""
 
     prefetch: int = Field(default=4, ge=1, le=100)
     """Messages a worker holds unacknowledged at once (urgent ones among them are rendered first)."""
@@ -22,7 +34,8 @@ class BackboneSettings(BaseSettings):
     """AMQP heartbeat in seconds (0 disables); rendering never blocks it."""
 
     delivery_limit: int = Field(default=10, ge=1)
-    """Deliveries of one message before it is parked (quorum ``x-delivery-limit``; embedded lease count)."""
+    """Deliveries of one message before it is parked (quorum ``x-delivery-limit``; embedded lease
+    count)."""
 
     retry_tiers: str = "10,60,300,1800"
     """Seconds of each delayed-retry tier (TTL wait queues), comma-separated, shortest first."""
@@ -50,7 +63,8 @@ class BackboneSettings(BaseSettings):
     """Seconds a claimed outbox row is hidden from other relays (a crashed relay's rows return)."""
 
     worker_renderer: str | None = None
-    """Run this renderer (a name in ``channels.RENDERERS`` or ``module:Class``) instead of the channel's own."""
+    """Run this renderer (a name in ``channels.RENDERERS`` or ``module:Class``) instead of the
+    channel's own."""
 
     worker_state_dir: Path | None = None
     """Folder of the worker's local state (inbox); default ``$WARTA_HOME/worker-<channel>``."""
@@ -75,22 +89,25 @@ class BackboneSettings(BaseSettings):
     inline_artifact_bytes: int = 4 * 1024 * 1024
     """Artifacts up to this size travel inside the receipt; larger ones by reference."""
 
-    render_delay: float = Field(default=0.0, ge=0)
-    """Fault injection for tests and benchmarks: seconds every render sleeps first."""
-
-    fault_crash_marker: str = ""
-    """Fault injection: a render whose title contains this text kills the worker process (poison)."""
-
-    fault_relay_crash_after_confirm: bool = False
-    """Fault injection: the relay exits after the broker confirmed a row but before it commits."""
-
     demo_timeout: float = 180.0
     """Seconds ``warta demo`` waits for every delivery to be confirmed."""
+
+    @model_validator(mode="after")
+    def _url_from_file(self) -> "BrokerSettings":
+        # WARTA_BROKER_FILE only fills the URL when WARTA_BROKER did not set it directly.
+        if "url" not in self.model_fields_set and self.url_file is not None:
+            self.url = read_secret(self.url_file, "WARTA_BROKER_FILE")
+        return self
 
     @field_validator("endpoint")
     @classmethod
     def _valid_endpoint(cls, value: str) -> str:
         return check_endpoint(value) if value else value
+
+    @property
+    def embedded(self) -> bool:
+        """True when messages travel through the SQL database rather than RabbitMQ."""
+        return self.url == "embedded"
 
     @property
     def tiers(self) -> list[int]:
@@ -101,12 +118,7 @@ class BackboneSettings(BaseSettings):
         """The worker's identity on ``channel``."""
         return self.worker_id or self.endpoint or channel
 
-    def state_dir(self, settings: Settings, channel: str) -> Path:
+    def state_dir(self, settings: CoreSettings, channel: str) -> Path:
         """The worker's own state folder (one per endpoint: each screen has its own inbox)."""
         name = f"worker-{channel}-{self.endpoint}" if self.endpoint else f"worker-{channel}"
         return (self.worker_state_dir or settings.home / name).resolve()
-
-
-def backbone_settings() -> BackboneSettings:
-    """Fresh backbone settings from the environment."""
-    return BackboneSettings()

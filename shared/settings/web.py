@@ -1,19 +1,22 @@
-"""Settings of the web channel (environment prefix ``WARTA_WEB_``)."""
+"""The web section (``settings.web``, variables ``WARTA_WEB_*``): the website's feeds, pages and
+CAP alerts."""
 
 from __future__ import annotations
 
 from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings.base import Section
 
 DEFAULT_PUBLIC_URL = "http://localhost:8000"
 """Base URL used when none is configured: what ``python -m http.server`` serves from the web folder,
 so links stay absolute and a local preview works."""
 
 
-class WebSettings(BaseSettings):
+class WebSettings(Section):
     """How the website feeds, pages and CAP alerts are produced."""
 
-    model_config = SettingsConfigDict(env_prefix="WARTA_WEB_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WARTA_WEB_")
 
     feed_items: int = Field(default=50, ge=1, le=1000)
     """How many of the latest announcements the feeds, index.html and the CAP index carry."""

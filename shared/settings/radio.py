@@ -1,4 +1,5 @@
-"""Settings of the radio channel (environment prefix ``WARTA_RADIO_``)."""
+"""The radio section (``settings.radio``, variables ``WARTA_RADIO_*``): scripts, their audio and the
+podcast feed."""
 
 from __future__ import annotations
 
@@ -6,16 +7,15 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-DEFAULT_GLOSSARY = Path(__file__).with_name("glossary.toml")
-"""The bundled glossary of common government acronyms."""
+from shared.settings.base import Section
 
 
-class RadioSettings(BaseSettings):
+class RadioSettings(Section):
     """How radio scripts, their audio and the podcast feed are produced."""
 
-    model_config = SettingsConfigDict(env_prefix="WARTA_RADIO_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="WARTA_RADIO_")
 
     station: str = "Radio Publik Daerah"
     """Name of the station that airs the scripts; shown on the script and usable as {station}."""
@@ -31,7 +31,7 @@ class RadioSettings(BaseSettings):
     calibrated on espeak-ng's Indonesian voice, which says fewer Indonesian words a minute than
     this number because the words are long)."""
 
-    glossary: Path = DEFAULT_GLOSSARY
+    glossary: Path | None = None
     """Your own TOML glossary, read on top of the bundled ``channels/radio/glossary.toml`` (your
     entries win): [expand] NAME = "full name", [spell] words = [...], [abbreviations] "Jl." =
     "Jalan", [units] "km" = "kilometer", [voice] word = "respelling for the voice". Env
