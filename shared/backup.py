@@ -25,6 +25,7 @@ from pathlib import Path
 
 from shared.config import Settings
 from shared.errors import InvalidInput, NotFound, Refused, WartaError
+from shared.filemodes import create_private
 from shared.slug import sha256_file
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -90,6 +91,7 @@ def backup(settings: Settings, output: Path) -> dict:
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     source = sqlite_file(settings.db_url)
     try:
+        create_private(tmp)  # a copy holds what the database holds: its owner's only (0600)
         if source is not None:
             if not source.is_file():
                 raise NotFound("Basis data SQLite {p} tidak ada", p=str(source))
@@ -266,6 +268,7 @@ def restore(settings: Settings, path: Path, replace: bool) -> dict:
         safety = backup(settings, settings.home / "cadangan" /
                         f"sebelum-pulih-{stamp}.{'db' if live else 'dump'}")["output"]
     if live is not None:
+        create_private(live)  # restored into a home that had no database yet: 0600 as well
         src, dst = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True), sqlite3.connect(live)
         try:
             src.backup(dst)  # page by page into the live file, its WAL handled by SQLite

@@ -10,16 +10,22 @@ from typing import Iterator
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.filemodes import create_private
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``. SQLite gets WAL, foreign keys, a busy timeout, and write-safe
-    ``BEGIN IMMEDIATE`` transactions (so a read never fails on upgrading to a write lock)."""
+    ``BEGIN IMMEDIATE`` transactions (so a read never fails on upgrading to a write lock); a new
+    database file is made readable by its owner only (password hashes, dikecualikan texts) before
+    SQLite writes to it, and its ``-wal`` and ``-shm`` files take that mode."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if not path.startswith("file:"):  # a URI (read-only opens of a backup) creates nothing
+                create_private(Path(path))
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

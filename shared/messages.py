@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from shared.alerting import Area
 from shared.classification import Channel, Klasifikasi, Sasaran, channel_refusal
+from shared.filemodes import write_private
 from shared.timefmt import aware, utcnow
 
 ENVELOPE_VERSION: Final = 2
@@ -335,9 +336,7 @@ def generate_keypair(private_path: Path, public_path: Path) -> None:
     public_path.parent.mkdir(parents=True, exist_ok=True)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    private_path.touch(mode=0o600, exist_ok=True)
-    private_path.chmod(0o600)
-    private_path.write_bytes(pem)
+    write_private(private_path, pem)  # 0600 before the key is written, also over an older file
     public_path.write_bytes(key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
 

@@ -11,6 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 # argon2-cffi's defaults, which matters at a shared kiosk desk; older hashes still verify.
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
+MIN_LENGTH = 8
+"""The shortest password an account may be given (new accounts and password changes)."""
+
 
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""

@@ -7,6 +7,7 @@ The service layer calls :func:`check` before every transition, so nothing can by
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -113,11 +114,14 @@ def _state(state: State) -> Lazy:
     return Lazy(STATE_LABEL[state])
 
 
-def check(action: Action, state: State, role: str, *, is_author_of_revision: bool = False,
+def check(action: Action, state: State, role: str, *, authored_revisions: Collection[int] = (),
           note: str | None = None) -> Transition:
     """The transition ``action`` makes from ``state`` for a user of ``role``, or a refusal that says why.
 
-    ``is_author_of_revision``: the user wrote the revision under review (nobody approves their own).
+    ``authored_revisions``: the numbers of the announcement's revisions this user wrote. Whoever
+    wrote any of its wording approves it at no level (separation of duties), however small the
+    revisions others made after theirs; a ralat is an announcement of its own, with its own
+    revisions.
     """
     state = State(state)
     if action == Action.SUBMIT:
@@ -145,9 +149,12 @@ def check(action: Action, state: State, role: str, *, is_author_of_revision: boo
             if not (note or "").strip():
                 raise Refused("Pengembalian wajib disertai catatan yang menjelaskan perbaikan")
             return Transition(state, NEXT_ON_RETURN[state], action)
-        if is_author_of_revision:
-            raise Refused("Anda tidak boleh menyetujui revisi yang Anda susun sendiri "
-                          "(pemisahan tugas); minta pemeriksa lain atau kembalikan")
+        if authored_revisions:
+            raise Refused("Anda tidak boleh menyetujui pengumuman ini karena ikut menyusun isinya "
+                          "(revisi {revisions}); pemisahan tugas: persetujuan tahap ini diberikan "
+                          "oleh {owner} lain yang tidak menyusunnya",
+                          revisions=", ".join(str(n) for n in sorted(authored_revisions)),
+                          owner=_role(needed))
         return Transition(state, NEXT_ON_APPROVE[state], action)
 
     if action == Action.REVISE:

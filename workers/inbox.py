@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from shared.filemodes import create_private
 from shared.timefmt import utcnow
 from shared.vocab import InboxState
 
@@ -33,7 +34,7 @@ class Inbox:
 
     def __init__(self, path: Path) -> None:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(path)  # its owner's only (0600), like every Warta database
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)

@@ -2,9 +2,10 @@
 
 Checks: konfigurasi, basis_data, migrasi, broker, topologi, kunci, fon, mesin_suara,
 folder_keluaran, ruang_disk (database, output and archive disks), integritas (SQLite
-``PRAGMA integrity_check``). Each yields a :class:`Check` with status ``ok``, ``warn`` or ``fail``.
-Things ``shared`` may not import (pika, the channels' assets, the backbone's topology) are passed in
-by the composition root (``warta/cmd_ops.py``).
+``PRAGMA integrity_check``), izin_berkas (the database, keys and inboxes are mode 0600). Each
+yields a :class:`Check` with status ``ok``, ``warn`` or ``fail``. Things ``shared`` may not import
+(pika, the channels' assets, the backbone's topology) are passed in by the composition root
+(``warta/cmd_ops.py``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from shared.doctor.checks import (BrokerProbe, Check, check_broker, check_config, check_database,
-                                  check_disk, check_folders, check_fonts, check_integrity, check_keys,
-                                  check_speech)
+                                  check_disk, check_file_modes, check_folders, check_fonts,
+                                  check_integrity, check_keys, check_speech)
 from shared.doctor.definitions import default_topology
 
 CHECK_NAMES = ("konfigurasi", "basis_data", "migrasi", "broker", "topologi", "kunci", "fon",
-               "mesin_suara", "folder_keluaran", "ruang_disk", "integritas")
+               "mesin_suara", "folder_keluaran", "ruang_disk", "integritas", "izin_berkas")
 """Every check, in the order they run and are shown."""
 
 __all__ = ["CHECK_NAMES", "BrokerProbe", "Check", "run_checks", "summary"]
@@ -44,6 +45,7 @@ def run_checks(topology: dict | None = None, probe: BrokerProbe | None = None,
         results.append(check_folders(cfg))
         results.append(check_disk(cfg, disk_warn_mb, disk_fail_mb))
         results.append(check_integrity(cfg))
+        results.append(check_file_modes(cfg))
     return results
 
 

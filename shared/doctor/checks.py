@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import stat
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from shared.config import Settings, setting_errors
+from shared.i18n import _
 
 Status = Literal["ok", "warn", "fail"]
 
@@ -148,7 +148,7 @@ def check_broker(cfg: Settings, topology: dict, probe: BrokerProbe | None) -> li
 
 def check_keys(cfg: Settings) -> Check:
     """The signing pair: the private key on the approval side, the public key everywhere; they
-    must belong together, and the private key must not be readable by others."""
+    must belong together (who may read the private key: :func:`check_file_modes`)."""
     from shared.messages import load_private_key, load_public_key
 
     priv, pub = cfg.signing_key_path, cfg.verify_key_path
@@ -178,11 +178,62 @@ def check_keys(cfg: Settings) -> Check:
         if private.public_key().public_bytes(*raw) != public.public_bytes(*raw):
             return Check("kunci", "fail", "Kunci publik tidak berpasangan dengan kunci privat.",
                          "Salin signing.pub yang dibuat bersama signing.key ke semua pekerja.")
-    mode = priv.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO) and not str(priv).startswith("/run/secrets"):
-        return Check("kunci", "warn", f"Kunci privat {priv} dapat dibaca pengguna lain.",
-                     f"Jalankan 'chmod 600 {priv}'.")
+    # who may read it is the check izin_berkas (check_file_modes)
     return ok("kunci", "Kunci privat dan publik sah dan berpasangan (sisi persetujuan).")
+
+
+def private_files(cfg: Settings) -> list[Path]:
+    """The files of this installation on this machine that only their owner may read, those that
+    exist: the SQLite database (with its ``-wal`` and ``-shm``), the private keys (signing,
+    archiver, this worker's and every ``$WARTA_HOME/keys/*.key``), the workers' inboxes under
+    ``$WARTA_HOME`` (and ``WARTA_WORKER_STATE_DIR``), the demo passwords and the database copies
+    under ``$WARTA_HOME/cadangan``."""
+    from shared.archive_keys import private_key_path as archiver_key_path
+    from shared.backup import sqlite_file
+
+    home = Path(cfg.home)
+    found: list[Path] = []
+    db = sqlite_file(cfg.db_url)
+    if db is not None and not str(db).startswith("file:"):
+        found += [db.with_name(db.name + suffix) for suffix in ("", "-wal", "-shm")]
+    found += [cfg.signing_key_path, archiver_key_path(home)]
+    if cfg.broker.worker_key_file is not None:
+        found.append(cfg.broker.worker_key_file)
+    found += sorted((home / "keys").glob("*.key"))
+    states = sorted(home.glob("worker-*"))
+    if cfg.broker.worker_state_dir is not None:
+        states.append(cfg.broker.worker_state_dir)
+    found += [state / f"inbox.db{suffix}" for state in states for suffix in ("", "-wal", "-shm")]
+    found.append(home / "demo-accounts.json")
+    found += sorted((home / "cadangan").glob("*"))
+    unique: dict[Path, Path] = {}
+    for path in found:
+        if path.is_file():
+            unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def check_file_modes(cfg: Settings) -> Check:
+    """Every private file (:func:`private_files`) is mode 0600 (or stricter): a failure names each
+    file others may read and the ``chmod 600`` that fixes it."""
+    from shared.filemodes import readable_by_others
+
+    files = private_files(cfg)
+    loose = [path for path in files if readable_by_others(path)]
+    if loose:
+        listed = ", ".join(f"{path} ({path.stat().st_mode & 0o777:o})" for path in loose)
+        fix = _("Jalankan 'chmod 600 {files}'.", files=" ".join(str(path) for path in loose))
+        if any(str(path).startswith("/run/secrets/") for path in loose):
+            fix += " " + _("Berkas di /run/secrets adalah berkas folder secrets/ di host: jalankan "
+                           "ulang deploy/make-secrets.sh di host (berkas lama dijadikan mode 600), "
+                           "lalu 'docker compose up -d'.")
+        return Check("izin_berkas", "fail",
+                     _("Berkas rahasia dapat dibaca pengguna lain: {files}.", files=listed), fix)
+    if not files:
+        return ok("izin_berkas", _("Tidak ada basis data, kunci privat atau inbox pekerja di "
+                                   "komputer ini yang perlu diperiksa."))
+    return ok("izin_berkas", _("{n} berkas rahasia hanya dapat dibaca pemiliknya (mode 600).",
+                               n=len(files)))
 
 
 def check_fonts(font_dir: Path | None) -> Check:

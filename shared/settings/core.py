@@ -60,6 +60,10 @@ class CoreSettings(BaseSettings):
     password: str | None = None
     """Password of the acting user for CLI commands (``WARTA_PASSWORD``); prompted for when unset."""
 
+    new_password: str | None = None
+    """The new password of ``warta user add`` and ``warta user password`` (``WARTA_NEW_PASSWORD``);
+    prompted for (hidden, twice) when unset."""
+
     public_url: str | None = None
     """Public base URL of the web output (for QR codes and feed links), e.g.
     ``https://ppid.example.go.id``."""

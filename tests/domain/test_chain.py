@@ -75,11 +75,52 @@ def test_reviewer_who_edited_cannot_approve_own_revision(warta):
     to_state(w, item, "review_kabid")
     w.drafting.revise(ids["kabid1"], item, title="Judul yang dirapikan oleh Kabid")
     before = fingerprint(w)
-    with pytest.raises(Refused, match="tidak boleh menyetujui revisi yang Anda susun sendiri"):
+    with pytest.raises(Refused, match="ikut menyusun isinya"):
         w.review.approve(ids["kabid1"], item)
     assert fingerprint(w) == before
     w.review.return_item(ids["kabid1"], item, "Periksa judul baru")  # returning stays possible
     assert w.queries.get_item(item)["state"] == "returned"
+
+
+def test_a_reviewer_who_rewrote_the_text_cannot_approve_after_anothers_revision(warta):
+    """Separation of duties across every revision (issue #18): the Pelaksana drafts, the Kabid
+    rewrites the body, the Pelaksana makes a one-field revision — the Kabid's approval is still
+    refused, saying why; another Kabid, who wrote none of it, approves."""
+    w, ids = warta, warta.ids
+    item = draft(w)
+    to_state(w, item, "review_kabid")
+    w.drafting.revise(ids["kabid1"], item, body="Isi yang ditulis ulang seluruhnya oleh Kabid.")
+    w.review.return_item(ids["kabid1"], item, "Mohon periksa isi yang saya tulis ulang")
+    w.drafting.revise(ids["pelaksana1"], item, title="Sosialisasi Renstra 2026")
+    w.review.submit(ids["pelaksana1"], item)
+    assert w.queries.get_item(item)["revision"] == 3
+    before = fingerprint(w)
+    with pytest.raises(Refused) as refused:
+        w.review.approve(ids["kabid1"], item)
+    assert str(refused.value) == (
+        "Anda tidak boleh menyetujui pengumuman ini karena ikut menyusun isinya (revisi 2); "
+        "pemisahan tugas: persetujuan tahap ini diberikan oleh Kabid/Kasubag lain yang tidak "
+        "menyusunnya")
+    assert fingerprint(w) == before
+    other = w.users.add_user("kabid2", "kabid", "Kabid Kedua", "sandi-kabid-dua",
+                             actor_id=ids["admin"])
+    w.review.approve(other, item)
+    assert w.queries.get_item(item)["state"] == "review_sekretaris"
+
+
+def test_a_reviewer_who_revised_at_any_level_approves_at_none(warta):
+    """The Sekretaris who revised the text is refused at their own level after the text went back
+    to the Kabid and came up again, approved by a Kabid who wrote none of it."""
+    w, ids = warta, warta.ids
+    item = draft(w)
+    to_state(w, item, "review_sekretaris")
+    w.drafting.revise(ids["sekretaris1"], item, summary="Ringkasan yang dirapikan Sekretaris.")
+    w.review.return_item(ids["sekretaris1"], item, "Kabid, mohon periksa ringkasannya")
+    w.review.approve(ids["kabid1"], item)
+    before = fingerprint(w)
+    with pytest.raises(Refused, match=r"ikut menyusun isinya \(revisi 2\).*oleh Sekretaris lain"):
+        w.review.approve(ids["sekretaris1"], item)
+    assert fingerprint(w) == before
 
 
 def test_diff_since_the_revision_the_reviewer_last_saw(warta):

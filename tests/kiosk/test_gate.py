@@ -125,6 +125,24 @@ def test_wrong_password_is_refused_and_starts_no_kiosk() -> None:
     asyncio.run(main())
 
 
+def test_a_disabled_account_is_refused_at_the_gate_and_told_so() -> None:
+    settings, w, ids = make_home()
+    w.users.disable_user(ids["admin"], "ppid1")
+
+    async def main() -> None:
+        gate = make_gate(settings, w)
+        client = await client_for(gate)
+        try:
+            refused = await sign_in(client, "ppid1", PASSWORDS["ppid1"])
+            assert refused.status == 401 and COOKIE not in refused.cookies
+            assert "dinonaktifkan; minta Administrator mengaktifkannya kembali" in await refused.text()
+            assert gate.live == set()
+        finally:
+            await client.close()
+
+    asyncio.run(main())
+
+
 def test_right_password_opens_the_kiosk_signed_in_and_never_sends_demo_passwords() -> None:
     settings, w, _ids = make_home()  # a demo home: demo-accounts.json lists every password
 

@@ -13,7 +13,7 @@ from sqlalchemy import insert, update
 from kiosk.previews import channel_limits, previews
 from shared.models import Announcement, Delivery
 from tests.kiosk.conftest import login, screen_name, text_of, until
-from tests.kiosk.dataset import sample
+from tests.kiosk.dataset import PASSWORDS, sample
 from tests.kiosk.pilot import notices, run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +73,25 @@ def test_wrong_password_is_refused_in_indonesian(home) -> None:
         await until(pilot, lambda: "salah" in text_of(error), what="refusal")
         assert text_of(error) == "Nama pengguna atau kata sandi salah"
         assert screen_name(pilot) == "LoginScreen"
+
+    run(settings, w, scenario)
+
+
+def test_a_disabled_account_is_refused_with_the_reason(home) -> None:
+    settings, w, ids = home
+    w.users.disable_user(ids["admin"], "kabid1")
+
+    async def scenario(pilot) -> None:  # noqa: ANN001
+        await until(pilot, lambda: screen_name(pilot) == "LoginScreen")
+        pilot.app.screen.query_one("#username").value = "kabid1"
+        pilot.app.screen.query_one("#password").value = PASSWORDS["kabid1"]
+        pilot.app.screen.query_one("#password").focus()
+        await pilot.press("enter")
+        error = pilot.app.screen.query_one("#login-error")
+        await until(pilot, lambda: "dinonaktifkan" in text_of(error), what="refusal")
+        assert text_of(error) == ("Akun 'kabid1' dinonaktifkan; minta Administrator "
+                                  "mengaktifkannya kembali")
+        assert screen_name(pilot) == "LoginScreen" and pilot.app.user is None
 
     run(settings, w, scenario)
 

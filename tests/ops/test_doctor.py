@@ -45,7 +45,8 @@ def test_healthy_home_has_no_failure(healthy):
     code, checks = doctor()
     assert list(checks) == list(CHECK_NAMES)
     assert code == 0, checks
-    for name in ("konfigurasi", "basis_data", "migrasi", "broker", "kunci", "fon", "folder_keluaran"):
+    for name in ("konfigurasi", "basis_data", "migrasi", "broker", "kunci", "fon", "folder_keluaran",
+                 "izin_berkas"):
         assert checks[name]["status"] == "ok", checks[name]
 
 
@@ -166,10 +167,28 @@ def test_worker_side_with_public_key_only_passes(healthy):
     assert "publik" in checks["kunci"]["message"]
 
 
-def test_private_key_readable_by_others_is_a_warning(healthy):
-    Settings().signing_key_path.chmod(0o644)
-    _, checks = doctor()
-    assert_broken(checks, "kunci", "warn", words="pengguna lain")
+def test_private_key_readable_by_others_fails_naming_the_file_and_the_fix(healthy):
+    key = Settings().signing_key_path
+    key.chmod(0o644)
+    code, checks = doctor()
+    assert code == 1 and checks["kunci"]["status"] == "ok"  # the pair itself is sound
+    assert_broken(checks, "izin_berkas", words=f"dapat dibaca pengguna lain: {key} (644)")
+    assert checks["izin_berkas"]["fix"] == f"Jalankan 'chmod 600 {key}'."
+
+
+def test_database_and_inbox_readable_by_others_fail(healthy):
+    from workers.inbox import Inbox
+
+    cfg = Settings()
+    inbox = Inbox(cfg.home / "worker-web" / "inbox.db").path
+    database = cfg.home / "warta.db"
+    assert doctor("--check", "izin_berkas")[0] == 0
+    for path in (database, inbox):
+        path.chmod(0o644)
+    code, checks = doctor("--check", "izin_berkas")
+    assert code == 1
+    assert_broken(checks, "izin_berkas", words=f"{database} (644), {inbox} (644)")
+    assert checks["izin_berkas"]["fix"] == f"Jalankan 'chmod 600 {database} {inbox}'."
 
 
 def test_missing_fonts(healthy, monkeypatch, tmp_path):
