@@ -53,3 +53,18 @@ def test_receipt_needs_a_submission_and_exempt_cards_stay_closed(month, cli, tmp
     assert res.exit_code == 3 and not (tmp_path / "k.pdf").exists()
     res = cli(["item", "card", secret, "--as", "ppid1", "--output", tmp_path / "k.pdf"], as_user="ppid1")
     assert res.exit_code == 0 and "Hasil audit reguler" in pdf_text(tmp_path / "k.pdf")
+
+
+def test_official_documents_stay_in_bahasa_indonesia_for_an_english_operator(month, cli, tmp_path,
+                                                                               monkeypatch):
+    """UU 24/2009 Pasal 27: official state documents are in Bahasa Indonesia. An operator who reads
+    the kiosk and the CLI in English (WARTA_LANG=en) still signs and archives an Indonesian card;
+    only what the command says about it is English."""
+    monkeypatch.setenv("WARTA_LANG", "en")
+    out = tmp_path / "kartu-en.pdf"
+    res = cli(["item", "card", month.items["banjir"], "--output", out])
+    assert res.exit_code == 0, res.output
+    assert "Control card written to" in res.output and "Kartu kontrol" not in res.output
+    text = pdf_text(out)
+    assert "KARTU KONTROL PENGUMUMAN" in text and "Persetujuan Kepala Dinas" in text
+    assert "Tepat waktu" in text and "On time" not in text and "Control card" not in text
