@@ -13,19 +13,10 @@ from shared.errors import Refused
 from shared.messages import Receipt
 from shared.models import Announcement, Delivery, User
 from shared.settings.endpoints import serves_endpoint
-from shared.vocab import DELIVERY_FINAL, DeliveryState
 from shared.workflow import Role
 
 SYSTEM = "sistem"
 """The actor name of state moves the backbone makes."""
-FINAL = DELIVERY_FINAL
-"""Delivery states that nothing changes any more (a late failure report after them is ignored)."""
-PROOF_PENDING = DeliveryState.PROOF_PENDING
-"""The channel confirmed, but its proof could not be filed yet (archive disk full, I/O error,
-archive mount missing): the archiver retries it on its own with backoff ("bukti tertunda")."""
-DELIVERY_STATES = tuple(DeliveryState)
-"""Every state a delivery row may hold, for ``warta deliveries --state``: a misspelt state is
-refused instead of listing nothing."""
 
 
 def delivery_of(s, item_id: int, receipt: Receipt, lock: bool = False):  # noqa: ANN001, ANN202
@@ -74,5 +65,5 @@ def require_redriver(user: User) -> None:
         raise Refused("Hanya PPID yang dapat mengirim ulang pesan yang diparkir")
 
 
-__all__ = ["DELIVERY_STATES", "FINAL", "PROOF_PENDING", "ProofDeferred", "ProofError", "ProofFiler",
+__all__ = ["ProofDeferred", "ProofError", "ProofFiler",
            "SYSTEM", "require_redriver", "serves_endpoint", "target_label"]

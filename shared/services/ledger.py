@@ -14,10 +14,10 @@ from shared.messages import Kind, Outcome, Receipt
 from shared.models import Announcement, Delivery
 from shared.services import steps
 from shared.services.context import Service
-from shared.services.deliveries import (FINAL, PROOF_PENDING, SYSTEM, ProofDeferred, ProofError,
-                                        ProofFiler, delivery_of, proof_item, target_label)
+from shared.services.deliveries import (SYSTEM, ProofDeferred, ProofError, ProofFiler, delivery_of,
+                                        proof_item, target_label)
 from shared.settings.endpoints import serves_endpoint
-from shared.vocab import Decision, DeliveryState
+from shared.vocab import DELIVERY_FINAL, Decision, DeliveryState
 from shared.workflow import State
 
 
@@ -114,7 +114,7 @@ class ReceiptLedger(Service):
                                                      and receipt.kind != Kind.REVOKE):
             # the channel already shows a newer version (or the revocation): nothing of this
             # message reached the public, so it is final but never 'confirmed'
-            if d.state in FINAL:
+            if d.state in DELIVERY_FINAL:
                 return ReceiptResult.DUPLICATE
             d.state, d.last_error = DeliveryState.SUPERSEDED, receipt.reason
             d.attempts, d.next_attempt_at = max(d.attempts, receipt.attempt), None
@@ -136,7 +136,7 @@ class ReceiptLedger(Service):
             d.attempts, d.last_error, d.next_attempt_at = max(d.attempts, receipt.attempt), None, None
             self._settle_item(s, item)
             return ReceiptResult.APPLIED
-        if d.state in FINAL or d.state == PROOF_PENDING:
+        if d.state in DELIVERY_FINAL or d.state == DeliveryState.PROOF_PENDING:
             # a late failure report after success changes nothing (proof_pending: the channel
             # confirmed; only the filing of its proof waits)
             return ReceiptResult.DUPLICATE
@@ -154,8 +154,8 @@ class ReceiptLedger(Service):
         """The channel confirmed but the proof could not be filed: the delivery shows
         ``proof_pending`` with the reason; audited once per episode, not at every retry."""
         reason = f"Bukti belum dapat diarsipkan: {exc}"[:500]
-        if d.state != PROOF_PENDING:
-            d.state = PROOF_PENDING
+        if d.state != DeliveryState.PROOF_PENDING:
+            d.state = DeliveryState.PROOF_PENDING
             audit.record(s, SYSTEM, "delivery_proof_pending", item.id,
                          channel=target_label(d.channel, d.endpoint),
                          message_id=receipt.message_id, reason=reason)

@@ -281,16 +281,6 @@ class Queries(Service):
             return {"from_revision": base.number if base else None, "to_revision": cur.number,
                     "diff": diff, "changes": word_diff(old, new) if base else []}
 
-    def deliveries(self, state: str | None = None, limit: int = 500) -> list[dict]:
-        """Deliveries across announcements (for operators), newest first."""
-        with self.ctx.read() as s:
-            stmt = select(Delivery, Announcement.number).join(
-                Announcement, Announcement.id == Delivery.announcement_id)
-            if state:
-                stmt = stmt.where(Delivery.state == state)
-            return [{"announcement_id": d.announcement_id, "number": number, **delivery_dict(d)}
-                    for d, number in s.execute(stmt.order_by(Delivery.id.desc()).limit(limit))]
-
     def next_number(self) -> str:
         """The number the next final approval would get (for the confirmation dialog)."""
         from shared import numbering

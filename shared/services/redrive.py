@@ -12,7 +12,7 @@ from shared import audit
 from shared.errors import InvalidInput, NotFound, Refused
 from shared.models import Announcement, Delivery
 from shared.services.context import Context, Service
-from shared.services.deliveries import DELIVERY_STATES, SYSTEM, require_redriver, target_label
+from shared.services.deliveries import SYSTEM, require_redriver, target_label
 from shared.vocab import DeliveryState
 
 
@@ -47,6 +47,9 @@ class Redrive(Service):
         Returns ``{"redriven": message ids moved, "deliveries": deliveries changed}``."""
         if actor_id is not None:
             self.check_may_redrive(actor_id)  # before any message moves
+        return self._move(message_ids, actor_id, printed)
+
+    def _move(self, message_ids: set[str] | None, actor_id: int | None, printed: bool) -> dict:
         if self.parking is None:
             raise Refused("Fitur kirim ulang belum tersedia: layanan pengiriman (backbone) belum "
                           "terpasang")
@@ -77,7 +80,7 @@ class Redrive(Service):
         if message_id is None:  # parked before any message was written: nothing to move
             raise Refused("Pengiriman kanal '{channel}' tidak diparkir (status: {state})",
                           channel=channel, state=parked.state)
-        result = self.send_again({message_id}, actor_id, printed)
+        result = self._move({message_id}, actor_id, printed)
         if not result["redriven"]:  # the delivery says parked, the broker has no such message
             raise Refused("Pesan pengiriman kanal '{channel}' tidak ada di antrean parkir; periksa "
                           "monitor dan log pekerja", channel=channel)
@@ -90,10 +93,11 @@ class Redrive(Service):
                     .join(Announcement, Announcement.id == Delivery.announcement_id)
                     .order_by(Delivery.id.desc()).limit(limit))
             if state:
-                if state not in DELIVERY_STATES:
+                try:  # a misspelt state is refused instead of listing nothing
+                    stmt = stmt.where(Delivery.state == DeliveryState(state))
+                except ValueError:
                     raise InvalidInput("Status pengiriman '{state}' tidak dikenal; pilihan: {choices}",
-                                  state=state, choices=", ".join(DELIVERY_STATES))
-                stmt = stmt.where(Delivery.state == state)
+                                       state=state, choices=", ".join(DeliveryState)) from None
             return [{"id": d.id, "announcement_id": d.announcement_id, "number": number,
                      "title": title, "announcement_state": item_state, "channel": d.channel,
                      "endpoint": d.endpoint or "", "state": d.state, "kind": d.kind,
