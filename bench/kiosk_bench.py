@@ -14,6 +14,7 @@ import asyncio
 import json
 import os
 import select
+import shutil
 import signal
 import statistics
 import sys
@@ -37,7 +38,7 @@ def build_home(home: Path, rows: int) -> None:
     from sqlalchemy import insert
 
     from shared.bootstrap import init_home
-    from shared.config import Settings
+    from shared.config import DEMO_PROFILE, Settings
     from shared.models import Announcement, WorkflowStep
     from shared.services.root import Services
     from shared.services.users import DEMO_ACCOUNTS
@@ -45,6 +46,7 @@ def build_home(home: Path, rows: int) -> None:
 
     settings = Settings(home=home)
     init_home(settings)
+    shutil.copyfile(DEMO_PROFILE, home / "profile.toml")  # named explicitly: no fallback to it
     w = Services.build(settings)
     ids = {name: w.users.add_user(name, role, full, PASSWORD, nip=nip)
            for name, role, full, nip in DEMO_ACCOUNTS}

@@ -29,6 +29,8 @@ from shared.settings.base import Section, env_variable
 from shared.settings.core import CoreSettings
 
 DEMO_PROFILE = Path(__file__).with_name("data") / "demo_profile.toml"
+"""The demo's profile: used only where asked for (``warta init --demo`` copies it into the home;
+tests name it in ``WARTA_PROFILE``), never as a fallback (:mod:`shared.office_profile`)."""
 
 SECTIONS: dict[str, type[Section]] = {
     "broker": BrokerSettings, "web": WebSettings, "radio": RadioSettings,
@@ -221,6 +223,10 @@ class AgencyProfile(BaseModel):
     """With ``signatory_mode`` set: the full name of the official who signs (with degrees)."""
     signatory_acting_nip: str = ""
     """With ``signatory_mode`` set: that official's NIP."""
+    timezone: str = ""
+    """The office's zone (``Asia/Jakarta`` WIB, ``Asia/Makassar`` WITA, ``Asia/Jayapura`` WIT):
+    required in a production profile, where it must equal ``WARTA_TIMEZONE`` (the zone every time
+    is shown in; :func:`shared.office_profile.zone_mismatch`)."""
     numbering_format: str = "{seq:03d}/PENG/{short_name}/{month_roman}/{year}"
     """Format of official numbers; fields: seq, short_name, month, month_roman, year."""
     sla: SlaTargets = Field(default_factory=SlaTargets)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -57,14 +58,27 @@ CALLER_WARTA_ENV = {name: os.environ.pop(name) for name in warta_variables()}
 """The caller's ``WARTA_*`` settings, removed as soon as this conftest loads: before any test module
 is imported and any session fixture (demo homes, templates) reads the settings."""
 
+DEMO_PROFILE = Path(__file__).resolve().parents[1] / "shared" / "data" / "demo_profile.toml"
+
+SUITE_WARTA_ENV = {"WARTA_PROFILE": str(DEMO_PROFILE)}
+"""What every test (and every session fixture) gets instead: the demo's agency profile, named
+explicitly, since production has no fallback to it (docs/DEPLOYMENT.md, "The office's profile").
+A test of the profile itself deletes or replaces ``WARTA_PROFILE`` with monkeypatch."""
+os.environ.update(SUITE_WARTA_ENV)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _scrub_caller_env():
     """Session start: no ``WARTA_*`` setting of the caller (even one put back by a plugin since this
     conftest loaded); the caller's values are restored when the session ends."""
     for name in warta_variables():
-        CALLER_WARTA_ENV.setdefault(name, os.environ.pop(name))
+        value = os.environ.pop(name)
+        if SUITE_WARTA_ENV.get(name) != value:
+            CALLER_WARTA_ENV.setdefault(name, value)
+    os.environ.update(SUITE_WARTA_ENV)
     yield
+    for name in SUITE_WARTA_ENV:
+        os.environ.pop(name, None)
     os.environ.update(CALLER_WARTA_ENV)
 
 
@@ -72,11 +86,14 @@ def _scrub_caller_env():
 def _isolated_env(tmp_path, monkeypatch):
     """Every test starts with no ``WARTA_*`` setting (none of the caller's, none left behind by an
     earlier test or fixture), then gets its own WARTA_HOME and Indonesian as the language. Test
-    fixtures set their own variables after this one (it is autouse at the root: it runs first)."""
+    fixtures set their own variables after this one (it is autouse at the root: it runs first).
+    Every test also gets :data:`SUITE_WARTA_ENV` (the demo's profile)."""
     for name in warta_variables():
         monkeypatch.delenv(name)
     monkeypatch.setenv("WARTA_HOME", str(tmp_path / "var"))
     monkeypatch.setenv("WARTA_LANG", "id")
+    for name, value in SUITE_WARTA_ENV.items():
+        monkeypatch.setenv(name, value)
     import shared.settings
 
     monkeypatch.setattr(shared.settings, "_active", None)  # no settings activated by an earlier test

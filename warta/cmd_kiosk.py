@@ -35,9 +35,11 @@ def _serve(host: str, port: int, with_workers: bool, public_url: str | None,
     workers runs in this server process (not one per browser tab)."""
     from kiosk.serve.gate import Gate
     from shared.errors import WartaError
+    from warta.cmd_setup import require_profile
     from warta.common import services
 
     w = services()  # refuses while the schema is behind, before any tab opens
+    require_profile(w.ctx.settings)  # and while the office's profile is missing or unfilled
     handle = None
     if with_workers:
         try:
@@ -93,12 +95,14 @@ def _run_kiosk(with_workers: bool) -> None:
     a refusal the sign-in screen shows."""
     with _no_echo():
         from kiosk.app import WartaKiosk
+        from warta.cmd_setup import require_profile
         from warta.common import current_services, settings
 
         # The gate's one-time sign-in: taken out of the environment so nothing this process
         # starts inherits it.
         ticket = os.environ.pop("WARTA_KIOSK_TICKET", None)
         cfg = settings()
+        require_profile(cfg)  # exit 2 naming the profile's unfilled fields
         WartaKiosk(cfg, start_backbone=start_workers(cfg) if with_workers else None,
                    load_services=lambda: current_services(cfg, "kiosk-redrive"), ticket=ticket).run()
 

@@ -63,9 +63,19 @@ def check_config() -> tuple[Check, Settings | None]:
 
 
 def check_database(cfg: Settings) -> list[Check]:
-    """The database answers, and its schema is at the migrations this code ships."""
+    """The database answers, and its schema is at the migrations this code ships. A SQLite file
+    that is not there is reported, never created (opening it would make an empty one)."""
+    from shared.backup import sqlite_file
     from shared.db import current_revision, head_revision
 
+    sqlite_path = sqlite_file(cfg.db_url)
+    if sqlite_path is not None and not str(sqlite_path).startswith("file:") and not sqlite_path.is_file():
+        return [Check("basis_data", "fail", _("Berkas basis data {db} tidak ada.", db=str(sqlite_path)),
+                      _("Jalankan 'warta init' di server (atau setel WARTA_HOME/WARTA_DATABASE_URL "
+                        "yang benar); di komputer yang hanya menjalankan pekerja kanal setel "
+                        "WARTA_HOST_ROLE=worker.")),
+                Check("migrasi", "fail", "Migrasi tidak dapat diperiksa karena basis data tidak terhubung.",
+                      "Perbaiki sambungan basis data terlebih dahulu.")]
     try:
         current = current_revision(cfg.db_url)
     except Exception as exc:
@@ -283,16 +293,19 @@ def _writable(folder: Path) -> str | None:
 
 
 def check_folders(cfg: Settings) -> Check:
-    """WARTA_HOME, the output folder and the archive accept files."""
+    """WARTA_HOME, the output folder and the archive (not on a worker-only host) accept files."""
     problems = []
-    for label, folder in (("WARTA_HOME", cfg.home), ("keluaran", cfg.out), ("arsip", cfg.archive)):
+    folders = [("WARTA_HOME", cfg.home), ("keluaran", cfg.out)]
+    if cfg.host_role != "worker":
+        folders.append(("arsip", cfg.archive))
+    for label, folder in folders:
         reason = _writable(Path(folder))
         if reason:
             problems.append(f"{label} {folder}: {reason}")
     if problems:
         return Check("folder_keluaran", "fail", "Folder tidak dapat ditulisi: " + "; ".join(problems),
                      "Buat folder itu dan berikan kepada pengguna layanan (mis. 'chown -R warta: <folder>').")
-    return ok("folder_keluaran", f"Folder dapat ditulisi ({cfg.out}, {cfg.archive}).")
+    return ok("folder_keluaran", f"Folder dapat ditulisi ({', '.join(str(f) for _l, f in folders[1:])}).")
 
 
 def _disk_folders(cfg: Settings) -> dict[str, Path]:

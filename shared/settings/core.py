@@ -49,7 +49,14 @@ class CoreSettings(BaseSettings):
     :func:`shared.i18n.current_lang` follows the active settings)."""
 
     profile: Path | None = None
-    """Agency profile TOML; default ``$WARTA_HOME/profile.toml`` if present, else the demo profile."""
+    """The office's profile TOML (``WARTA_PROFILE``); default ``$WARTA_HOME/profile.toml``. Required
+    wherever announcements are approved, numbered, printed or sealed (no fallback to the demo's:
+    :mod:`shared.office_profile`); ``warta init`` writes a template to fill in."""
+
+    host_role: Literal["server", "worker"] = "server"
+    """What this machine (or container) runs (``WARTA_HOST_ROLE``): ``server`` (default: the
+    database, the kiosk, relay, archiver, ops commands) or ``worker`` (channel workers only, e.g.
+    the videotron PC: no database and no office profile; ``warta doctor`` checks neither)."""
 
     signing_key_file: Path | None = None
     """Ed25519 private key (approval side only); default ``$WARTA_HOME/keys/signing.key``."""
@@ -65,8 +72,9 @@ class CoreSettings(BaseSettings):
     prompted for (hidden, twice) when unset."""
 
     public_url: str | None = None
-    """Public base URL of the web output (for QR codes and feed links), e.g.
-    ``https://ppid.example.go.id``."""
+    """The site root at which the output folder is served, e.g. ``https://ppid.example.go.id``;
+    every public address (pages, feeds, CAP, podcast, the QR codes, the records' links) is built
+    under it by :mod:`shared.public_urls`."""
 
     image_dir: Path | None = None
     """When set, pictures are taken only from this folder (a name without a folder is looked up in
@@ -152,19 +160,17 @@ class CoreSettings(BaseSettings):
 
     @property
     def profile_path(self) -> Path:
-        """The effective agency profile path."""
-        from shared.config import DEMO_PROFILE
-
-        if self.profile:
-            return self.profile
-        local = self.home / "profile.toml"
-        return local if local.exists() else DEMO_PROFILE
+        """The effective agency profile path: ``WARTA_PROFILE``, else ``$WARTA_HOME/profile.toml``
+        (whether it exists or not: never the demo's)."""
+        return self.profile or self.home / "profile.toml"
 
     def agency(self) -> AgencyProfile:
-        """Load the agency profile this process uses."""
-        from shared.config import load_profile
+        """The office's profile this process uses; raises
+        :class:`shared.office_profile.ProfileIncomplete` (naming the fields) while it is missing
+        or unfilled."""
+        from shared.office_profile import required_profile
 
-        return load_profile(self.profile_path)
+        return required_profile(self)
 
 
 def read_secret(path: Path, variable: str) -> str:

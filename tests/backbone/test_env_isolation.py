@@ -29,15 +29,16 @@ def at_session_start():
     return warta()
 
 def test_the_callers_settings_are_gone(at_session_start, tmp_path):
-    assert AT_IMPORT == at_session_start == ["WARTA_TEST_PG_URL"]
-    assert warta() == ["WARTA_HOME", "WARTA_LANG", "WARTA_TEST_PG_URL"]
+    assert AT_IMPORT == at_session_start == ["WARTA_PROFILE", "WARTA_TEST_PG_URL"]
+    assert warta() == ["WARTA_HOME", "WARTA_LANG", "WARTA_PROFILE", "WARTA_TEST_PG_URL"]
+    assert os.environ["WARTA_PROFILE"].endswith("shared/data/demo_profile.toml")  # the suite's
     assert os.environ["WARTA_HOME"] == str(tmp_path / "var")
     assert os.environ["WARTA_LANG"] == "id"
     assert os.environ["WARTA_TEST_PG_URL"] == {pg!r}
     os.environ["WARTA_LEAKED"] = "1"  # set without monkeypatch: must not reach the next test
 
 def test_nothing_leaks_into_the_next_test():
-    assert warta() == ["WARTA_HOME", "WARTA_LANG", "WARTA_TEST_PG_URL"]
+    assert warta() == ["WARTA_HOME", "WARTA_LANG", "WARTA_PROFILE", "WARTA_TEST_PG_URL"]
 '''
 
 
@@ -47,7 +48,8 @@ def test_a_callers_warta_settings_never_reach_a_test(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WARTA_")}
     env.update({"WARTA_AMQP_PREFIX": "zz", "WARTA_LANG": "en", "WARTA_HOME": str(tmp_path / "nope"),
                 "WARTA_BROKER": "amqp://nobody:nothing@127.0.0.1:1/%2F",
-                "WARTA_BOGUS_SETTING": "x", "WARTA_TEST_PG_URL": PG_URL})
+                "WARTA_BOGUS_SETTING": "x", "WARTA_TEST_PG_URL": PG_URL,
+                "WARTA_PROFILE": str(tmp_path / "nope" / "profile.toml")})
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            "-p", "tests.conftest", "--rootdir", str(tmp_path), "-c", os.devnull,
                            str(tiny)], cwd=ROOT, env=env, capture_output=True, text=True,

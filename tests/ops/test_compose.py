@@ -76,6 +76,10 @@ def test_every_required_service_is_there(compose):
 
 def test_every_service_has_a_health_check_and_a_restart_policy(compose):
     for name, service in compose["services"].items():
+        if name == "ops":  # a one-off command (`run --rm`): no health to check, never restarted
+            assert service["profiles"] == ["ops"] and service["restart"] == "no"
+            assert service["healthcheck"] == {"disable": True}
+            continue
         check = service.get("healthcheck")
         assert check and not check.get("disable"), f"{name}: no health check"
         assert check["test"] and check["test"][0] in ("CMD", "CMD-SHELL"), name
@@ -108,7 +112,7 @@ def test_no_inline_secrets(compose):
 def test_signing_key_stays_on_the_approval_side(compose):
     services = compose["services"]
     holders = {n for n, s in services.items() if "signing_key" in secrets_of(s)}
-    assert holders == {"kiosk", "relay"}
+    assert holders == {"kiosk", "ops"}  # approval signs envelopes; ops seals months, checkpoints
     for name in WORKERS:
         mounted = secrets_of(services[name])
         assert "verify_key" in mounted
@@ -166,3 +170,44 @@ def test_env_example_carries_no_password():
             key, _, value = line.partition("=")
             assert not CREDENTIAL_URL.search(value), line
             assert not SENSITIVE.search(key) or key.endswith("_DIR"), line
+
+
+def _mounts(service: dict) -> dict[str, tuple[str, bool]]:
+    """Target → (source, read-only) of every volume of ``service`` (short and long syntax)."""
+    found = {}
+    for volume in service.get("volumes", []):
+        if isinstance(volume, dict):
+            found[volume["target"]] = (volume["source"], bool(volume.get("read_only")))
+        else:
+            source, target, *mode = volume.split(":")
+            found[target] = (source, mode == ["ro"])
+    return found
+
+
+def test_the_office_profile_is_mounted_where_it_is_read(compose):
+    services = compose["services"]
+    for name in ("kiosk", "relay", "archiver", "ops"):
+        profile = env_of(services[name])["WARTA_PROFILE"]
+        mounts = _mounts(services[name])
+        folder = str(Path(profile).parent)
+        assert mounts[folder] == ("${WARTA_PROFILE_DIR:-./profile}", True), name
+        spec = next(v for v in services[name]["volumes"] if isinstance(v, dict) and v["target"] == folder)
+        assert spec["bind"]["create_host_path"] is False, name  # missing: an error, not an empty folder
+    for name in WORKERS:  # the letterhead travels in each signed message
+        assert env_of(services[name])["WARTA_HOST_ROLE"] == "worker", name
+        assert "WARTA_PROFILE" not in env_of(services[name]), name
+
+
+def test_the_ops_profile_can_seal_and_redrive(compose):
+    services = compose["services"]
+    ops = services["ops"]
+    env = env_of(ops)
+    assert secrets_of(ops) == {"database_url", "broker_ops_url", "signing_key", "verify_key"}
+    assert env["WARTA_BROKER_FILE"] == "/run/secrets/broker_ops_url"
+    assert env["WARTA_METRICS_PORT"] == "0"  # never the port of the service beside it
+    assert ops["entrypoint"] == ["/usr/bin/env"] and ops["command"][0] == "warta"
+    archive = env_of(services["kiosk"]).get("WARTA_ARCHIVE_DIR", "/srv/warta/archive")
+    assert _mounts(ops)[archive] == ("archive", False)  # sealing writes the manifest
+    assert _mounts(services["kiosk"])[archive] == ("archive", True)
+    assert not [n for n, s in services.items() if n != "ops" and "broker_ops_url" in secrets_of(s)
+                and n != "broker-definitions"]

@@ -28,8 +28,12 @@ def doctor(*args: str) -> tuple[int, dict[str, dict]]:
 
 @pytest.fixture()
 def healthy(tmp_path, monkeypatch):
-    """A migrated home with a key pair and the embedded broker."""
+    """A migrated home with a key pair, the embedded broker and a filled office profile (the
+    suite's demo profile fails the check ``profil`` outside demo mode)."""
+    from tests.ops.test_profile_required import fill_profile
+
     monkeypatch.delenv("WARTA_RADIO_TTS", raising=False)
+    monkeypatch.setenv("WARTA_PROFILE", str(fill_profile(tmp_path / "office" / "profile.toml")))
     init_home(Settings())
     return tmp_path
 
@@ -74,6 +78,7 @@ def test_unreachable_database(healthy, monkeypatch):
 
 
 def test_database_without_migrations(healthy, monkeypatch, tmp_path):
+    (tmp_path / "empty.db").touch()  # an empty database (a missing file: test_profile_required)
     monkeypatch.setenv("WARTA_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     _, checks = doctor()
     assert checks["basis_data"]["status"] == "ok"

@@ -84,8 +84,17 @@ def test_secrets_only_as_credentials(path):
     credentials = values(unit, "Service", "LoadCredential")
     assert all(c.split(":", 1)[1].startswith("/etc/warta/secrets/") for c in credentials)
     has_private = any("signing.key" in c for c in credentials)
-    assert has_private == (path.name in ("warta-relay.service", "warta-kiosk.service",
-                                         "warta-checkpoint.service"))
+    # only where something is signed: approvals (kiosk) and the checkpoint; never the relay
+    assert has_private == (path.name in ("warta-kiosk.service", "warta-checkpoint.service"))
+
+
+@pytest.mark.parametrize("path", SERVICES, ids=lambda p: p.name)
+def test_the_office_profile_where_it_is_read_and_none_on_workers(path):
+    env = " ".join(values(parse(path), "Service", "Environment")).split()
+    if path.name == "warta-worker@.service":  # the letterhead is in each signed message
+        assert "WARTA_HOST_ROLE=worker" in env and not [e for e in env if e.startswith("WARTA_PROFILE")]
+    elif path.name != "warta-migrate.service":
+        assert "WARTA_PROFILE=/etc/warta/profile.toml" in env, path.name
 
 
 def test_systemd_analyze_verify_accepts_the_units(tmp_path):
