@@ -46,7 +46,7 @@ def test_the_core_fields_and_the_variables_named_outside_a_sections_prefix(monke
     assert (cfg.home, cfg.lang, cfg.password, cfg.amqp_prefix) == (tmp_path / "rumah", "en", "sandi", "uji")
     assert cfg.broker.url == "amqp://warta:rahasia@mq/warta" and not cfg.embedded
     assert cfg.kiosk.idle_lock_seconds == 60 and cfg.videotron.silent_minutes == 9
-    assert cfg.web.base_url == "https://ppid.example" and cfg.radio.base_url == "https://ppid.example/radio"
+    assert cfg.web.base_url == "https://ppid.example/web" and cfg.radio.base_url == "https://ppid.example/radio"
     monkeypatch.setenv("WARTA_BROKER", "embedded")  # the URL itself wins over its file
     assert Settings().embedded
 

@@ -63,7 +63,7 @@ class RadioRenderer(ChannelRenderer):
             warnings.append(f"radio: audio mati — {self.audio_off}; feed tetap memuat naskah")
         if self.last_audio_error:
             warnings.append(f"radio: sintesis suara terakhir gagal — {self.last_audio_error}")
-        if not (self.settings.public_url or self.settings.site_public_url):
+        if not self.settings.public_url:
             warnings.append(f"radio: WARTA_PUBLIC_URL belum diatur; tautan feed memakai "
                             f"{self.settings.base_url} (hanya berlaku di komputer ini)")
         return warnings
@@ -149,13 +149,12 @@ class RadioRenderer(ChannelRenderer):
                 doc: scripts.Script, audio: dict | None, files: list[Path]) -> dict:
         """The state record of the episode this message makes (the feed's item for its key)."""
         updated = self._pub_date(env)
-        site = self.settings.site_public_url or self.settings.base_url
         revoked = env.kind == Kind.REVOKE
         return {
             "key": snap.key, "number": snap.number, "title": snap.title,
             "version": snap.version, "revision": snap.revision, "kind": env.kind.value,
             "message_id": env.message_id, "corrects_number": snap.corrects_number,
-            "link": snap.public_url or site.rstrip("/") + "/",
+            "link": snap.public_url or self.settings.site_url,
             "spoken": doc.spoken, "estimate": doc.seconds, "urgent": doc.urgent, "audio": audio,
             "published": aware(snap.published_at).isoformat(),
             "updated": updated.isoformat(), "revoked": revoked,
@@ -182,9 +181,8 @@ class RadioRenderer(ChannelRenderer):
     def rebuild(self) -> Path:
         """Rewrite ``feed.xml`` from the latest N records still in the feed."""
         records = self._in_feed(self.clock())
-        site = self.settings.site_public_url or self.settings.base_url
         data = feed_bytes(records, self.settings.base_url, self.settings.station,
-                          site.rstrip("/") + "/", records[0].get("podcast") if records else None,
+                          self.settings.site_url, records[0].get("podcast") if records else None,
                           self.settings.podcast_category)
         return atomic_write(self.root / "feed.xml", data)
 

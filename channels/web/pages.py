@@ -8,6 +8,7 @@ from datetime import datetime
 
 from channels.web import versions
 from channels.web.text import esc, one_line, paragraphs_html
+from shared import public_urls
 from shared.slug import item_page_name
 from shared.classification import KLASIFIKASI_LABEL, Klasifikasi
 from shared.timefmt import date_id, datetime_id
@@ -41,9 +42,10 @@ def item_filename(number: str, title: str) -> str:
     return item_page_name(number, title)
 
 
-def item_url(base_url: str, number: str, title: str) -> str:
-    """The absolute URL of an announcement's page (for QR codes and feed links)."""
-    return f"{base_url.rstrip('/')}/items/{item_filename(number, title)}"
+def item_url(site_root: str | None, number: str, title: str) -> str:
+    """The absolute URL of an announcement's page under the site root ``WARTA_PUBLIC_URL`` (for
+    QR codes and feed links; the rule is :mod:`shared.public_urls`)."""
+    return public_urls.item_page(site_root, item_filename(number, title))
 
 
 def _document(title: str, body: str, head_extra: str = "") -> str:

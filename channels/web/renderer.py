@@ -33,6 +33,7 @@ from channels.web import cap, feeds, pages, readback
 from channels.web.state import FeedState
 from shared.classification import Klasifikasi
 from shared.messages import AnnouncementSnapshot, Envelope, Kind, VersionKind
+from shared import public_urls
 from shared.settings.web import DEFAULT_PUBLIC_URL, WebSettings
 from shared.timefmt import aware, utcnow
 
@@ -61,7 +62,7 @@ class WebRenderer(ChannelRenderer):
 
     @property
     def base_url(self) -> str:
-        """Absolute base URL of the web folder."""
+        """Absolute URL of the web folder, ``<WARTA_PUBLIC_URL>/web`` (:mod:`shared.public_urls`)."""
         return self.settings.base_url
 
     def health(self) -> list[str]:
@@ -169,7 +170,7 @@ class WebRenderer(ChannelRenderer):
             "snap": snap.model_dump(mode="json", exclude={"image"}),
             "image": None,
             "page": page,
-            "url": snap.public_url or f"{self.base_url}/items/{page}",
+            "url": snap.public_url or public_urls.item_page(self.settings.public_url, page),
             "published": published.isoformat(),
             "updated": updated.isoformat(),
             # a revocation applies whatever its version; the held version still never goes back

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from shared import public_urls
 from shared.config import AgencyProfile
 from shared.models import Announcement, Delivery, WorkflowStep
 from shared.slug import proof_folder
@@ -136,7 +137,7 @@ def collect(s: Session, month: str, profile: AgencyProfile, tz: str, archive: Pa
                      if column_of(d) in (ReportColumn.FAILED, ReportColumn.PARKED)
                      or d.attempts > 1],
         "items": [_item_row(a, by_item.get(a.id, []), history.get(a.key, []), tz, archive,
-                            public_url) for a in published],
+                            _page_url(s, a, public_url)) for a in published],
     }
 
 
@@ -179,8 +180,16 @@ def proof_location(archive: Path, number: str, confirmed_at: datetime | None, tz
     return month_dir(archive, month_of(confirmed_at, tz)) / proof_folder(number)
 
 
+def _page_url(s: Session, a: Announcement, public_url: str | None) -> str | None:
+    """The announcement's web page by the address rule, as the web channel published it (named
+    after the first version, so a ralat's row links the same page); None without a site root."""
+    from shared.services.dispatch import page_name  # the services layer imports this module
+
+    return public_urls.item_page(public_url, page_name(s, a)) if public_url else None
+
+
 def _item_row(a: Announcement, deliveries: list[Delivery], history: list[dict], tz: str,
-              archive: Path, public_url: str | None) -> dict:
+              archive: Path, page_url: str | None) -> dict:
     # a pencabutan's proof is a proof too: the folder is that of the first confirmation of any kind
     confirmed = [d for d in deliveries if d.state in PROOF_FILED]
     first = min((d.confirmed_at for d in confirmed if d.confirmed_at), default=None)
@@ -190,6 +199,7 @@ def _item_row(a: Announcement, deliveries: list[Delivery], history: list[dict], 
         "public_state_label": "", "deliveries": []}
     later = [v for v in history if v["version"] > (a.version or 0)]
     published = [d for d in confirmed if d.kind != Kind.REVOKE]
+    web_url = page_url if page_url and any(d.channel == Channel.WEB for d in published) else ""
     return {"id": a.id, "number": a.number or "", "title": a.title, "klasifikasi": a.klasifikasi,
             "klasifikasi_label": label_of(Klasifikasi, a.klasifikasi, document=True),
             "sasaran": a.sasaran, "state": a.state,
@@ -203,8 +213,7 @@ def _item_row(a: Announcement, deliveries: list[Delivery], history: list[dict], 
                                  if d.kind == Kind.REVOKE],
             "proof_dir": str(folder.relative_to(archive)) + "/" if folder else "",
             "proof_uri": folder.as_uri() if folder and folder.exists() else "",
-            "web_url": (f"{public_url.rstrip('/')}/items/{a.key}.html" if public_url
-                        and any(d.channel == Channel.WEB for d in published) else ""),
+            "web_url": web_url,
             "sha256": [d.sha256 for d in confirmed if d.sha256],
             "deliveries": mine["deliveries"]}
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared import images
+from shared import images, public_urls
 from shared.classification import LEGAL_BASIS, Channel, Klasifikasi, channel_refusal
 from shared.config import AgencyProfile, Settings
 from shared.messages import (AgencySnapshot, AlertSnapshot, AnnouncementSnapshot, DailyWindow, Kind,
@@ -70,10 +70,11 @@ def page_name(session: Session, item: Announcement) -> str:
 
 
 def public_url(session: Session, settings: Settings, item: Announcement) -> str | None:
-    """The announcement's web page when a public URL is configured (the same for every version)."""
+    """The announcement's web page when a public URL is configured (the same for every version;
+    the address rule is :mod:`shared.public_urls`). QR codes on slides and paper carry it."""
     if not settings.public_url:
         return None
-    return f"{settings.public_url.rstrip('/')}/items/{page_name(session, item)}"
+    return public_urls.item_page(settings.public_url, page_name(session, item))
 
 
 def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
@@ -84,6 +85,10 @@ def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
     approver = session.get(User, item.approved_by_id) if item.approved_by_id else None
     corrects = session.get(Announcement, item.corrects_id) if item.corrects_id else None
     first = first_version(session, item)
+    # name and NIP are one person's: the approving account's when it has a NIP, else the profile's
+    # signatory (never the account's name above the profile's NIP)
+    signer = ((approver.name, approver.nip) if approver and approver.nip
+              else (profile.signatory_name, profile.signatory_nip))
     return AnnouncementSnapshot(
         key=item.key, id=item.id, revision=item.revision, number=item.number or "",
         version=revoke_version or item.version or 1, page=page_name(session, item),
@@ -92,8 +97,7 @@ def build_snapshot(session: Session, settings: Settings, profile: AgencyProfile,
         title=rev.title, summary=rev.summary, body=rev.body, klasifikasi=rev.klasifikasi,
         sasaran=rev.sasaran, priority=item.priority, start=rev.start_at, end=rev.end_at,
         daily_windows=[DailyWindow(**w) for w in rev.daily_windows or []],
-        approved_at=item.approved_at, approver_name=approver.name if approver else profile.signatory_name,
-        approver_nip=approver.nip if approver and approver.nip else profile.signatory_nip,
+        approved_at=item.approved_at, approver_name=signer[0], approver_nip=signer[1],
         legal_basis=LEGAL_BASIS[Klasifikasi(rev.klasifikasi)],
         corrects_number=corrects.number if corrects else None, revoked_at=item.revoked_at,
         revoked_reason=item.revoked_reason, public_url=public_url(session, settings, item),

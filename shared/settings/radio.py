@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared import public_urls
 from shared.settings.base import Section
 
 
@@ -71,17 +72,21 @@ class RadioSettings(Section):
     ``radio/feed.xml`` as an episode (counted from its pubDate, the revocation), so that a station
     importing the feed airs it; then it leaves the feed. Env ``WARTA_RADIO_WITHDRAWN_DAYS``."""
 
-    public_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("WARTA_RADIO_PUBLIC_URL"))
-    """Public base URL at which the ``radio/`` output folder is served; default
-    ``$WARTA_PUBLIC_URL/radio`` or ``http://localhost:8000/radio``."""
+    public_url: str | None = Field(default=None, validation_alias=AliasChoices("WARTA_PUBLIC_URL"))
+    """The site root ``WARTA_PUBLIC_URL``; the podcast feed and audio are under ``<root>/radio/``
+    and the feed's site link is the website ``<root>/web/`` (:mod:`shared.public_urls`)."""
 
-    site_public_url: str | None = Field(default=None, validation_alias=AliasChoices("WARTA_PUBLIC_URL"))
-    """The shared ``WARTA_PUBLIC_URL``, from which the radio base URL is derived when unset."""
+    @field_validator("public_url")
+    @classmethod
+    def _site_root(cls, value: str | None) -> str | None:
+        return public_urls.check_root(value)
 
     @property
     def base_url(self) -> str:
-        """The effective base URL of the radio folder, without a trailing slash."""
-        if self.public_url:
-            return self.public_url.rstrip("/")
-        return f"{(self.site_public_url or 'http://localhost:8000').rstrip('/')}/radio"
+        """The effective URL of the radio folder (``<root>/radio``), without a trailing slash."""
+        return public_urls.radio_base(self.public_url)
+
+    @property
+    def site_url(self) -> str:
+        """The website's home page, which the podcast feed links to."""
+        return public_urls.web_home(self.public_url)

@@ -3,14 +3,14 @@ CAP alerts."""
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared import public_urls
 from shared.settings.base import Section
 
-DEFAULT_PUBLIC_URL = "http://localhost:8000"
-"""Base URL used when none is configured: what ``python -m http.server`` serves from the web folder,
-so links stay absolute and a local preview works."""
+DEFAULT_PUBLIC_URL = public_urls.DEFAULT_ROOT
+"""Site root used when none is configured (see :mod:`shared.public_urls`)."""
 
 
 class WebSettings(Section):
@@ -21,10 +21,10 @@ class WebSettings(Section):
     feed_items: int = Field(default=50, ge=1, le=1000)
     """How many of the latest announcements the feeds, index.html and the CAP index carry."""
 
-    public_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("WARTA_WEB_PUBLIC_URL", "WARTA_PUBLIC_URL"))
-    """Public base URL at which the ``web/`` output folder is served (``WARTA_WEB_PUBLIC_URL``, else
-    ``WARTA_PUBLIC_URL``); unset means ``http://localhost:8000`` and a warning in health()."""
+    public_url: str | None = Field(default=None, validation_alias=AliasChoices("WARTA_PUBLIC_URL"))
+    """The site root ``WARTA_PUBLIC_URL``, at which the whole output folder is served; the web
+    folder is ``<root>/web/`` (:mod:`shared.public_urls`). Unset means ``http://localhost:8000``
+    and a warning in health()."""
 
     site_title: str = ""
     """Title of the site and its feeds; empty means "Pengumuman <unit of the agency>"."""
@@ -42,7 +42,12 @@ class WebSettings(Section):
     (its ``sent``, or its start when that is later). A Cancel expires with the alert it cancels,
     and stays at least an hour."""
 
+    @field_validator("public_url")
+    @classmethod
+    def _site_root(cls, value: str | None) -> str | None:
+        return public_urls.check_root(value)
+
     @property
     def base_url(self) -> str:
-        """The effective base URL, without a trailing slash."""
-        return (self.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
+        """The effective URL of the web folder (``<root>/web``), without a trailing slash."""
+        return public_urls.web_base(self.public_url)

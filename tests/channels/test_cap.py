@@ -165,7 +165,7 @@ def test_index_lists_alerts_until_they_expire_cancels_included(tmp_path):
     _send(r, snapshot("renstra", ident=3, number="3/X"), Kind.PUBLISH, T0)  # not serta merta
     index = _index(tmp_path)
     assert len(index) == 2
-    assert all(e.link.startswith("http://localhost:8000/cap/") and e.link.endswith(".xml")
+    assert all(e.link.startswith("http://localhost:8000/web/cap/") and e.link.endswith(".xml")
                for e in index)
     _send(r, flood.model_copy(update={"version": 2, "revoked_reason": "x"}), Kind.REVOKE, T0 + HOUR)
     assert sorted(e.title for e in _index(tmp_path)) == [

@@ -233,7 +233,7 @@ def test_feed_links_use_the_public_url(tmp_path, monkeypatch):
     assert not any("PUBLIC_URL" in w for w in r.health())
     r.render(envelope("radio", snapshot("renstra")))
     parsed = _feed(tmp_path)
-    assert parsed.feed.link == "https://ppid.example.go.id/"
+    assert parsed.feed.link == "https://ppid.example.go.id/web/"  # the website's home page
     assert parsed.entries[0].published.endswith("+0000")  # RFC 822 with a zone
 
 

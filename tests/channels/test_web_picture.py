@@ -69,7 +69,7 @@ def test_feeds_carry_the_picture_with_absolute_urls(tmp_path, monkeypatch):
     snap = snapshot("renstra", image=image)
     r.render(envelope("web", snap))
     r.render(envelope("web", snapshot("cpns", ident=2, number="046/X")))  # no picture
-    url = f"{PUBLIC}/items/{image.sha256}.jpg"
+    url = f"{PUBLIC}/web/items/{image.sha256}.jpg"
     size = str(len(image.data()))
     rss = {e.id: e for e in _feed(tmp_path, "rss.xml").entries}
     [enc] = rss[snap.key].enclosures
@@ -99,7 +99,7 @@ def test_cap_alert_carries_the_picture_as_a_resource(tmp_path, monkeypatch):
     assert res.findtext("cap:resourceDesc", namespaces=NS) == "Gambar"
     assert res.findtext("cap:mimeType", namespaces=NS) == "image/jpeg"
     assert res.findtext("cap:size", namespaces=NS) == str(picture.stat().st_size)
-    assert res.findtext("cap:uri", namespaces=NS) == f"{PUBLIC}/items/{image.sha256}.jpg"
+    assert res.findtext("cap:uri", namespaces=NS) == f"{PUBLIC}/web/items/{image.sha256}.jpg"
     assert res.findtext("cap:digest", namespaces=NS) == hashlib.sha1(picture.read_bytes()).hexdigest()
 
 

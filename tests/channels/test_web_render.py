@@ -45,7 +45,7 @@ def test_rss_and_atom_parse_with_expected_entries(tmp_path):
         parsed = _parse(tmp_path, name)
         titles = [e.title for e in parsed.entries]
         assert titles[0].startswith("042/") and titles[-1].startswith("040/"), titles  # newest first
-        assert all(e.link.startswith("http://localhost:8000/items/") for e in parsed.entries)
+        assert all(e.link.startswith("http://localhost:8000/web/items/") for e in parsed.entries)
         assert all(e.updated_parsed for e in parsed.entries)
         assert any(link.rel == "self" and link.href.endswith(name) for link in parsed.feed.links)
     rss = _parse(tmp_path, "rss.xml")
@@ -59,7 +59,7 @@ def test_json_feed_is_version_1_1(tmp_path):
     _render_three(tmp_path)
     feed = json.loads((tmp_path / "web" / "feed.json").read_text())
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert feed["feed_url"] == "http://localhost:8000/feed.json"
+    assert feed["feed_url"] == "http://localhost:8000/web/feed.json"
     assert [i["date_published"] for i in feed["items"]][0] == "2026-11-22T02:00:00+00:00"
     assert len(feed["items"]) == 3 and all(i["url"].startswith("http") for i in feed["items"])
 

@@ -21,8 +21,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 PUBLIC_URL = "https://warta.example.go.id"
-"""``WARTA_PUBLIC_URL`` of the lifecycle runs: the web folder is served at its root and the radio
-folder under ``/radio``, so every link in an output maps to one file."""
+"""``WARTA_PUBLIC_URL`` of the lifecycle runs: the site root, at which the output folder is served
+one to one (shared/public_urls.py), so every link in an output maps to one file."""
 
 XSD = Path(__file__).resolve().parents[1] / "data" / "CAP-v1.2.xsd"
 CAP_NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
@@ -43,10 +43,7 @@ def html_text(markup: str) -> str:
 def url_path(out: Path, url: str) -> Path:
     """The output file a public URL points at."""
     assert url.startswith(PUBLIC_URL + "/"), url
-    rest = url[len(PUBLIC_URL) + 1:]
-    if rest.startswith("radio/"):
-        return out / rest
-    return out / "web" / rest
+    return out / url[len(PUBLIC_URL) + 1:]
 
 
 # -- web -----------------------------------------------------------------------------------------
