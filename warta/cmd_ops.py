@@ -48,7 +48,7 @@ def amqp_probe(url: str, exchanges: list[str], queues: list[str]) -> dict:
 
     from workers.transport.amqp import broker_parameters  # a cluster's node list: try each
 
-    nodes = broker_parameters(url)
+    nodes = broker_parameters(url, get_settings().broker.ca_file)  # amqps: the pinned CA
     for params in nodes:
         params.connection_attempts, params.socket_timeout, params.blocked_connection_timeout = 1, 5, 5
     connection = pika.BlockingConnection(nodes)
@@ -84,10 +84,17 @@ def doctor(as_json: bool = typer.Option(False, "--json"),
            only: Optional[List[str]] = typer.Option(None, "--check",
                                                     help="Hanya pemeriksaan ini (boleh berulang)."),
            disk_warn_mb: int = typer.Option(1024, "--disk-warn-mb"),
-           disk_fail_mb: int = typer.Option(200, "--disk-fail-mb")) -> None:
-    """Periksa konfigurasi, basis data, broker, kunci, fon, mesin suara, folder dan disk."""
+           disk_fail_mb: int = typer.Option(200, "--disk-fail-mb"),
+           host_role: Optional[str] = typer.Option(
+               None, "--host-role", help="server atau worker (komputer yang hanya menjalankan "
+               "pekerja kanal, mis. PC videotron); bawaan: WARTA_HOST_ROLE")) -> None:
+    """Periksa konfigurasi, profil instansi, basis data, broker, kunci, fon, mesin suara, folder
+    dan disk."""
     from shared.doctor import CHECK_NAMES, run_checks, summary
 
+    if host_role not in (None, "server", "worker"):
+        fail(_("Peran komputer '{role}' tidak dikenal; pilihan: server, worker", role=host_role),
+             2, as_json)
     unknown = [n for n in (only or []) if n not in CHECK_NAMES]
     if unknown:
         fail(_("Pemeriksaan tidak dikenal: {names}; pilihan: {all}",
@@ -97,7 +104,7 @@ def doctor(as_json: bool = typer.Option(False, "--json"),
     except Exception:
         cfg = None  # the configuration check reports the error itself
     checks = run_checks(topology=broker_topology(cfg), probe=amqp_probe, font_dir=_font_dir(),
-                        disk_warn_mb=disk_warn_mb, disk_fail_mb=disk_fail_mb)
+                        disk_warn_mb=disk_warn_mb, disk_fail_mb=disk_fail_mb, host_role=host_role)
     if only:
         checks = [c for c in checks if c.name in only]
     result = summary(checks)
@@ -113,10 +120,25 @@ def doctor(as_json: bool = typer.Option(False, "--json"),
         raise typer.Exit(1)
 
 
-def healthcheck(url: str = typer.Option("http://127.0.0.1:9100/metrics", "--url"),
+def _metrics_url() -> str:
+    """This process's own metrics address from the settings (``WARTA_METRICS_HOST``/``_PORT``, as
+    the service beside it reads them); a wildcard listen address is reached on the loopback."""
+    cfg = get_settings()
+    if not cfg.metrics_port:
+        typer.echo(_("Endpoint metrik mati (WARTA_METRICS_PORT=0): setel portnya seperti pada "
+                     "layanan, atau beri --url"), err=True)
+        raise typer.Exit(1)
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(cfg.metrics_host,
+                                                                      cfg.metrics_host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{cfg.metrics_port}/metrics"
+
+
+def healthcheck(url: Optional[str] = typer.Option(
+                    None, "--url", help="Bawaan: WARTA_METRICS_HOST dan WARTA_METRICS_PORT."),
                 max_age: float = typer.Option(120.0, "--max-age",
                                               help="Detik sejak putaran terakhir.")) -> None:
     """Pemeriksaan kesehatan kontainer: endpoint metrik menjawab dan detak layanan masih baru."""
+    url = url or _metrics_url()
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local metrics URL
             text = response.read().decode()

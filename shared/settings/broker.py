@@ -27,6 +27,21 @@ class BrokerSettings(Section):
     """File holding the broker URL (``amqp://user:password@host/vhost``; ``WARTA_BROKER_FILE``);
     used when ``WARTA_BROKER`` is unset."""
 
+    ca_file: Path | None = Field(default=None, validation_alias=AliasChoices("WARTA_AMQP_CA_FILE"))
+    """CA certificate (PEM) that an ``amqps://`` broker's certificate must be signed by
+    (``WARTA_AMQP_CA_FILE``): only this CA is trusted, not the system's (pinning). Unset: the
+    system's CAs."""
+
+    management_url: str = Field(default="", validation_alias=AliasChoices("WARTA_AMQP_MANAGEMENT_URL"))
+    """RabbitMQ's management API (``http://user:password@host:15672``; ``WARTA_AMQP_MANAGEMENT_URL``)
+    where policies are written when services declare the topology and where ``warta doctor``
+    reads the queues' effective policies. Empty: ``http://<broker host>:15672`` with the broker
+    URL's account."""
+
+    management_url_file: Path | None = Field(default=None,
+                                             validation_alias=AliasChoices("WARTA_AMQP_MANAGEMENT_URL_FILE"))
+    """File holding ``WARTA_AMQP_MANAGEMENT_URL`` (a secret: it carries a password)."""
+
     prefetch: int = Field(default=4, ge=1, le=100)
     """Messages a worker holds unacknowledged at once (urgent ones among them are rendered first)."""
 
@@ -97,6 +112,8 @@ class BrokerSettings(Section):
         # WARTA_BROKER_FILE only fills the URL when WARTA_BROKER did not set it directly.
         if "url" not in self.model_fields_set and self.url_file is not None:
             self.url = read_secret(self.url_file, "WARTA_BROKER_FILE")
+        if not self.management_url and self.management_url_file is not None:
+            self.management_url = read_secret(self.management_url_file, "WARTA_AMQP_MANAGEMENT_URL_FILE")
         return self
 
     @field_validator("endpoint")

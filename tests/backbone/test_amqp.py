@@ -85,7 +85,9 @@ def test_topology_declares_idempotently_and_matches_definitions(amqp_home) -> No
     assert all(n.startswith(prefix + ".") for n in names)
     queues = {q["name"]: q["arguments"] for q in defs["queues"]}
     assert queues[f"{prefix}.radio"]["x-queue-type"] == "quorum"
-    assert queues[f"{prefix}.radio"]["x-delivery-limit"] == bb.delivery_limit
     assert queues[f"{prefix}.radio.urgent"]["x-dead-letter-exchange"] == f"{prefix}.parking"
-    assert queues[f"{prefix}.wait.{bb.tiers[0]}s"]["x-message-ttl"] == bb.tiers[0] * 1000
+    # limits and TTLs are policies (they apply to queues that already exist: test_broker_deploy.py)
+    policies = {p["name"]: p["definition"] for p in defs["policies"]}
+    assert policies[f"{prefix}.delivery-limit"] == {"delivery-limit": bb.delivery_limit}
+    assert policies[f"{prefix}.wait.{bb.tiers[0]}s"]["message-ttl"] == bb.tiers[0] * 1000
     assert {"exchanges", "queues", "bindings", "policies"} <= set(defs)

@@ -221,3 +221,6 @@ def test_permissions_enforced_by_a_real_rabbitmq(tmp_path):
         conn.close()
         for user in defs["users"]:
             subprocess.run([rabbitmqctl, "delete_user", user["name"]], capture_output=True, timeout=120)
+        for policy in defs["policies"]:  # the limits and TTLs are policies since #18
+            subprocess.run([rabbitmqctl, "clear_policy", "-p", vhost, policy["name"]],
+                           capture_output=True, timeout=120)

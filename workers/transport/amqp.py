@@ -46,7 +46,7 @@ class AmqpTransport:
     def __init__(self, settings: Settings, bb: BrokerSettings, role: str = "service") -> None:
         self.settings, self.bb = settings, bb
         self.names = Names(settings.amqp_prefix)
-        self.params = broker_parameters(bb.url)
+        self.params = broker_parameters(bb.url, bb.ca_file)
         for params in self.params:
             params.heartbeat = bb.heartbeat
             params.blocked_connection_timeout = 60

@@ -8,8 +8,10 @@ permissions end the service with a clear log line instead."""
 from __future__ import annotations
 
 import re
+import ssl
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
@@ -31,18 +33,53 @@ BROKER_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue",
 """Headers the broker owns; never copied onto a message we publish again."""
 
 
-def broker_parameters(url: str) -> list[pika.URLParameters]:
-    """One ``URLParameters`` per node of ``WARTA_BROKER``: one ``amqp://`` URL, or several separated
-    by commas (the nodes of a cluster). pika tries them in order at every (re)connection, so a
-    service whose node dies reconnects to the next one that answers (docs/DEPLOYMENT.md)."""
+def broker_parameters(url: str, ca_file: Path | None = None) -> list[pika.URLParameters]:
+    """One ``URLParameters`` per node of ``WARTA_BROKER``: one ``amqp://`` or ``amqps://`` URL, or
+    several separated by commas (the nodes of a cluster). pika tries them in order at every
+    (re)connection, so a service whose node dies reconnects to the next one that answers
+    (docs/DEPLOYMENT.md). An ``amqps://`` node is reached over TLS, its certificate checked against
+    ``ca_file`` only (``WARTA_AMQP_CA_FILE``: the office's own CA, pinned) or else the system's
+    CAs, and its host name against the certificate."""
     urls = [u.strip() for u in re.split(r",(?=\s*amqps?://)", url) if u.strip()]
     if not urls:
         raise ValueError("WARTA_BROKER kosong: beri satu URL amqp:// atau beberapa dipisah koma")
-    return [pika.URLParameters(u) for u in urls]
+    out = []
+    for u in urls:
+        params = pika.URLParameters(u)
+        if u.startswith("amqps://"):
+            try:
+                context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+            except (OSError, ssl.SSLError) as exc:
+                raise ValueError(f"WARTA_AMQP_CA_FILE: berkas CA {ca_file} tidak dapat dibaca "
+                                 f"sebagai sertifikat PEM ({exc})") from None
+            params.ssl_options = pika.SSLOptions(context, server_hostname=params.host)
+        out.append(params)
+    return out
+
+
+def tls_refusal(exc: BaseException) -> str | None:
+    """A Bahasa sentence when ``exc`` (from pika, at connecting) is the broker's TLS certificate
+    failing verification, else None: a wrong CA or host name never heals by retrying."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen or not isinstance(item, BaseException):
+            continue
+        seen.add(id(item))
+        if isinstance(item, ssl.SSLCertVerificationError):
+            return ("Sertifikat TLS broker ditolak: tidak ditandatangani CA yang dipercaya "
+                    f"(WARTA_AMQP_CA_FILE) atau nama host tidak cocok ({item.verify_message}); "
+                    "periksa berkas CA dan alamat pada WARTA_BROKER")
+        todo += [*item.args, *getattr(item, "exceptions", ()), item.__cause__, item.__context__]
+    return None
 
 
 def is_fatal(exc: BaseException) -> bool:
-    """Authentication and permission failures: retrying cannot help."""
+    """Authentication and permission failures, and a broker certificate that fails verification:
+    retrying cannot help."""
+    if tls_refusal(exc):
+        return True
     if isinstance(exc, (ProbableAuthenticationError, ProbableAccessDeniedError, AuthenticationError)):
         return True
     inner = exc.args[0] if exc.args else None
@@ -71,6 +108,10 @@ def open_connection(params: list[pika.URLParameters],
     try:
         return retrying(pika.BlockingConnection, params)
     except Exception as exc:
+        refusal = tls_refusal(exc)
+        if refusal:
+            log.error("broker_tls_refused", error=repr(exc))
+            raise FatalTransportError(refusal) from None
         if is_fatal(exc):
             msg = (f"Broker menolak koneksi (kredensial atau izin vhost salah): {exc!r}; "
                    f"periksa WARTA_BROKER")
@@ -84,8 +125,10 @@ def declare_checked(ch: BlockingChannel, settings: Settings, bb: BrokerSettings,
     """Declare the topology on ``ch`` (or only check it: ``WARTA_AMQP_DECLARE=false``); missing
     permissions or a topology not provisioned end the service with a clear message."""
     try:
-        declare(ch, settings.amqp_prefix, bb.tiers, bb.delivery_limit,
-                passive=not settings.amqp_declare, endpoints=endpoints)
+        kept = declare(ch, settings.amqp_prefix, bb.tiers, bb.delivery_limit,
+                       passive=not settings.amqp_declare, endpoints=endpoints)
+        if kept:  # declared by an older Warta with the limits as arguments (docs/BACKBONE.md, "Policies")
+            log.warning("queue_arguments_kept", queues=kept)
     except AMQPChannelError as exc:
         # the reply code, not the text: a queue name may itself contain "403"
         code = getattr(exc, "reply_code", None)
