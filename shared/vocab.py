@@ -117,6 +117,9 @@ class NoticeKind(StrEnum):
     """An announcement the user wrote was revoked."""
     EXEMPT = "exempt"
     """A dikecualikan announcement for the PPID's exempt register."""
+    OVERDUE = "overdue"
+    """An SOP step passed its time limit: told once to whoever acts on it and to their
+    supervisors (:mod:`shared.services.todo`)."""
 
 
 class DipStatus(StrEnum):
@@ -169,7 +172,8 @@ INBOX_STATE_LABEL = {InboxState.STARTED: "Sedang diproses", InboxState.DONE: "Se
                      InboxState.RETRY: "Akan dicoba ulang", InboxState.PARKED: "Ditahan (parkir)",
                      InboxState.MAYBE_DONE: "Mungkin sudah tercetak"}
 NOTICE_KIND_LABEL = {NoticeKind.ASSIGNED: "Disposisi", NoticeKind.RETURNED: "Dikembalikan",
-                     NoticeKind.REVOKED: "Dicabut", NoticeKind.EXEMPT: "Informasi dikecualikan"}
+                     NoticeKind.REVOKED: "Dicabut", NoticeKind.EXEMPT: "Informasi dikecualikan",
+                     NoticeKind.OVERDUE: "Melewati batas waktu"}
 DIP_STATUS_LABEL = {DipStatus.USULAN: "Usulan", DipStatus.DITERIMA: "Diterima",
                     DipStatus.DITOLAK: "Ditolak"}
 PUBLIC_STATE_LABEL = {PublicState.CURRENT: "Berlaku", PublicState.SUPERSEDED: "Digantikan ralat",

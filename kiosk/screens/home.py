@@ -1,6 +1,8 @@
-"""Beranda: what waits for me with the SLA countdown, counts per state, dispositions, notices.
-A notice (a return note above all) is shown in full, wrapped: the reason to redo the work is never
-cut off with "…"."""
+"""Beranda: "Perlu tindakan" (what waits for me with the SLA countdown, and per role the parked
+deliveries, proofs pending, silent screens, overdue steps of those I supervise, DIP proposals:
+:class:`shared.services.todo.ActionList`), its count in the top bar, counts per state,
+dispositions, notices. Enter on a line opens where it is fixed. A notice (a return note above
+all) is shown in full, wrapped: the reason to redo the work is never cut off with "…"."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ REFRESH_SECONDS = 30.0
 class HomeData:
     """One load of the home screen (rows as :class:`shared.services.queries.Queries` returns them)."""
 
-    waiting: list[dict]
+    todo: list[dict]
+    """The "Perlu tindakan" lines (:meth:`shared.services.todo.ActionList.lines`)."""
     dispositions: list[dict]
     inbox: list[dict]
 
@@ -48,9 +51,9 @@ class HomeScreen(WartaScreen):
     """Room for three notices in full (kiosk.tcss keeps the inbox to three lines)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.top_bar(_("Beranda")), classes="topbar")
+        yield Static(self.top_bar(_("Beranda")), classes="topbar", id="home-top")
         yield Static("", id="counts")
-        yield Label(_("Menunggu Anda"), classes="section")
+        yield Label(_("Perlu tindakan"), classes="section", id="todo-label")
         yield DataTable(id="waiting", cursor_type="row", zebra_stripes=True)
         yield Label(_("Disposisi"), classes="section", id="disp-label")
         yield DataTable(id="dispositions", cursor_type="row")
@@ -62,7 +65,7 @@ class HomeScreen(WartaScreen):
         # fixed widths from the terminal's width: the title and instructions get what is left
         room = self.title_room = max(20, self.app.size.width - 56)
         waiting = self.query_one("#waiting", DataTable)
-        for label, width in ((_("No."), 4), (_("Judul"), room), (_("Tahap"), 25),
+        for label, width in ((_("No."), 4), (_("Perihal"), room), (_("Tahap"), 25),
                              (_("Batas SLA"), 18)):
             waiting.add_column(label, width=width)
         disp = self.query_one("#dispositions", DataTable)
@@ -84,8 +87,12 @@ class HomeScreen(WartaScreen):
         self.call(self._load, done=self.show_home, key="home")
 
     def _load(self) -> HomeData:
-        w, uid = self.w, self.uid
-        return HomeData(waiting=w.queries.waiting_for(uid), dispositions=w.queries.dispositions_for(uid),
+        w, uid, now = self.w, self.uid, self.app.clock()
+        # the sweep of overdue steps rides on the home's refresh (shared.services.todo says why);
+        # first, so a notice it writes is in the inbox read below. The kiosk's clock is the one
+        # its countdowns show (a frozen one in the snapshots)
+        w.todo.notify_overdue(now)
+        return HomeData(todo=w.todo.lines(uid, now), dispositions=w.queries.dispositions_for(uid),
                         inbox=w.queries.inbox(uid)[:3])
 
     def show_counts(self, counts: dict[str, int]) -> None:
@@ -95,21 +102,30 @@ class HomeScreen(WartaScreen):
 
     def show_home(self, data: HomeData) -> None:
         """Fill the tables from one load."""
+        if self.app.user is None:  # locked while the load ran: this screen is being closed
+            return
         now = self.app.clock()
         table = self.query_one("#waiting", DataTable)
         cursor = table.cursor_row
         table.clear()
         room = self.title_room
-        for item in data.waiting:
-            text, overdue = countdown(item["due_at"], now)
-            mark = Text(text, style="bold red" if overdue else "green")
-            title = clip(("! " if item["priority"] > 1 else "") + item["title"], room)
-            table.add_row(str(item["id"]), title, step_label(item["step"]), mark,
-                          key=f"{item['id']}:{item['state']}")
-        if data.waiting:
+        self.todo = {line["key"]: line for line in data.todo}
+        for line in data.todo:
+            if line["due_at"]:
+                text, overdue = countdown(line["due_at"], now)
+                mark = Text(text, style="bold red" if overdue else "green")
+            else:  # a delivery, a screen, the DIP: waiting now, no time limit of its own
+                mark = Text("—")
+            # a waiting line names its step; the others their kind (the text says the rest)
+            what = step_label(line["step"]) if line["kind"] == "waiting" else line["label"]
+            table.add_row(str(line["item_id"] or ""), clip(line["text"], room), what, mark,
+                          key=line["key"])
+        if data.todo:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         else:
-            table.add_row("", _("Tidak ada yang menunggu Anda."), "", "")
+            table.add_row("", _("Tidak ada yang perlu Anda tindak lanjuti."), "", "")
+        self.query_one("#home-top", Static).update(
+            f"{self.top_bar(_('Beranda'))} · {_('Perlu tindakan: {n}', n=len(data.todo))}")
         disp = self.query_one("#dispositions", DataTable)
         disp.clear()
         for d in data.dispositions:
@@ -124,17 +140,33 @@ class HomeScreen(WartaScreen):
             Text("\n".join(notices)) if notices else _("Tidak ada pemberitahuan."))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Open the chosen announcement, or draft from the chosen disposition."""
+        """Open where the chosen line is fixed, or draft from the chosen disposition."""
         key = event.row_key.value
         if not key:
             return
         if event.data_table.id == "waiting":
-            item_id, state = key.split(":")
-            self.open_item(int(item_id), state)
+            line = getattr(self, "todo", {}).get(key)
+            if line is not None:
+                self.open_fix(line)
         elif self.role == Role.PELAKSANA:
             from kiosk.screens.editor import EditorScreen
 
             self.app.push_screen(EditorScreen(disposition_id=int(key)))
+
+    def open_fix(self, line: dict) -> None:
+        """Open the screen a "Perlu tindakan" line names (``fix``): the review, the editor, the
+        announcement's detail (where the PPID re-drives), the monitor, or Rekap & Arsip."""
+        fix, item_id = line["fix"], line["item_id"]
+        if fix == "monitor":
+            self.action_monitor()
+        elif fix == "records":
+            self.action_records()
+        elif fix == "detail" and item_id:
+            from kiosk.screens.detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(item_id))
+        elif item_id:  # review or editor: as the role may act on it now
+            self.open_item(item_id, line["item_state"] or "")
 
     def action_new(self) -> None:
         """A new draft (Pelaksana; the key is absent for others, the services refuse them)."""

@@ -1,5 +1,7 @@
-"""Daftar/Cari: every announcement, paged through the database, filtered by state,
-classification, month and text (Textual's DataTable would take seconds at 100,000 rows)."""
+"""Daftar/Cari: every announcement, paged through the database, filtered by state (every
+announcement state, and every delivery state: "Pengiriman: Ditahan (parkir)" lists the items with a
+parked delivery), classification, month and text (Textual's DataTable would take seconds at
+100,000 rows). Every filter is applied in SQL by :meth:`shared.services.queries.Queries.list_items`."""
 
 from __future__ import annotations
 
@@ -15,10 +17,22 @@ from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
 from shared.classification import Klasifikasi
 from shared.i18n import N_, _
+from shared.vocab import DeliveryState, label
 from shared.workflow import State
 
 PAGE_SIZE = 50
 """Rows per page: one query each, so a page costs the same at 100 or 100,000 rows."""
+
+DELIVERY_FILTER = "delivery:"
+"""The status filter's prefix of a delivery state (the others are announcement states)."""
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """The status filter: every announcement state, then every delivery state (parked first:
+    what waits for a person)."""
+    deliveries = sorted(DeliveryState, key=lambda d: d != DeliveryState.PARKED)
+    return [(state_label(s), s.value) for s in State] + [
+        (_("Pengiriman: {state}", state=label(d)), DELIVERY_FILTER + d.value) for d in deliveries]
 
 
 class ItemListScreen(WartaScreen):
@@ -39,8 +53,7 @@ class ItemListScreen(WartaScreen):
     def compose(self) -> ComposeResult:
         yield Static(self.top_bar(_("Daftar/Cari")), classes="topbar")
         with Horizontal(id="filters"):
-            yield Select([(state_label(s), s.value) for s in State], prompt=_("Status"),
-                         id="f-state")
+            yield Select(status_choices(), prompt=_("Status"), id="f-state")
             yield Select([(klas_label(k), k.value) for k in Klasifikasi], prompt=_("Klasifikasi"),
                          id="f-klas")
             yield Input(placeholder=_("Bulan (TTTT-BB)"), id="f-month", max_length=7)
@@ -63,7 +76,11 @@ class ItemListScreen(WartaScreen):
         if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
             self.query_one("#page", Static).update(_("Bulan harus berformat TTTT-BB, mis. 2026-11"))
             return None
-        return {"state": None if state == Select.NULL else state,
+        state = None if state == Select.NULL else str(state)
+        delivery = None
+        if state and state.startswith(DELIVERY_FILTER):
+            state, delivery = None, state.removeprefix(DELIVERY_FILTER)
+        return {"state": state, "delivery": delivery,
                 "klasifikasi": None if klas == Select.NULL else klas,
                 "month": month or None, "text": self.query_one("#f-text", Input).value.strip() or None}
 

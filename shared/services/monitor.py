@@ -1,12 +1,14 @@
 """Read-side queries for the operators' monitor: per channel, what waits, what failed, what is
-parked and when the last confirmation arrived. Counts only; no rows leave the database."""
+parked and when the last confirmation arrived; and, by name, the deliveries that wait for a person
+(parked) or for the archive (proof pending), so the monitor and the "Perlu tindakan" list can open
+each of them."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from shared.classification import Channel, Klasifikasi
 from shared.i18n import N_
@@ -119,6 +121,30 @@ class Monitor(Service):
                 for state, n in hidden:
                     counts[state] -= n
             return counts
+
+    def named_deliveries(self, actor_id: int, state: DeliveryState = DeliveryState.PARKED,
+                         limit: int = 200) -> list[dict]:
+        """The deliveries in ``state`` (parked, or proof pending) with what names them: ``id``,
+        ``announcement_id``, ``number``, ``title``, ``item_state``, ``channel``, ``endpoint``,
+        ``kind``, ``reason`` (the worker's last error), ``attempts``; oldest first, one query.
+        Any signed-in user may look (a dikecualikan item, never announced, has no deliveries;
+        it is left out for those who may not read it all the same)."""
+        with self.ctx.read() as s:
+            user = self.ctx.actor(s, actor_id)
+            stmt = (select(Delivery.id, Delivery.announcement_id, Delivery.channel,
+                           Delivery.endpoint, Delivery.kind, Delivery.last_error,
+                           Delivery.attempts, Announcement.number, Announcement.title,
+                           Announcement.state)
+                    .join(Announcement, Announcement.id == Delivery.announcement_id)
+                    .where(Delivery.state == DeliveryState(state))
+                    .order_by(Delivery.id).limit(limit))
+            if user.role not in EXEMPT_READERS:
+                stmt = stmt.where(or_(Announcement.klasifikasi != Klasifikasi.DIKECUALIKAN,
+                                      Announcement.author_id == user.id))
+            return [{"id": r.id, "announcement_id": r.announcement_id, "number": r.number,
+                     "title": r.title, "item_state": r.state, "channel": r.channel,
+                     "endpoint": r.endpoint or "", "kind": r.kind, "reason": r.last_error or "",
+                     "attempts": r.attempts} for r in s.execute(stmt)]
 
     def screen_status(self, actor_id: int, now: datetime | None = None,
                       silent_minutes: float | None = None) -> list[dict]:

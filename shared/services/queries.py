@@ -7,7 +7,7 @@ import difflib
 import re
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared import alerting, images
@@ -20,7 +20,7 @@ from shared.services import history, steps
 from shared.services.content import EXEMPT_NOTE
 from shared.services.context import Service, current_revision
 from shared.timefmt import local, utcnow
-from shared.vocab import label_of
+from shared.vocab import DeliveryState, label_of
 from shared.workflow import EXEMPT_READERS, REVIEW_ROLE, Role, State
 
 
@@ -161,13 +161,16 @@ class Queries(Service):
 
     def list_items(self, actor_id: int | None = None, *, state: str | None = None,
                    klasifikasi: str | None = None, month: str | None = None,
-                   text: str | None = None, offset: int = 0, limit: int = 50) -> list[dict]:
-        """A page of announcements, newest first, filtered by state, class, month (YYYY-MM) and text."""
+                   text: str | None = None, delivery: str | None = None, offset: int = 0,
+                   limit: int = 50) -> list[dict]:
+        """A page of announcements, newest first, filtered by state, class, month (YYYY-MM), text
+        and ``delivery``: a :class:`~shared.vocab.DeliveryState` at least one of its deliveries is
+        in (``parked``: the items a person must send again), tested in SQL (``EXISTS``)."""
         with self.ctx.read() as s:
             stmt = select(Announcement.id, Announcement.state, Announcement.number,
                           Announcement.title, Announcement.klasifikasi, Announcement.sasaran,
                           Announcement.channels, Announcement.created_at, Announcement.priority)
-            for cond in self._filters(s, actor_id, state, klasifikasi, month, text):
+            for cond in self._filters(s, actor_id, state, klasifikasi, month, text, delivery):
                 stmt = stmt.where(cond)
             stmt = stmt.order_by(Announcement.id.desc()).offset(offset).limit(limit)
             return [{"id": r.id, "state": r.state, "number": r.number, "title": r.title,
@@ -175,7 +178,8 @@ class Queries(Service):
                      "channels": list(r.channels or []), "created_at": _iso(r.created_at),
                      "priority": r.priority} for r in s.execute(stmt)]
 
-    def _filters(self, s: Session, actor_id, state, klasifikasi, month, text) -> list:  # noqa: ANN001
+    def _filters(self, s: Session, actor_id, state, klasifikasi, month, text,  # noqa: ANN001
+                 delivery=None) -> list:
         conds = []
         visible = self._visible(s, actor_id)
         if visible is not None:
@@ -186,6 +190,14 @@ class Queries(Service):
             except ValueError:
                 raise InvalidInput("Status '{state}' tidak dikenal; pilihan: {choices}", state=state,
                                    choices=", ".join(State)) from None
+        if delivery:
+            try:
+                wanted = DeliveryState(delivery)
+            except ValueError:
+                raise InvalidInput("Status pengiriman '{state}' tidak dikenal; pilihan: {choices}",
+                                   state=delivery, choices=", ".join(DeliveryState)) from None
+            conds.append(exists().where(Delivery.announcement_id == Announcement.id,
+                                        Delivery.state == wanted))
         if klasifikasi:
             conds.append(Announcement.klasifikasi == klasifikasi)
         if month:

@@ -19,6 +19,7 @@ from shared.services.queries import Queries
 from shared.services.records import Reports
 from shared.services.redrive import ParkingLot, Redrive
 from shared.services.review import ReviewChain
+from shared.services.todo import ActionList
 from shared.services.users import Users
 
 
@@ -50,6 +51,8 @@ class Services:
     """The register of exempt information."""
     reports: Reports
     """Monthly report, archive seal, control cards, receipts."""
+    todo: ActionList
+    """The "Perlu tindakan" list of each user; overdue-step notices."""
 
     @classmethod
     def build(cls, settings: Settings | None = None,
@@ -58,12 +61,14 @@ class Services:
         ``parking`` opens the transport's parking queues for the re-drive (the entry point gives
         it; ``shared`` does not import the backbone)."""
         ctx = Context(settings)
-        queries = Queries(ctx)
+        queries, monitor = Queries(ctx), Monitor(ctx)
         return cls(ctx=ctx, drafting=Drafting(ctx), review=ReviewChain(ctx), queries=queries,
-                   monitor=Monitor(ctx), outbox=Outbox(ctx), ledger=ReceiptLedger(ctx),
+                   monitor=monitor, outbox=Outbox(ctx), ledger=ReceiptLedger(ctx),
                    redrive=Redrive(ctx, parking), users=Users(ctx), dip=DipRegister(ctx),
-                   exempt=ExemptRegister(ctx), reports=Reports(ctx, queries))
+                   exempt=ExemptRegister(ctx), reports=Reports(ctx, queries),
+                   todo=ActionList(ctx, queries, monitor))
 
 
-__all__ = ["Context", "DipRegister", "Drafting", "ExemptRegister", "Monitor", "Outbox", "Queries",
-           "ParkingLot", "ReceiptLedger", "Redrive", "Reports", "ReviewChain", "Services", "Users"]
+__all__ = ["ActionList", "Context", "DipRegister", "Drafting", "ExemptRegister", "Monitor",
+           "Outbox", "Queries", "ParkingLot", "ReceiptLedger", "Redrive", "Reports", "ReviewChain",
+           "Services", "Users"]

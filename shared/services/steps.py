@@ -44,15 +44,25 @@ NOTICE_TEXT = {
     NoticeKind.REVOKED: N_("Dicabut oleh {name}: {reason}"),
     NoticeKind.EXEMPT: N_("Informasi dikecualikan #{id} disusun oleh {name}: catat dalam register "
                           "informasi dikecualikan beserta uji konsekuensinya"),
+    NoticeKind.OVERDUE: N_("Tahap {step} pengumuman #{id} «{title}» melewati batas waktu "
+                           "{due}; ditangani oleh {who}"),
 }
 """The sentence of each kind of notice; its parameters are stored with the notice, so it is
 worded in the reader's language whenever it is shown."""
+
+
+LABEL_PARAMS = frozenset({"step", "who"})
+"""Parameters stored as Indonesian labels (a step, a role; a person's name passes unchanged):
+worded in the reader's language with the notice."""
 
 
 def notice_text(kind: NoticeKind, params: dict | None, message: str = "") -> str:
     """A stored notice in the reader's language (a notice stored worded, before 0009: as it is)."""
     if params is None:
         return message
+    if kind == NoticeKind.OVERDUE:
+        params = {k: _(v) if k in LABEL_PARAMS and isinstance(v, str) else v
+                  for k, v in params.items()}
     return _(NOTICE_TEXT[kind], **params)
 
 
