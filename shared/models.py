@@ -148,6 +148,23 @@ class ReviewSeen(Base):
     revision: Mapped[int] = mapped_column(Integer)
 
 
+class DraftSlot(Base):
+    """The editor's unsaved form of one user for one draft (``key``: ``new``, ``item:<id>``,
+    ``ralat:<id>``, ``disposition:<id>``), kept by autosave and by the idle lock. Stored as typed
+    (no rule applies until the draft is saved). Its text may be as sensitive as a dikecualikan
+    item, so only its owner ever reads it (:class:`shared.services.drafting.Drafting`)."""
+
+    __tablename__ = "draft_slots"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_draft_slots_user_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(40))
+    fields: Mapped[dict] = mapped_column(JSON)
+    by_lock: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Saved by the idle lock: the owner is told at the next sign-in."""
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class WorkflowStep(Base):
     """One SOP step of an announcement: opened on entry, closed with the decision and SLA result."""
 

@@ -1,5 +1,5 @@
-"""The kiosk section (``settings.kiosk``): the idle lock (``WARTA_IDLE_LOCK_SECONDS``) and the
-browser kiosk's gate (``WARTA_KIOSK_*``)."""
+"""The kiosk section (``settings.kiosk``): the idle lock (``WARTA_IDLE_LOCK_SECONDS``), the editor's
+autosave and the browser kiosk's gate (``WARTA_KIOSK_*``)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ class KioskSettings(Section):
     idle_lock_seconds: int = Field(default=300, validation_alias=AliasChoices("WARTA_IDLE_LOCK_SECONDS"))
     """The kiosk locks back to the login screen after this many idle seconds
     (``WARTA_IDLE_LOCK_SECONDS``)."""
+
+    autosave_seconds: float = Field(default=5.0, gt=0)
+    """The editor keeps the form in the user's draft slot this often, when it changed since the
+    last time (``WARTA_KIOSK_AUTOSAVE_SECONDS``)."""
 
     max_sessions: int = Field(default=4, ge=1)
     """Browser kiosk: at most this many kiosk processes at once (one per open tab, about 140 MB

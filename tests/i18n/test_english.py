@@ -300,12 +300,12 @@ async def kiosk_flows(pilot, seen: Seen, items: dict[str, int]) -> None:  # noqa
     await pilot.press("ctrl+s")  # refused: the title is too long
     await _settle(pilot)
     seen.notices(pilot)
-    await pilot.press("escape")
+    await pilot.press("escape")  # with changes: the editor asks (save, discard or stay)
+    await until(pilot, lambda: screen_name(pilot) == "UnsavedDialog", what="unsaved question")
     await _settle(pilot)
     seen.screen(pilot, "leaving the editor")
-    while screen_name(pilot) != "HomeScreen":
-        await pilot.press("escape")
-        await _settle(pilot)
+    await pilot.press("b")  # discard
+    await until(pilot, lambda: screen_name(pilot) == "HomeScreen", what="left the editor")
     await logout(pilot)
 
     # Sekretaris: approves the waiting item; the detail of the approved one, and a revocation
