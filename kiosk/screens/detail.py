@@ -1,8 +1,10 @@
 """Detail: the announcement's version and, when it has a history, every version with its public
 state; the timeline of every step (actor, time, SLA met or missed) and per-channel deliveries
-(kind, state, attempts, next retry, last error, artifacts, checksum). A step's note (a return
-note above all) is shown in full, wrapped in its column. PPID re-drives a parked delivery; Kepala
-Dinas revokes with a reason and starts a correction."""
+(kind, state, attempts, next retry, last error, checksum, number of proof files), then every
+proof file of every delivery (name and size, the archive folder once): Enter opens one in the
+viewer (kiosk/screens/artefacts.py), ``d`` downloads it, ``k`` the kartu kontrol or tanda terima.
+A step's note (a return note above all) is shown in full, wrapped in its column. PPID re-drives a
+parked delivery; Kepala Dinas revokes with a reason and starts a correction."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
 
-from kiosk.format import (channel_label, clip, decision_label, delivery_label, kind_label,
-                          klas_label, public_state_label, sasaran_label, sla_label, state_label,
-                          step_label, when, when_short)
+from kiosk.format import (clip, decision_label, delivery_label, kind_label, klas_label,
+                          public_state_label, sasaran_label, sla_label, state_label, step_label,
+                          when, when_short)
+from kiosk.screens.artefacts import (ArtefactRef, ArtefactScreen, artefacts_of, common_folder,
+                                     content_label, deliver, place_label, size_text)
 from kiosk.screens.base import WartaScreen
 from kiosk.widgets.keybar import KeyBar
 from shared.i18n import N_, _
@@ -34,18 +38,30 @@ class DetailScreen(WartaScreen):
 
     BINDINGS = [
         Binding("escape", "back", N_("Kembali")),
-        Binding("r", "reload", N_("Muat ulang")),
+        # the live refresh reads unsettled deliveries again; the key stays (F1) off the bar
+        Binding("r", "reload", N_("Muat ulang"), show=False),
         Binding("u", "redrive", N_("Kirim ulang")),
         Binding("t", "printed", N_("Sudah tercetak")),
         Binding("c", "revoke", N_("Cabut")),
         Binding("e", "correct", N_("Ralat")),
+        Binding("d", "download", N_("Unduh")),
+        Binding("k", "documents", N_("Kartu")),
     ]
+    # natural heights: on a short terminal (80×24) the screen scrolls, and moving the focus to
+    # the artefact table (Tab) brings the whole list into view instead of squeezing it to a row
+    CSS = """
+    DetailScreen #deliveries { height: auto; max-height: 7; min-height: 3; }
+    DetailScreen #artefacts { height: auto; max-height: 16; min-height: 3; }
+    DetailScreen #artefact-folder { height: auto; padding: 0 1; }
+    """
 
     def __init__(self, item_id: int, live_seconds: float = LIVE_SECONDS) -> None:
         super().__init__()
         self.item_id = item_id
         self.item: dict = {}
         self.live_seconds = live_seconds
+        self.artefacts: list[ArtefactRef] = []
+        """Every proof file of the item's deliveries, in the order of the artefact table."""
 
     def compose(self) -> ComposeResult:
         yield Static(self.top_bar(_("Detail #{id}", id=self.item_id)), classes="topbar")
@@ -56,6 +72,9 @@ class DetailScreen(WartaScreen):
         yield DataTable(id="timeline", cursor_type="none", zebra_stripes=True)
         yield Label(_("Pengiriman per kanal"), classes="section")
         yield DataTable(id="deliveries", cursor_type="row")
+        yield Label(_("Artefak bukti (Enter: buka · d: unduh)"), classes="section")
+        yield Static("", id="artefact-folder", classes="hint")
+        yield DataTable(id="artefacts", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -72,7 +91,10 @@ class DetailScreen(WartaScreen):
             widget.display = False  # until the item shows it has a history
         self.query_one("#deliveries", DataTable).add_columns(
             _("Kanal"), _("Jenis"), _("Status"), _("Coba"), _("Coba lagi"), _("Galat terakhir"),
-            _("Checksum"), _("Artefak"))
+            _("Checksum"), _("Berkas"))
+        # file names are never clipped: the name column takes the width it needs (scrolls)
+        self.query_one("#artefacts", DataTable).add_columns(
+            _("Kanal"), _("Nama berkas"), _("Ukuran"), _("Jenis isi"))
         self.action_reload()
         if self.live_seconds:
             self.set_interval(self.live_seconds, self._live, name="detail-live")
@@ -116,17 +138,48 @@ class DetailScreen(WartaScreen):
         cursor = table.cursor_row
         table.clear()
         # per channel the publication (or ralat) first, then its pencabutan
-        for d in sorted(item["deliveries"], key=lambda d: (d["kind"] == Kind.REVOKE, d["channel"])):
-            artifacts = ", ".join(str(a.get("path", a)) if isinstance(a, dict) else str(a)
-                                  for a in d["artifacts"]) or "—"
-            # a channel has a publication (or ralat) AND, once revoked, a pencabutan
-            table.add_row(channel_label(d["channel"]), kind_label(d["kind"]),
+        for d in sorted(item["deliveries"], key=self._delivery_order):
+            # a channel has a publication (or ralat) AND, once revoked, a pencabutan; a channel
+            # with named endpoints (screens) one of each per endpoint
+            table.add_row(place_label(d["channel"], d.get("endpoint")), kind_label(d["kind"]),
                           delivery_label(d["state"]),
                           str(d["attempts"]), when_short(d["next_attempt_at"], self.tz),
                           clip(d["last_error"], 24) or "—", (d["sha256"] or "—")[:12],
-                          clip(artifacts, 60),
-                          key=f"{d['kind']}:{d['channel']}")
+                          str(len(d["artifacts"])) if d["artifacts"] else "—",
+                          key=self._delivery_key(d))
         if item["deliveries"]:
+            table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))
+        self._show_artefacts(item)
+
+    @staticmethod
+    def _delivery_order(d: dict) -> tuple:
+        return (d["kind"] == Kind.REVOKE, d["channel"], d.get("endpoint") or "")
+
+    @staticmethod
+    def _delivery_key(d: dict) -> str:
+        return f"{d['kind']}:{d['channel']}:{d.get('endpoint') or ''}"
+
+    def _show_artefacts(self, item: dict) -> None:
+        """Every proof file, whole: channel (and kind), name under the folder shown once, size,
+        what it holds."""
+        refs = artefacts_of(item)
+        table = self.query_one("#artefacts", DataTable)
+        if refs == self.artefacts and table.row_count:
+            return  # the live refresh changes nothing here: keep the cursor and scroll
+        self.artefacts = refs
+        cursor = table.cursor_row
+        table.clear()
+        folder = common_folder(refs, self.app.settings.archive)
+        self.query_one("#artefact-folder", Static).update(
+            _("Folder arsip: {p}", p=folder) if folder else
+            _("Belum ada artefak: bukti disimpan setelah kanal mengonfirmasi penayangan."))
+        for n, ref in enumerate(refs):
+            # the kind only when it is not the publication itself (a ralat, a pencabutan)
+            where = place_label(ref.channel, ref.endpoint)
+            if ref.kind != Kind.PUBLISH:
+                where += f" · {kind_label(ref.kind)}"
+            table.add_row(where, ref.name, size_text(ref.size), content_label(ref.name), key=str(n))
+        if refs:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1))
 
     @staticmethod
@@ -170,7 +223,49 @@ class DetailScreen(WartaScreen):
             return None
         key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         return next((d for d in self.item.get("deliveries", [])
-                     if f"{d['kind']}:{d['channel']}" == key), None)
+                     if self._delivery_key(d) == key), None)
+
+    # -- proof files and documents ---------------------------------------------------------------
+
+    def _selected_artefact(self) -> ArtefactRef | None:
+        table = self.query_one("#artefacts", DataTable)
+        if not self.artefacts or not table.row_count:
+            self.notify(_("Belum ada artefak untuk dibuka."), severity="warning")
+            return None
+        return self.artefacts[min(table.cursor_row, len(self.artefacts) - 1)]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a proof file opens it in the viewer."""
+        if event.data_table.id == "artefacts":
+            event.stop()
+            ref = self._selected_artefact()
+            if ref is not None:
+                self.app.push_screen(ArtefactScreen(ref))
+
+    def action_download(self) -> None:
+        """Download the selected proof file (bytes from the service, which checks the reader)."""
+        ref = self._selected_artefact()
+        if ref is None:
+            return
+
+        def read() -> bytes:
+            return self.w.reports.proof_file(self.uid, ref.item_id, ref.channel, ref.kind, ref.name,
+                                             ref.endpoint)["data"]
+
+        self.call(read, done=lambda data: deliver(self, ref.filename, data), key="download")
+
+    def action_documents(self) -> None:
+        """The kartu kontrol or the tanda terima of this announcement, as a download."""
+        from kiosk.screens.records_parts import ChoiceDialog, item_document
+
+        def chosen(what: str | None) -> None:
+            if what:
+                self.call(item_document, self.w, what, self.item_id, self.uid,
+                          done=lambda got: deliver(self, *got), key="document")
+
+        self.app.push_screen(ChoiceDialog(_("Unduh dokumen pengumuman #{id}:", id=self.item_id),
+                                          [("card", _("Kartu kontrol")),
+                                           ("receipt", _("Tanda terima"))]), chosen)
 
     def action_redrive(self, printed: bool = False) -> None:
         """PPID sends the selected parked delivery again (a paper job that may already be out:
@@ -215,6 +310,17 @@ class DetailScreen(WartaScreen):
         from kiosk.screens.editor import EditorScreen
 
         self.app.push_screen(EditorScreen(corrects_id=self.item_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys a role cannot use are absent (bar, F1, palette): re-drives are the PPID's, the
+        revocation the Kepala Dinas's, a ralat the Pelaksana's or the Kepala Dinas's; the services
+        refuse anyone else all the same."""
+        from shared.workflow import Role
+
+        role = self.role
+        allowed = {"redrive": role == Role.PPID, "printed": role == Role.PPID,
+                   "revoke": role == Role.KADIS, "correct": role in (Role.PELAKSANA, Role.KADIS)}
+        return allowed.get(action, True)
 
     def action_back(self) -> None:
         """Back to where the user came from."""

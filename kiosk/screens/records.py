@@ -1,6 +1,8 @@
 """Rekap & Arsip (PPID and Kepala Dinas): the month's DIP with its proposals (propose, accept,
-reject, establish with an SK number, export), the monthly report's summary (export), and the
-sealed archive (close, verify). Every service call runs in a thread worker (see base.py)."""
+reject, establish with an SK number, export), the monthly report's summary (export), an
+announcement's kartu kontrol and tanda terima, and the sealed archive (close, verify). Exports and
+documents are handed to the user (a download in the browser kiosk, ``$WARTA_HOME/exports`` in a
+terminal; kiosk/screens/artefacts.py). Every service call runs in a thread worker (see base.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Label, Static
 
 from kiosk.format import clip, klas_label, role_label
+from kiosk.screens.artefacts import deliver
 from kiosk.screens.base import WartaScreen
-from kiosk.screens.records_parts import (ChoiceDialog, InputDialog, report_channels, report_sla,
-                                         report_totals, verify_text)
+from kiosk.screens.records_parts import (ChoiceDialog, DocumentDialog, InputDialog, item_document,
+                                         month_export, report_channels, report_sla, report_totals,
+                                         verify_text)
 from kiosk.widgets.keybar import KeyBar
 from shared.errors import WartaError
 from shared.i18n import N_, _
@@ -58,7 +62,7 @@ class DipData:
 class RecordsScreen(WartaScreen):
     """The PPID's records of one month."""
 
-    # short descriptions: the footer holds all eight actions at 80 columns (F1 lists them too)
+    # short descriptions: the footer holds all nine actions at 80 columns (F1 lists them too)
     BINDINGS = [
         Binding("escape", "back", N_("Kembali"), show=False),
         Binding("b", "month", N_("Bulan"), show=False),
@@ -66,8 +70,9 @@ class RecordsScreen(WartaScreen):
         Binding("t", "accept", N_("Terima")),
         Binding("x", "reject", N_("Tolak")),
         Binding("s", "establish", N_("Tetapkan")),
-        Binding("e", "export_dip", N_("Ekspor")),
+        Binding("e", "export_dip", N_("DIP")),
         Binding("l", "export_report", N_("Laporan")),
+        Binding("k", "documents", N_("Kartu")),
         Binding("a", "close_archive", N_("Segel")),
         Binding("v", "verify", N_("Periksa")),
         Binding("r", "reload", N_("Muat ulang"), show=False),
@@ -269,27 +274,31 @@ class RecordsScreen(WartaScreen):
                                           [("pdf", "PDF"), ("xlsx", "XLSX")]),
                              lambda fmt: self._export(fmt, "report"))
 
-    def export_path(self, what: str, fmt: str) -> Path:
-        """``$WARTA_HOME/exports/dip-2026-09.xlsx``."""
-        name = "dip" if what == "dip" else "laporan-bulanan"
-        return (Path(self.app.settings.home) / "exports" / f"{name}-{self.month}.{fmt}").resolve()
-
     def _export(self, fmt: str | None, what: str) -> None:
-        if not fmt:
-            return
-        path = self.export_path(what, fmt)
-        fn = self.w.dip.export_dip if what == "dip" else self.w.reports.export_monthly_report
+        if fmt:
+            self.call(month_export, self.w, what, self.month, fmt, done=self._hand_over,
+                      key="export")
 
-        def job() -> Path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            return fn(self.month, fmt, path)
+    def _hand_over(self, got: tuple[str, bytes]) -> None:
+        deliver(self, *got, done=self.show_export)
 
-        self.call(job, done=self.show_export, key="export")
+    def show_export(self, path: Path | None) -> None:
+        """Saved (terminal: ``$WARTA_HOME/exports/dip-2026-09.xlsx``) or sent to the browser."""
+        if path is not None:
+            self.last_export = Path(path)
 
-    def show_export(self, path: Path) -> None:
-        """Show where the file is."""
-        self.last_export = Path(path)
-        self.notify(_("Berkas tersimpan: {p}", p=str(path)), timeout=12)
+    def action_documents(self) -> None:
+        """The kartu kontrol or tanda terima of an announcement (the selected DIP row's, or any
+        number typed)."""
+        entry = self._selected()
+        self.app.push_screen(DocumentDialog(entry["announcement_id"] if entry else None),
+                             self._document_chosen)
+
+    def _document_chosen(self, answer: tuple[str, int] | None) -> None:
+        if answer:
+            what, item_id = answer
+            self.call(item_document, self.w, what, item_id, self.uid, done=self._hand_over,
+                      key="document")
 
     # -- archive ---------------------------------------------------------------------------------
 

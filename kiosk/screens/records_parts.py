@@ -1,7 +1,13 @@
 """Parts of the Rekap & Arsip screen: the small dialogs it asks with (an SK number, an export
-format) and the pure text of its report and archive panels (no database, no widgets touched)."""
+format, an announcement's document), the documents it hands over (made by the same service calls
+as the CLI's, into a temporary folder, then read back as bytes) and the pure text of its report
+and archive panels."""
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +19,7 @@ from textual.widgets import Button, Input, Static
 
 from kiosk.dialogs.note import NoteDialog
 from kiosk.format import channel_label, clip, step_label
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import N_, _
 
 
@@ -57,6 +64,7 @@ class ChoiceDialog(ModalScreen[str | None]):
                 for value, label in self.choices:
                     yield Button(label, variant="primary", id=f"choice-{value}")
                 yield Button(_("Batal"), id="cancel")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """The first choice has the focus."""
@@ -70,6 +78,79 @@ class ChoiceDialog(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Nothing chosen."""
         self.dismiss(None)
+
+
+class DocumentDialog(ModalScreen[tuple[str, int] | None]):
+    """Which announcement, and its kartu kontrol or tanda terima; dismisses ``(what, item id)``
+    or None. Enter in the number field asks for the kartu kontrol."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Batal"))]
+
+    def __init__(self, item_id: int | None = None) -> None:
+        super().__init__()
+        self.item_id = item_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(_("Unduh dokumen pengumuman. Nomor # pengumuman:"), classes="dialog-text")
+            yield Input(str(self.item_id or ""), id="doc-item", restrict=r"[0-9]*", max_length=9)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Kartu kontrol"), variant="primary", id="doc-card")
+                yield Button(_("Tanda terima"), variant="primary", id="doc-receipt")
+                yield Button(_("Batal"), id="cancel")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        """The number has the focus (filled in from the selected DIP row when it has one)."""
+        self.query_one("#doc-item", Input).focus()
+
+    def _answer(self, what: str) -> None:
+        value = self.query_one("#doc-item", Input).value.strip()
+        if not value.isdigit():
+            self.notify(_("Tulis nomor # pengumuman terlebih dahulu."), severity="warning")
+            return
+        self.dismiss((what, int(value)))
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        """Enter: the kartu kontrol."""
+        self._answer("card")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """A document, or nothing."""
+        bid = event.button.id or ""
+        if bid.startswith("doc-"):
+            self._answer(bid.removeprefix("doc-"))
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Nothing chosen."""
+        self.dismiss(None)
+
+
+def _made(write: Any, filename: str) -> tuple[str, bytes]:
+    """Run ``write(path)`` (a service call that writes a document) into a temporary folder and
+    return the file's name and bytes: the kiosk hands them over, nothing stays on the server."""
+    with tempfile.TemporaryDirectory(prefix="warta-dokumen-") as folder:
+        return filename, Path(write(Path(folder) / filename)).read_bytes()
+
+
+def item_document(w: Any, what: str, item_id: int, actor_id: int) -> tuple[str, bytes]:
+    """The kartu kontrol (``card``) or tanda terima (``receipt``) of an announcement as the reader
+    ``actor_id`` may have it (the service refuses dikecualikan items to those who may not)."""
+    if what == "receipt":
+        return _made(lambda p: w.reports.submission_receipt(item_id, p, actor_id),
+                     f"tanda-terima-{item_id}.pdf")
+    return _made(lambda p: w.reports.control_card(item_id, p, actor_id), f"kartu-kontrol-{item_id}.pdf")
+
+
+def month_export(w: Any, what: str, month: str, fmt: str) -> tuple[str, bytes]:
+    """The month's DIP (``dip``: xlsx, csv or pdf) or monthly report (pdf or xlsx), as
+    ``warta dip export`` / ``warta report monthly`` write them."""
+    if what == "dip":
+        return _made(lambda p: w.dip.export_dip(month, fmt, p), f"dip-{month}.{fmt}")
+    return _made(lambda p: w.reports.export_monthly_report(month, fmt, p),
+                 f"laporan-bulanan-{month}.{fmt}")
 
 
 def _pct(share: float | None) -> str:

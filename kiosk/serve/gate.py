@@ -214,9 +214,20 @@ class Gate(Server):
         return context
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
-        """A file a kiosk hands to its browser; signed-in browsers only."""
-        if self.session_of(request) is None:
+        """A file a kiosk hands to its browser (a proof, a kartu kontrol, an export): only to the
+        signed-in browser whose kiosk process offered it. The key is single-use and random, but a
+        key seen elsewhere (a log, a shared screen) must not let another account fetch the file."""
+        session = self.session_of(request)
+        if session is None:
             raise web.HTTPUnauthorized(text=_("Silakan masuk terlebih dahulu."))
+        try:
+            offered = await self.download_manager.get_download_metadata(request.match_info["key"])
+        except KeyError:
+            raise web.HTTPNotFound(text=_("Unduhan ini tidak ada atau sudah diambil.")) from None
+        owner = offered.app_service
+        if not isinstance(owner, KioskProcess) or owner._session is not session:
+            log.warning("gate: %s asked for another session's download", session.user.username)
+            raise web.HTTPNotFound(text=_("Unduhan ini tidak ada atau sudah diambil."))
         return await super().handle_download(request)
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:

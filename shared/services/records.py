@@ -1,20 +1,26 @@
 """The PPID's reports and proofs: the monthly report, the sealed monthly archive, and per
-announcement the kartu kontrol and the tanda terima. Documents are written by
-:mod:`shared.records`; rules are enforced here."""
+announcement the kartu kontrol, the tanda terima and the archived proof files of its deliveries.
+Documents are written by :mod:`shared.records`; rules are enforced here."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from sqlalchemy import select
 
-from shared.errors import InvalidInput
-from shared.models import Revision, User
+from shared.classification import Klasifikasi
+from shared.errors import InvalidInput, NotFound, Refused
+from shared.models import Delivery, Revision, User
 from shared.records import parse_month
 from shared.records.access import ppid_signer
 from shared.records.pdf import Signer
 from shared.services.context import Context, Service
 from shared.services.queries import Queries
+
+PROOF_READ_LIMIT = 64 * 1024 * 1024
+"""Largest proof file handed to a reader at once (the kiosk holds it in memory to show or send it;
+a channel's files are far smaller: a slide ~100 KB, a radio MP3 ~1 MB)."""
 
 
 class Reports(Service):
@@ -107,3 +113,48 @@ class Reports(Service):
 
         item, _signer = self._card_item(item_id, actor_id)
         return cards.receipt_pdf(item, self.ctx.profile, self.ctx.tz, path, revision)
+
+    def proof_file(self, actor_id: int, item_id: int, channel: str, kind: str, name: str,
+                   endpoint: str = "") -> dict:
+        """One archived proof file of a delivery (``name`` as the delivery lists it), for a
+        signed-in account that may read the announcement: ``{"name", "size", "sha256", "data"}``.
+        Dikecualikan information is never disseminated, so it has no proof to open; a path that
+        leaves the archive, a file missing or changed since it was filed is refused, never read."""
+        with self.ctx.read() as s:
+            self.ctx.actor(s, actor_id)
+            item = self.ctx.readable_item(s, item_id, actor_id)
+            if item.klasifikasi == Klasifikasi.DIKECUALIKAN:
+                raise Refused("Informasi dikecualikan tidak disebarkan; tidak ada bukti penyebaran "
+                              "yang dapat dibuka")
+            delivery = s.execute(select(Delivery).where(
+                Delivery.announcement_id == item.id, Delivery.channel == channel,
+                Delivery.kind == kind, Delivery.endpoint == endpoint)).scalar_one_or_none()
+            entry = next((a for a in (delivery.artifacts if delivery else None) or []
+                          if isinstance(a, dict) and (a.get("name") or a.get("path")) == name), None)
+        if entry is None:
+            raise NotFound("Berkas bukti '{name}' tidak tercatat pada pengiriman pengumuman #{id}",
+                           name=name, id=item_id)
+        return _read_proof(self.ctx.settings.archive, name, entry)
+
+
+def _read_proof(archive: Path, name: str, entry: dict) -> dict:
+    """The bytes of one filed proof file, checked against the checksum the archiver recorded."""
+    if not entry.get("path"):  # a large file the archiver only referenced on another machine
+        raise Refused("Berkas bukti '{name}' tidak tersimpan di arsip server ini; rujukannya: {ref}",
+                      name=name, ref=str(entry.get("ref") or "-"))
+    root = archive.resolve()
+    path = (root / str(entry["path"])).resolve()
+    if not path.is_relative_to(root):  # the database names a file outside the archive
+        raise Refused("Berkas bukti '{name}' berada di luar folder arsip; tidak dibuka", name=name)
+    if not path.is_file():
+        raise NotFound("Berkas bukti '{name}' tidak ada lagi di arsip ({path})", name=name,
+                       path=str(path))
+    if path.stat().st_size > PROOF_READ_LIMIT:
+        raise Refused("Berkas bukti '{name}' terlalu besar untuk dibuka di kiosk ({mb} MB); "
+                      "ambil dari folder arsip", name=name, mb=path.stat().st_size // 2**20)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if entry.get("sha256") and digest != entry["sha256"]:
+        raise Refused("Berkas bukti '{name}' tidak cocok dengan checksum yang tercatat saat "
+                      "diarsipkan; periksa arsip bulan itu ('warta archive verify')", name=name)
+    return {"name": name, "size": len(data), "sha256": digest, "data": data}
