@@ -8,6 +8,7 @@ is on the terminal (docs/PERFORMANCE.md, "Kiosk"); ``app.services`` waits for th
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 from datetime import datetime
@@ -31,16 +32,27 @@ IDLE_CHECK_SECONDS = 5.0
 """How often the idle lock looks at the last key or mouse event."""
 
 
+def _kiosk_commands() -> type:
+    """The command palette's provider, imported when the palette first opens (not at launch)."""
+    from kiosk.commands import KioskCommands
+
+    return KioskCommands
+
+
 class WartaKiosk(App[None]):
     """Warta's operator kiosk for the whole SOP (see docs/KIOSK.md)."""
 
     CSS_PATH = Path(__file__).with_name("kiosk.tcss")
     TITLE = "Warta"
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {_kiosk_commands}
+    """Only the kiosk's own commands (kiosk.commands): Textual's (theme, screenshot) are not for
+    the desk."""
     BINDINGS = [
         Binding("f1", "help", N_("Bantuan"), priority=True),
+        Binding("ctrl+p", "command_palette", N_("Perintah"), priority=True),
         Binding("ctrl+l", "lock", N_("Kunci")),
-        Binding("ctrl+q", "quit", N_("Keluar"), priority=True),
+        Binding("ctrl+q", "quit", N_("Keluar"), priority=True, show=False),  # in F1 and Ctrl+P
     ]
 
     def __init__(self, settings: Settings | None = None, services: Any = None, *,
@@ -179,21 +191,59 @@ class WartaKiosk(App[None]):
         self.user = user
         self.last_activity = time.monotonic()
         self.switch_screen(HomeScreen())
+        self.run_worker(self._tell_secured_drafts, thread=True, name="secured-drafts",
+                        exit_on_error=False)
+
+    def _tell_secured_drafts(self) -> None:
+        """After the sign-in: say when the lock kept this user's unsaved drafts (opening the
+        draft restores it, :mod:`kiosk.screens.editor_slot`)."""
+        user = self.user
+        if user is None:
+            return
+        try:
+            found = self.services.drafting.secured_slots(user.id)
+        except Exception:  # noqa: BLE001 - a notice, never a reason to fail the sign-in
+            logging.getLogger(__name__).exception("secured drafts")
+            return
+        if found and self.user is user:
+            self.call_from_thread(
+                self.notify, _("Draf yang belum disimpan diamankan saat layar dikunci; buka untuk "
+                               "melanjutkan."), title=_("Draf diamankan"), timeout=20)
 
     async def action_lock(self, reason: str | None = None) -> None:
-        """End the session and return to the sign-in screen."""
+        """End the session and return to the sign-in screen; an open editor first keeps its
+        unsaved changes in the user's draft slot (told at the next sign-in)."""
         from kiosk.screens.login import LoginScreen
 
-        self.user = None
+        for screen in list(self.screen_stack):
+            secure = getattr(screen, "secure_draft", None)
+            if secure is not None:
+                await secure()
+        # the screens close while the account is still known: the one below (Beranda) reloads
+        # as it resumes, and without an account it showed "Akun tidak dikenal" on the sign-in
         while len(self.screen_stack) > 2:
             await self.pop_screen()
+        self.user = None
         await self.switch_screen(LoginScreen(notice=reason))
 
     def action_help(self) -> None:
-        """Show every key of every screen (F1)."""
+        """F1: what to do here and the keys of this screen for this role (kiosk.dialogs.help)."""
         from kiosk.dialogs.help import HelpDialog
 
         if isinstance(self.screen, HelpDialog):
             self.screen.dismiss(None)
         else:
             self.push_screen(HelpDialog())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Before sign-in there is nothing to lock and no command to run (the keys are absent)."""
+        if action in ("command_palette", "lock"):
+            return self.user is not None
+        return True
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the signed-in role's commands (kiosk.commands), searched in its language."""
+        from textual.command import CommandPalette
+
+        if self.user is not None and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Cari perintah…"), id="--command-palette"))

@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static, TextArea
 
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import N_, _
 from shared.workflow import Role
 
@@ -15,7 +16,7 @@ from shared.workflow import Role
 class AssignDialog(ModalScreen[tuple[str, str] | None]):
     """Dismisses ``(username, instructions)`` or None."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Batal")), Binding("ctrl+s", "send", N_("Kirim"))]
+    BINDINGS = [Binding("ctrl+s", "send", N_("Kirim")), Binding("escape", "cancel", N_("Batal"))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -26,6 +27,7 @@ class AssignDialog(ModalScreen[tuple[str, str] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Kirim"), variant="primary", id="send")
                 yield Button(_("Batal"), id="cancel")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Load the Pelaksana accounts in a worker."""

@@ -9,13 +9,14 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static, TextArea
 
+from kiosk.widgets.keybar import KeyBar
 from shared.i18n import N_, _
 
 
 class NoteDialog(ModalScreen[str | None]):
     """Ask for a note; refuses an empty one with the reason; dismisses the text or None."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Batal")), Binding("ctrl+s", "send", N_("Kirim"))]
+    BINDINGS = [Binding("ctrl+s", "send", N_("Kirim")), Binding("escape", "cancel", N_("Batal"))]
 
     def __init__(self, title: str, required: str, send: str | None = None) -> None:
         super().__init__()
@@ -44,6 +45,7 @@ class NoteDialog(ModalScreen[str | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.send, variant=self.VARIANT, id="send")
                 yield Button(_("Batal"), id="cancel")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Start typing at once."""

@@ -17,6 +17,7 @@ from textual.widgets import (Checkbox, Input, Label, Select, Static, TabbedConte
 from kiosk import forms
 from kiosk.format import channel_label, klas_label, latest_returns, return_text, sasaran_label
 from kiosk.screens.base import WartaScreen
+from kiosk.screens.editor_slot import KeepsDraft
 from kiosk.widgets.alert_form import AlertForm
 from kiosk.widgets import channel_previews
 from kiosk.widgets.keybar import KeyBar
@@ -36,15 +37,40 @@ class Saved:
     refusal: str | None = None
 
 
-class EditorScreen(WartaScreen):
-    """A new draft (optionally from a disposition), an existing draft, or a correction (ralat)."""
+class EditorScreen(KeepsDraft, WartaScreen):
+    """A new draft (optionally from a disposition), an existing draft, or a correction (ralat);
+    unsaved changes are kept in the user's draft slot (:mod:`kiosk.screens.editor_slot`)."""
 
     BINDINGS = [
         Binding("escape", "back", N_("Kembali")),
         Binding("ctrl+s", "save", N_("Simpan draf")),
         Binding("f3", "submit", N_("Ajukan ke Kabid")),
         Binding("f4", "preview", N_("Pratinjau")),
+        # one key per tab, priority: the body's TextArea would take F6/F7 (select line/all)
+        Binding("f5", "tab('form')", N_("Isian"), show=False, priority=True),
+        Binding("f6", "tab('radio')", N_("Pratinjau radio"), show=False, priority=True),
+        Binding("f7", "tab('videotron')", N_("Pratinjau videotron"), show=False, priority=True),
+        Binding("f8", "tab('print')", N_("Pratinjau cetak"), show=False, priority=True),
+        Binding("f9", "tab('web')", N_("Pratinjau web"), show=False, priority=True),
     ]
+
+    def action_tab(self, name: str) -> None:
+        """Open a tab with one key (F5 the form, F6-F9 the previews, rendered as they open); F5
+        returns to the field that was being typed in."""
+        from textual.widgets import Tabs
+
+        tabs = self.query_one("#editor-tabs", TabbedContent)
+        if name == "form":
+            tabs.active = "tab-form"
+            field = getattr(self, "_last_field", None)
+            if field is not None and field.is_attached:
+                field.focus()
+            return
+        if tabs.active == "tab-form":
+            self._last_field = self.focused
+        # a focused field of the form would bring its tab back: the tab strip takes the focus
+        tabs.query_one(Tabs).focus()
+        tabs.active = f"tab-{name}"
 
     DEFAULT_CSS = """
     EditorScreen #return-notes { height: auto; padding: 0 1; color: $warning; }
@@ -66,7 +92,7 @@ class EditorScreen(WartaScreen):
         yield Static(self.top_bar(heading), classes="topbar", id="editor-title")
         yield Static("", id="return-notes")
         with TabbedContent(id="editor-tabs"):
-            with TabPane(_("Isian"), id="tab-form"):
+            with TabPane(f"F5 {_('Isian')}", id="tab-form"):
                 with VerticalScroll(id="editor-form"):
                     yield Static("", id="problems")
                     yield Input(placeholder=_("Judul"), id="title")
@@ -97,7 +123,8 @@ class EditorScreen(WartaScreen):
                     yield Static(_("Tidak ada gambar."), id="image-state", classes="hint")
                     yield Checkbox(_("Hapus gambar yang tersimpan"), id="image-remove")
                     yield AlertForm(self.w.ctx.profile.areas, id="alert")
-            yield from channel_previews.panes(_("Tekan F4 untuk pratinjau."))
+            yield from channel_previews.panes(_("Tekan F4 untuk pratinjau."), {
+                "radio": "F6", "videotron": "F7", "print": "F8", "web": "F9"})
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -112,6 +139,7 @@ class EditorScreen(WartaScreen):
         else:
             self.update_channels()
             self.validate()
+            self.keep_draft()
         self.query_one("#title", Input).focus()
 
     def show_load(self, item: dict) -> None:
@@ -134,6 +162,7 @@ class EditorScreen(WartaScreen):
         self.validate()
         if self.item_id:  # a ralat starts from the published item: its old returns are done
             self.show_returns(latest_returns(item["steps"]))
+        self.keep_draft()
 
     def show_returns(self, steps: list[dict]) -> None:
         """The notes of the returns that sent the draft back, in full (they wrap)."""
@@ -290,12 +319,15 @@ class EditorScreen(WartaScreen):
         if problems:
             self.notify(problems[0], title=_("Belum dapat disimpan"), severity="error")
             return
-        self.call(self._save, self.gather(), submit, done=self.show_save, key="save")
+        fields = self.gather()
+        self.saving()
+        self.call(self._save, fields, submit, done=self.show_save, failed=self.save_failed,
+                  key="save")
 
     def _save(self, fields: dict, submit: bool) -> Saved:
         from shared import images
 
-        w, uid = self.w, self.uid
+        w, uid, key = self.w, self.uid, self.slot_key()
         path, remove = fields.pop("image_path"), fields.pop("image_remove")
         picture = images.read_file(path) if path else None
         # an emptied field is None, which the services read as "unchanged": say it is cleared
@@ -312,6 +344,7 @@ class EditorScreen(WartaScreen):
             except InvalidInput as exc:
                 if exc.msgid != "Tidak ada perubahan":
                     raise
+        self.drop_slots(uid, key, item_id)
         refusal = None
         if submit:
             try:
@@ -332,6 +365,7 @@ class EditorScreen(WartaScreen):
         self.query_one("#image-remove").display = self.stored_image is not None
         self.query_one("#image-state", Static).update(
             forms.image_text(self.stored_image) if self.stored_image else _("Tidak ada gambar."))
+        self.saved(leave=not result.submitted)
         if result.submitted:
             self.notify(_("Pengumuman #{id} diajukan ke Kabid/Kasubag.", id=self.item_id))
             self.app.pop_screen()
@@ -345,5 +379,5 @@ class EditorScreen(WartaScreen):
                 self.top_bar(_("Draf #{id}", id=self.item_id)))
 
     def action_back(self) -> None:
-        """Back without saving."""
-        self.app.pop_screen()
+        """Back; with unsaved changes, ask first (save, throw away, or stay)."""
+        self.leave()

@@ -2,11 +2,12 @@
 against the revision this reviewer last saw, over every field that changes what goes out (texts,
 channels, start/end, daily windows, picture, early warning); for a ralat, first what it changes
 against the published version it corrects. The other tabs are the channels' own renderings of
-what will go out (keys 1-5): the radio script with its air time, the slide as a picture, the
-printout and the web text. Above the tabs, the notes of the returns that brought the item back,
-in full, so a reviewer sees who returned it and why even when the text did not change. Approve
-or return with a note; approval at the Kepala Dinas level asks for confirmation and shows the
-number it will get."""
+what will go out (keys 1-5, or F5-F9 as in the editor): the radio script with its air time, the
+slide as a picture, the printout and the web text. Above the tabs, the notes of the returns
+that brought the item back, in full, so a reviewer sees who returned it and why even when the
+text did not change. Approve or return with a note; approval at the Kepala Dinas level asks for
+confirmation and shows the number it will get: Batal has the focus, and only the key written in
+the dialog (``y``) or its button approves."""
 
 from __future__ import annotations
 
@@ -33,6 +34,15 @@ _IMAGE_FIELDS = {"image_sha256": "sha256", "image_caption": "caption"}
 
 TAB_KEYS = {"diff": "1", "radio": "2", "videotron": "3", "print": "4", "web": "5"}
 """The key that opens each tab (written in the tab's title too)."""
+
+F_KEYS = {"diff": "f5", "radio": "f6", "videotron": "f7", "print": "f8", "web": "f9"}
+"""The same tabs on the keys the editor uses for its own (F5 the first tab, F6-F9 the previews),
+so a Kepala Dinas who reviews and writes a ralat finds a preview on the same key in both."""
+
+TAB_TITLES = {"diff": N_("Perubahan"), "radio": N_("Pratinjau radio"),
+              "videotron": N_("Pratinjau videotron"), "print": N_("Pratinjau cetak"),
+              "web": N_("Pratinjau web")}
+"""What each tab's keys do, in F1 and in the command palette."""
 
 CONTEXT_WORDS = 8
 """Unchanged words kept on each side of a change in a long paragraph; the rest is '…' (the
@@ -115,11 +125,8 @@ class ReviewScreen(WartaScreen):
         Binding("s", "approve", N_("Setujui")),
         Binding("k", "return", N_("Kembalikan")),
         Binding("i", "detail", N_("Detail")),
-        Binding("1", "tab('diff')", N_("Perubahan"), show=False),
-        Binding("2", "tab('radio')", N_("Pratinjau radio"), show=False),
-        Binding("3", "tab('videotron')", N_("Pratinjau videotron"), show=False),
-        Binding("4", "tab('print')", N_("Pratinjau cetak"), show=False),
-        Binding("5", "tab('web')", N_("Pratinjau web"), show=False),
+        *(Binding(key, f"tab('{tab}')", what, show=False)
+          for tab, what in TAB_TITLES.items() for key in (TAB_KEYS[tab], F_KEYS[tab])),
     ]
 
     DEFAULT_CSS = """

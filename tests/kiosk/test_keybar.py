@@ -1,5 +1,6 @@
-"""The key bar: the screen's shown bindings as one line, tight when narrow, dimmed when disabled,
-and a click on a pair pressing its key (the browser kiosk has a mouse)."""
+"""The key bar: the screen's shown bindings as one line, tight when narrow, wrapped between pairs
+when even that does not fit, dimmed when disabled, and a click on a pair pressing its key (the
+browser kiosk has a mouse)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,45 @@ def test_hidden_binding_and_tight_form_when_narrow() -> None:
         await until(pilot, lambda: "Disposisi" not in bar.render().plain, what="hidden")
 
     _run((30, 10), scenario)
+
+
+def test_keys_are_written_for_people() -> None:
+    from kiosk.widgets.keybar import key_label
+
+    assert [key_label(k) for k in ("ctrl+s", "escape", "f3", "s", "1", "shift+tab")] == [
+        "Ctrl+S", "Esc", "F3", "s", "1", "Shift+Tab"]
+
+
+class _Many(_Screen):
+    BINDINGS = [Binding(k, f"press('{k}')", f"Fungsi nomor {i}") for i, k in enumerate("bcdefghij")]
+
+    def action_press(self, key: str) -> None:
+        self.pressed.append(key)
+
+
+def test_a_bar_that_does_not_fit_wraps_between_pairs_and_none_is_cut() -> None:
+    class _ManyApp(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(_Many())
+
+    async def main() -> None:
+        async with _ManyApp().run_test(size=(40, 10)) as pilot:
+            await until(pilot, lambda: isinstance(pilot.app.screen, _Many), what="screen")
+            bar = pilot.app.screen.query_one(KeyBar)
+            await until(pilot, lambda: bar.region.height > 1, what="the bar grows")
+            lines = bar.render().plain.split("\n")
+            assert len(lines) == bar.region.height and bar.region.bottom == 10
+            assert all(len(line.rstrip()) <= 40 for line in lines), lines
+            text = " ".join(lines)
+            for i, k in enumerate("bcdefghij"):  # every pair whole, on one line
+                assert f"{k} Fungsi nomor {i} " in text, (k, lines)
+            second = lines[1]
+            key = second.split()[0]
+            assert bar.key_at(second.index("Fungsi"), 1) == (key, True)
+            await pilot.click(KeyBar, offset=(second.index("Fungsi"), 1))
+            await until(pilot, lambda: pilot.app.screen.pressed == [key], what="click, line 2")
+
+    asyncio.run(main())
 
 
 def test_home_offers_each_role_only_its_own_keys(home) -> None:

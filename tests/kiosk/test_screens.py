@@ -221,7 +221,8 @@ def test_ppid_redrives_a_parked_delivery_and_others_may_not(home) -> None:
     assert states.count("queued") == 1 and states.count("parked") == 3
 
 
-def test_help_lists_every_screens_keys(home) -> None:
+def test_help_lists_the_keys_of_this_screen(home) -> None:
+    """F1 is per screen and role (tests/kiosk/test_keys.py has the rest)."""
     settings, w, _ids = home
 
     async def scenario(pilot) -> None:  # noqa: ANN001
@@ -230,8 +231,9 @@ def test_help_lists_every_screens_keys(home) -> None:
         await until(pilot, lambda: screen_name(pilot) == "HelpDialog")
         table = pilot.app.screen.query_one("#keys")
         rows = [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
-        for what in ("Kirim ulang", "Ajukan ke Kabid", "Kembalikan", "Cabut", "Kunci", "Pemantauan"):
+        for what in ("Disposisi", "Daftar/Cari", "Pemantauan", "Kunci", "Keluar"):
             assert any(r[2] == what for r in rows), what
+        assert not any(r[2] in ("Ajukan ke Kabid", "Cabut", "Draf baru") for r in rows)
         assert ("Semua layar", "F1", "Bantuan") in rows
         await pilot.press("f1")
         await until(pilot, lambda: screen_name(pilot) == "HomeScreen")
