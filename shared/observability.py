@@ -27,19 +27,22 @@ MESSAGE_IDS = ("announcement_id", "channel", "message_id")
 """The ids every log line about one message carries (bound by :func:`message_context`)."""
 _JSON = False
 
-INFO_FROM = ("shared", "workers", "channels", "warta", "kiosk", "alembic")
-"""The stdlib loggers (by first name part) whose INFO lines are kept: Warta's own and alembic's
-(what a migration did). Other libraries' INFO lines are chatter (pika logs every channel it
-opens, fontTools every table it subsets): their warnings and errors still come out."""
+INFO_FROM = ("shared", "workers", "channels", "warta", "kiosk")
+"""The stdlib loggers (by first name part) whose INFO lines are kept: Warta's own. Other
+libraries' INFO lines are chatter (pika logs every channel it opens, fontTools every table it
+subsets, alembic its dialect on every schema check): their warnings and errors still come out,
+and of alembic's INFO lines what a migration did ("Running upgrade …")."""
 
 
 class _LibraryFilter(logging.Filter):
-    """Keeps structlog's lines (filtered by level already), warnings and errors, and the INFO
-    lines of :data:`INFO_FROM`."""
+    """Keeps structlog's lines (filtered by level already), warnings and errors, the INFO lines of
+    :data:`INFO_FROM`, and alembic's "Running upgrade" lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return (hasattr(record, "_logger") or record.levelno >= logging.WARNING
-                or record.name.split(".", 1)[0] in INFO_FROM)
+        if hasattr(record, "_logger") or record.levelno >= logging.WARNING:
+            return True
+        top = record.name.split(".", 1)[0]
+        return top in INFO_FROM or (top == "alembic" and str(record.msg).startswith("Running "))
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,16 @@ def _isolated_env(tmp_path, monkeypatch):
         monkeypatch.delenv(name)
     monkeypatch.setenv("WARTA_HOME", str(tmp_path / "var"))
     monkeypatch.setenv("WARTA_LANG", "id")
+    # a service started in-process configures logging for the whole process: undo it after the
+    # test, so a later in-process CLI command does not print that service's log lines
+    import logging
+    import threading
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     for name, value in SUITE_WARTA_ENV.items():
         monkeypatch.setenv(name, value)
     import shared.settings
