@@ -111,7 +111,8 @@ def test_return_notes_in_full_in_editor_home_and_detail(home) -> None:
         await until(pilot, lambda: LONG_NOTE in text_of(notes), what="return note")
         assert text_of(notes).startswith("⚠ Dikembalikan oleh Agus Santoso, S.Sos., M.M. "
                                          "(Pemeriksaan Kabid/Kasubag, ")
-        assert notes.display and notes.size.height >= 3  # wrapped, not cut
+        # wrapped, not cut (the layout follows the text a refresh later)
+        await until(pilot, lambda: notes.display and notes.size.height >= 3, what="note laid out")
         await pilot.press("escape")
         await pilot.app.push_screen(DetailScreen(item, live_seconds=0))
         detail = pilot.app.screen
