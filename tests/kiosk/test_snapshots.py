@@ -125,7 +125,15 @@ def test_editor_radio_preview(snap_compare, data, size) -> None:
         await pilot.app.push_screen(EditorScreen(item_id=item_id))
         editor = pilot.app.screen
         await until(pilot, lambda: editor.query_one("#title").value, what="draft loaded")
-        await pilot.click("#--content-tab-tab-radio")
+        # the click lands only once the tab bar is laid out at its final width: click again until
+        # the previews start (each try waits on the condition with its own deadline)
+        for _try in range(5):
+            await pilot.click("#--content-tab-tab-radio")
+            try:
+                await until(pilot, lambda: editor.preview_stats, what="previews rendered", timeout=4)
+                break
+            except AssertionError:
+                continue
         await until(pilot, lambda: editor.preview_stats, what="previews rendered")
         await settle(pilot)
 
